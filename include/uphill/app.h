@@ -1,0 +1,36 @@
+/* The application context passed explicitly to every stage of a run. */
+#ifndef UPHILL_APP_H
+#define UPHILL_APP_H
+#include <petscdmda.h>
+#include <petscts.h>
+#include <uphill/params.h>
+#include <uphill/thermo.h>
+#include <uphill/mobility.h>
+
+/* Nondimensional scaling of the unknowns and residual rows.  The state vector holds
+   (c, mu/E) at each point, and the residual rows are (tau * c-equation, mu-equation / E),
+   so that Newton and Krylov norms compare like with like in SI and dimensionless runs. */
+typedef struct {
+  PetscReal E;   /* energy density scale (J/m^3) */
+  PetscReal tau; /* time scale kappa / (M0 E^2) (s) */
+} Scales;
+
+/* Binary point layout: the first ncomp entries are concentrations, the next ncomp the
+   scaled diffusion potentials (here ncomp = 1). */
+typedef struct {
+  PetscScalar c, mu;
+} BinaryField;
+
+typedef struct {
+  Params    p;
+  Thermo    th;
+  Mobility  mob;
+  Scales    s;
+  DM        da;
+  PetscReal h[3];  /* grid spacings */
+  PetscReal dV;    /* cell volume */
+} App;
+
+PetscErrorCode AppSetUp(MPI_Comm comm, App *app);
+PetscErrorCode AppDestroy(App *app);
+#endif

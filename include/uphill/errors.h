@@ -1,0 +1,9 @@
+/* User errors (bad input) print one clear line and exit non-zero; other errors keep
+   PETSc's traceback.  Raise them with UPHILL_USER_ERROR. */
+#ifndef UPHILL_ERRORS_H
+#define UPHILL_ERRORS_H
+#include <petscsys.h>
+#define UPHILL_ERR_USER PETSC_ERR_USER_INPUT
+#define UPHILL_USER_ERROR(comm, ...) SETERRQ(comm, UPHILL_ERR_USER, __VA_ARGS__)
+PetscErrorCode ErrorsInstallHandler(void);
+#endif

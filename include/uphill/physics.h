@@ -1,0 +1,36 @@
+/* The discrete operator: residual (IFunction), Jacobian (IJacobian), and the discrete
+   free energy and mass that monitor them. */
+#ifndef UPHILL_PHYSICS_H
+#define UPHILL_PHYSICS_H
+#include <uphill/app.h>
+
+/* Per-run constants of the scaled stencil (residual.c documents the scaled equations). */
+typedef struct {
+  PetscReal a[3]; /* tau E / (2 h_d^2): face-flux factor including the face mean's 1/2 */
+  PetscReal b[3]; /* kappa / (E h_d^2) */
+  PetscReal tau, iE;
+} KernelCoef;
+
+static inline void KernelCoefficients(const App *app, KernelCoef *k)
+{
+  for (int d = 0; d < 3; d++) {
+    const PetscReal ih2 = 1.0 / (app->h[d] * app->h[d]);
+    k->a[d]             = 0.5 * app->s.tau * app->s.E * ih2;
+    k->b[d]             = app->p.kappa / app->s.E * ih2;
+  }
+  k->tau = app->s.tau;
+  k->iE  = 1.0 / app->s.E;
+}
+
+PetscErrorCode FormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, void *ctx);
+PetscErrorCode FormIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscReal shift, Mat J, Mat P, void *ctx);
+/* mu consistent with c: mu = f'(c) - kappa Lap_h c (scaled by 1/E), so that the DAE starts on its constraint. */
+PetscErrorCode ComputeConsistentPotential(const App *app, Vec X);
+
+typedef struct {
+  PetscReal free_energy; /* discrete F, MODEL.md section 3 */
+  PetscReal mass;        /* integral of c */
+  PetscReal c_min, c_max, c_std;
+} Observables;
+PetscErrorCode ComputeObservables(const App *app, Vec X, Observables *obs);
+#endif

@@ -1,0 +1,9 @@
+#ifndef UPHILL_SOLVER_H
+#define UPHILL_SOLVER_H
+#include <uphill/app.h>
+/* TS (adaptive BDF2) with SNES Newton and multigrid-preconditioned Krylov, defaults set here. */
+PetscErrorCode SolverCreate(App *app, Vec X, TS *ts);
+/* Set up every solver component now (reading all their options) so that unknown
+   options are found before the run starts. */
+PetscErrorCode SolverSetUpNow(App *app, TS ts, Vec X);
+#endif

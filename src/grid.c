@@ -1,0 +1,87 @@
+/* The DMDA: a cell-centred grid with h = L/N, dof = 2 ncomp, a width-1 star stencil, of
+   dimension equal to the number of directions with more than one point.  Periodic walls use
+   PETSc's periodic DMDA; no-flux walls use ghosted boundaries that GridGlobalToLocal fills by
+   mirroring the boundary cell (zero normal derivative at the wall face). */
+#include <uphill/grid.h>
+#include <uphill/errors.h>
+
+PetscErrorCode GridCreate(MPI_Comm comm, const Params *p, DM *da, PetscReal h[3])
+{
+  DMBoundaryType bt[3];
+  PetscMPIInt    size;
+  PetscInt       M[3] = {1, 1, 1}, dim = 3, dof = 2 * p->ncomp;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  while (dim > 1 && p->grid[dim - 1] == 1) dim--;
+  for (PetscInt d = 0; d < dim; d++)
+    if (p->grid[d] == 1) UPHILL_USER_ERROR(comm, "flat directions must come last: for quasi-2D use -da_grid_z 1, for quasi-1D -da_grid_y 1 -da_grid_z 1 (got %" PetscInt_FMT "x%" PetscInt_FMT "x%" PetscInt_FMT ")", p->grid[0], p->grid[1], p->grid[2]);
+  for (int d = 0; d < 3; d++) bt[d] = p->bc == BC_PERIODIC ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_GHOSTED;
+  if (p->grid[0] * p->grid[1] * p->grid[2] < size)
+    UPHILL_USER_ERROR(comm, "grid %" PetscInt_FMT "x%" PetscInt_FMT "x%" PetscInt_FMT " is too small for %d ranks: every rank needs at least one grid point", p->grid[0], p->grid[1], p->grid[2], size);
+  if (dim == 1) PetscCall(DMDACreate1d(comm, bt[0], p->grid[0], dof, 1, NULL, da));
+  else if (dim == 2) PetscCall(DMDACreate2d(comm, bt[0], bt[1], DMDA_STENCIL_STAR, p->grid[0], p->grid[1], PETSC_DECIDE, PETSC_DECIDE, dof, 1, NULL, NULL, da));
+  else PetscCall(DMDACreate3d(comm, bt[0], bt[1], bt[2], DMDA_STENCIL_STAR, p->grid[0], p->grid[1], p->grid[2], PETSC_DECIDE, PETSC_DECIDE, PETSC_DECIDE, dof, 1, NULL, NULL, NULL, da));
+  PetscCall(DMSetFromOptions(*da));
+  /* DMDA rejects decompositions it cannot make with its own error; report it as bad input. */
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = DMSetUp(*da);
+  PetscCall(PetscPopErrorHandler());
+  if (ierr) UPHILL_USER_ERROR(comm, "cannot decompose the %" PetscInt_FMT "x%" PetscInt_FMT "x%" PetscInt_FMT " grid over %d ranks (each rank needs at least one point per direction); use a larger grid or fewer ranks", p->grid[0], p->grid[1], p->grid[2], size);
+  PetscCall(DMDAGetInfo(*da, NULL, &M[0], &M[1], &M[2], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  for (int d = 0; d < 3; d++) h[d] = p->length[d] / (PetscReal)(d < dim ? M[d] : 1);
+  if (p->bc == BC_NOFLUX) PetscCall(DMDASetInterpolationType(*da, DMDA_Q0)); /* cell-centred coarsening N -> N/2 */
+  PetscCall(DMDASetFieldName(*da, 0, "c"));
+  PetscCall(DMDASetFieldName(*da, 1, "mu"));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode GridGetBox(DM da, GridBox *b)
+{
+  DMBoundaryType bt[3];
+
+  PetscFunctionBegin;
+  PetscCall(DMDAGetLocalInfo(da, &b->info));
+  PetscCall(DMDAGetInfo(da, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &bt[0], &bt[1], &bt[2], NULL));
+  b->off[0] = 1;
+  b->off[1] = b->info.dim > 1 ? b->info.gxm : 0;
+  b->off[2] = b->info.dim > 2 ? b->info.gxm * b->info.gym : 0;
+  const PetscInt s[3] = {b->info.xs, b->info.ys, b->info.zs}, m[3] = {b->info.xm, b->info.ym, b->info.zm}, n[3] = {b->info.mx, b->info.my, b->info.mz};
+  for (int d = 0; d < 3; d++) {
+    const PetscBool walls = (PetscBool)(d < b->info.dim && bt[d] != DM_BOUNDARY_PERIODIC);
+    b->wall[d][0]         = (PetscBool)(walls && s[d] == 0);
+    b->wall[d][1]         = (PetscBool)(walls && s[d] + m[d] == n[d]);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode GridGlobalToLocal(const App *app, Vec g, Vec l)
+{
+  GridBox      b;
+  PetscScalar *x;
+
+  PetscFunctionBegin;
+  PetscCall(DMGlobalToLocal(app->da, g, INSERT_VALUES, l));
+  if (app->p.bc == BC_PERIODIC) PetscFunctionReturn(0);
+  PetscCall(GridGetBox(app->da, &b));
+  PetscCall(VecGetArray(l, &x));
+  const PetscInt dof = b.info.dof;
+  const PetscInt lo[3] = {b.info.xs, b.info.ys, b.info.zs}, hi[3] = {b.info.xs + b.info.xm - 1, b.info.ys + b.info.ym - 1, b.info.zs + b.info.zm - 1};
+  for (int d = 0; d < b.info.dim; d++)
+    for (int side = 0; side < 2; side++) {
+      if (!b.wall[d][side]) continue;
+      const PetscInt face = side ? hi[d] : lo[d], step = side ? b.off[d] : -b.off[d];
+      /* the owned boundary layer copies itself into its outer ghost layer */
+      PetscInt s[3] = {lo[0], lo[1], lo[2]}, e[3] = {hi[0], hi[1], hi[2]};
+      s[d] = e[d] = face;
+      for (PetscInt k = s[2]; k <= e[2]; k++)
+        for (PetscInt j = s[1]; j <= e[1]; j++)
+          for (PetscInt i = s[0]; i <= e[0]; i++) {
+            const PetscInt p = GridGhosted(&b, i, j, k) * dof;
+            for (PetscInt c = 0; c < dof; c++) x[p + step * dof + c] = x[p + c];
+          }
+    }
+  PetscCall(VecRestoreArray(l, &x));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,75 @@
+/* Initial states.  The noise is a hash of (seed, global grid index), so the same seed
+   gives the same field on any number of ranks. */
+#include <uphill/initial.h>
+#include <uphill/physics.h>
+#include <uphill/output.h>
+#include <uphill/grid.h>
+#include <uphill/errors.h>
+
+/* splitmix64: a counter-based generator, uniform in [0,1). */
+static PetscReal HashUniform(uint64_t seed, uint64_t index)
+{
+  uint64_t z = seed * 0x9E3779B97F4A7C15ULL + index + 0x632BE59BD9B4E019ULL;
+  z          = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z          = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  z          = z ^ (z >> 31);
+  return (PetscReal)(z >> 11) * 0x1.0p-53;
+}
+
+/* Periodic: the plane wave cos(2 pi k.x/L).  No-flux: the product of cos(2 pi k_d x_d/L_d),
+   which has zero normal derivative at every wall.  Both are eigenvectors of the discrete
+   Laplacian, so a small mode evolves at the discrete dispersion rate. */
+static PetscReal ModeShape(const App *app, const PetscReal x[3])
+{
+  const PetscInt *k = app->p.ic_mode;
+  if (app->p.bc == BC_PERIODIC) {
+    PetscReal phase = 0;
+    for (int d = 0; d < 3; d++) phase += 2 * PETSC_PI * (PetscReal)k[d] * x[d] / app->p.length[d];
+    return PetscCosReal(phase);
+  }
+  PetscReal v = 1;
+  for (int d = 0; d < 3; d++) v *= PetscCosReal(2 * PETSC_PI * (PetscReal)k[d] * x[d] / app->p.length[d]);
+  return v;
+}
+
+static PetscErrorCode CheckDomain(const App *app, Vec X)
+{
+  PetscReal cmin, cmax;
+
+  PetscFunctionBegin;
+  PetscCall(VecStrideMin(X, 0, NULL, &cmin));
+  PetscCall(VecStrideMax(X, 0, NULL, &cmax));
+  if (app->th.type == FE_REGULAR_SOLUTION && !(cmin > 0 && cmax < 1))
+    UPHILL_USER_ERROR(PetscObjectComm((PetscObject)X), "initial concentration spans [%g, %g], outside (0,1) where the regular_solution energy is defined", (double)cmin, (double)cmax);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode InitialState(const App *app, Vec X)
+{
+  const Params *p = &app->p;
+  GridBox       b;
+  PetscScalar  *xa;
+
+  PetscFunctionBegin;
+  if (p->ic == IC_FILE) {
+    PetscCall(OutputReadConcentration(app, p->ic_file, X));
+  } else {
+    PetscCall(GridGetBox(app->da, &b));
+    PetscCall(VecGetArray(X, &xa));
+    BinaryField *x = (BinaryField *)xa;
+    GRID_FOR_OWNED(&b, i, j, k)
+    {
+      const PetscReal pos[3] = {GridCoord(app, 0, i), GridCoord(app, 1, j), GridCoord(app, 2, k)};
+      const uint64_t  gidx   = (uint64_t)i + (uint64_t)b.info.mx * ((uint64_t)j + (uint64_t)b.info.my * (uint64_t)k);
+      PetscReal       c      = p->c0;
+      if (p->ic == IC_NOISE) c += p->ic_amplitude * (2 * HashUniform((uint64_t)p->ic_seed, gidx) - 1);
+      else c += p->ic_amplitude * ModeShape(app, pos);
+      x[GridOwned(&b, i, j, k)].c  = c;
+      x[GridOwned(&b, i, j, k)].mu = 0;
+    }
+    PetscCall(VecRestoreArray(X, &xa));
+  }
+  PetscCall(CheckDomain(app, X));
+  PetscCall(ComputeConsistentPotential(app, X));
+  PetscFunctionReturn(0);
+}

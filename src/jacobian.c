@@ -1,0 +1,78 @@
+/* The assembled Jacobian dF/du + shift dF/du_t of the residual in residual.c, used by
+   Newton and to build the preconditioner.  Wall faces of no-flux boundaries carry no flux
+   and no gradient, so they contribute nothing and are skipped. */
+#include <uphill/physics.h>
+#include <uphill/grid.h>
+
+PetscErrorCode FormIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscReal shift, Mat J, Mat P, void *ctx)
+{
+  App               *app = (App *)ctx;
+  const Mobility    *mob = &app->mob;
+  GridBox            b;
+  Vec                Xl;
+  KernelCoef         k;
+  const PetscScalar *xl;
+
+  PetscFunctionBegin;
+  (void)ts;
+  (void)t;
+  (void)Xdot;
+  KernelCoefficients(app, &k);
+  PetscCall(GridGetBox(app->da, &b));
+  PetscCall(DMGetLocalVector(app->da, &Xl));
+  PetscCall(GridGlobalToLocal(app, X, Xl));
+  PetscCall(VecGetArrayRead(Xl, &xl));
+  PetscCall(MatZeroEntries(P));
+  const BinaryField *x      = (const BinaryField *)xl;
+  const PetscInt     dim    = b.info.dim;
+  const PetscInt     mx[3]  = {b.info.mx, b.info.my, b.info.mz};
+  GRID_FOR_OWNED(&b, i, j, kk)
+  {
+    const PetscInt     idx[3] = {i, j, kk};
+    const BinaryField *u      = x + GridGhosted(&b, i, j, kk);
+    const PetscReal    m = MobilityValue(mob, u->c), dm = MobilityDerivative(mob, u->c);
+    MatStencil         row[2], colc[7], colm[7];
+    PetscScalar        vcc[7], vcm[7], vmc[7], vmm = 1;
+    PetscInt           n = 1;
+
+    row[0].i = i, row[0].j = j, row[0].k = kk, row[0].c = 0;
+    row[1] = colc[0] = colm[0] = row[0];
+    row[1].c = colm[0].c = 1;
+    vcc[0] = k.tau * shift;
+    vcm[0] = 0;
+    vmc[0] = -k.iE * ThermoD2F(&app->th, u->c);
+    for (PetscInt d = 0; d < dim; d++)
+      for (int side = 0; side < 2; side++) {
+        if (b.wall[d][side] && idx[d] == (side ? mx[d] - 1 : 0)) continue; /* no-flux wall face */
+        const BinaryField nb = u[side ? b.off[d] : -b.off[d]];
+        const PetscReal   mf = m + MobilityValue(mob, nb.c);
+        colc[n] = row[0];
+        if (d == 0) colc[n].i += side ? 1 : -1;
+        else if (d == 1) colc[n].j += side ? 1 : -1;
+        else colc[n].k += side ? 1 : -1;
+        colm[n]   = colc[n];
+        colm[n].c = 1;
+        /* F_c -= a (M_i + M_n)(mu_n - mu_i);  F_mu += b (c_n - c_i) */
+        vcm[0] += k.a[d] * mf;
+        vcc[0] -= k.a[d] * dm * (nb.mu - u->mu);
+        vcc[n] = -k.a[d] * MobilityDerivative(mob, nb.c) * (nb.mu - u->mu);
+        vcm[n] = -k.a[d] * mf;
+        vmc[0] -= k.b[d];
+        vmc[n] = k.b[d];
+        n++;
+      }
+    PetscCall(MatSetValuesStencil(P, 1, &row[0], n, colc, vcc, ADD_VALUES));
+    PetscCall(MatSetValuesStencil(P, 1, &row[0], n, colm, vcm, ADD_VALUES));
+    PetscCall(MatSetValuesStencil(P, 1, &row[1], n, colc, vmc, ADD_VALUES));
+    PetscCall(MatSetValuesStencil(P, 1, &row[1], 1, &colm[0], &vmm, ADD_VALUES));
+  }
+  PetscCall(VecRestoreArrayRead(Xl, &xl));
+  PetscCall(DMRestoreLocalVector(app->da, &Xl));
+  PetscCall(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(P, MAT_FINAL_ASSEMBLY));
+  if (J != P) {
+    PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
+    PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
+  }
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,96 @@
+/* uphill3d: read options, set up, run, report. */
+#include <uphill/app.h>
+#include <uphill/errors.h>
+#include <uphill/report.h>
+#include <uphill/initial.h>
+#include <uphill/solver.h>
+#include <uphill/monitor.h>
+#include <uphill/output.h>
+#include <uphill/physics.h>
+#include <uphill/mms.h>
+
+static const char help[] = "uphill3d: uphill diffusion (Cahn-Hilliard spinodal decomposition) on 3D grids.\n"
+                           "Usage: mpirun -n N uphill3d [FILE.opts] [-option value ...]\n"
+                           "FILE.opts is a PETSc options file; command-line options override it.\n"
+                           "PETSc's -ts_*, -snes_*, -ksp_*, -pc_* options tune the integrator and solvers.\n\n";
+
+static PetscErrorCode Run(void)
+{
+  MPI_Comm  comm = PETSC_COMM_WORLD;
+  App       app;
+  Vec       X;
+  TS        ts;
+  Monitor   mon = NULL;
+  PetscBool help_only;
+  char      path[PETSC_MAX_PATH_LEN + 16];
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(&app, sizeof app));
+  PetscCall(ParamsRead(comm, &app.p));
+  PetscCall(PetscOptionsHasHelp(NULL, &help_only));
+  PetscCall(AppSetUp(comm, &app));
+  PetscCall(DMCreateGlobalVector(app.da, &X));
+  if (app.p.mms) PetscCall(MMSExact(&app, 0.0, X));
+  else PetscCall(InitialState(&app, X));
+  PetscCall(SolverCreate(&app, X, &ts));
+  PetscCall(SolverSetUpNow(&app, ts, X));
+  PetscCall(ParamsCheckUnused(comm));
+  if (help_only) {
+    PetscCall(TSDestroy(&ts));
+    PetscCall(VecDestroy(&X));
+    PetscCall(AppDestroy(&app));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(ReportParameters(&app));
+  PetscCall(OutputPrepareDir(&app));
+  PetscCall(MonitorCreate(&app, &mon));
+  PetscCall(MonitorAttach(mon, ts));
+  PetscCall(TSSolve(ts, X));
+  PetscCall(MonitorSummary(mon, ts));
+  if (app.p.mms) {
+    PetscReal t, emax, el2;
+    PetscCall(TSGetTime(ts, &t));
+    PetscCall(MMSError(&app, t, X, &emax, &el2));
+    PetscCall(PetscPrintf(comm, "mms error: max %.10e l2 %.10e h %.10e\n", (double)emax, (double)el2, (double)app.h[0]));
+  }
+  if (app.p.final_output) {
+    PetscReal t;
+    PetscInt  steps;
+    PetscCall(TSGetTime(ts, &t));
+    PetscCall(TSGetStepNumber(ts, &steps));
+    snprintf(path, sizeof path, "%s/final.h5", app.p.output_dir);
+    PetscCall(OutputWriteFields(&app, X, steps, t, path));
+  }
+  PetscCall(MonitorDestroy(&mon));
+  PetscCall(TSDestroy(&ts));
+  PetscCall(VecDestroy(&X));
+  PetscCall(AppDestroy(&app));
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  const char    *file = (argc > 1 && argv[1][0] != '-') ? argv[1] : NULL;
+  PetscErrorCode ierr;
+
+  if (file) { /* a bad options file is reported before PETSc reads it */
+    char err[PETSC_MAX_PATH_LEN + 256];
+    if (ParamsCheckOptionsFile(file, err, sizeof err)) {
+      int rank = 0;
+      MPI_Init(&argc, &argv);
+      MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+      if (!rank) fprintf(stderr, "uphill3d: error: %s\n", err);
+      MPI_Finalize();
+      return 1;
+    }
+  }
+  PetscCall(PetscInitialize(&argc, &argv, file, help));
+  PetscCall(ErrorsInstallHandler());
+  ierr = Run();
+  if (ierr) {
+    (void)PetscFinalize();
+    return 1;
+  }
+  PetscCall(PetscFinalize());
+  return 0;
+}

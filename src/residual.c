@@ -1,0 +1,93 @@
+/* The stencil kernel: the implicit residual F(t, u, u_t) of the mixed Cahn-Hilliard system
+   on a cell-centred grid (MODEL.md section 3), in scaled form (app.h):
+
+     F_c  = tau * dc/dt - tau E sum_d h_d^-2 [ M_{+}(mu_{+} - mu) - M_{-}(mu - mu_{-}) ]
+     F_mu = mu - f'(c)/E + (kappa/E) sum_d h_d^-2 (c_{+} - 2c + c_{-})
+
+   with mu the scaled potential and M_{+-} the mean of the neighbours' mobilities at a face.
+   Walls are handled by the ghost fill and flat directions by a zero neighbour offset, so the
+   loop has no branches.  A state with c outside (0,1) under the logarithmic energy evaluates
+   to NaN, which SNES's global norm turns into a failed solve on every rank; TS then retries
+   with a smaller step. */
+#include <uphill/physics.h>
+#include <uphill/grid.h>
+
+static void ResidualBinary(const GridBox *b, const App *app, const KernelCoef *k, const BinaryField *x, const BinaryField *xdot, BinaryField *f)
+{
+  const Thermo   *th = &app->th;
+  const Mobility *mob = &app->mob;
+  const PetscInt  ox = b->off[0], oy = b->off[1], oz = b->off[2];
+
+  GRID_FOR_OWNED(b, i, j, kk)
+  {
+    const BinaryField *u = x + GridGhosted(b, i, j, kk);
+    const BinaryField  e = u[ox], w = u[-ox], n = u[oy], s = u[-oy], t = u[oz], d = u[-oz];
+    const PetscInt     o = GridOwned(b, i, j, kk);
+    const PetscReal    m = MobilityValue(mob, u->c);
+    const PetscReal    div = k->a[0] * ((m + MobilityValue(mob, e.c)) * (e.mu - u->mu) - (m + MobilityValue(mob, w.c)) * (u->mu - w.mu))
+                         + k->a[1] * ((m + MobilityValue(mob, n.c)) * (n.mu - u->mu) - (m + MobilityValue(mob, s.c)) * (u->mu - s.mu))
+                         + k->a[2] * ((m + MobilityValue(mob, t.c)) * (t.mu - u->mu) - (m + MobilityValue(mob, d.c)) * (u->mu - d.mu));
+    const PetscReal lap = k->b[0] * (e.c - 2 * u->c + w.c) + k->b[1] * (n.c - 2 * u->c + s.c) + k->b[2] * (t.c - 2 * u->c + d.c);
+    f[o].c  = k->tau * xdot[o].c - div;
+    f[o].mu = u->mu - k->iE * ThermoDF(th, u->c) + lap;
+  }
+}
+
+PetscErrorCode FormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, void *ctx)
+{
+  App               *app = (App *)ctx;
+  GridBox            b;
+  Vec                Xl;
+  KernelCoef         k;
+  const PetscScalar *x, *xdot;
+  PetscScalar       *f;
+
+  PetscFunctionBegin;
+  (void)ts;
+  (void)t;
+  KernelCoefficients(app, &k);
+  PetscCall(GridGetBox(app->da, &b));
+  PetscCall(DMGetLocalVector(app->da, &Xl));
+  PetscCall(GridGlobalToLocal(app, X, Xl));
+  PetscCall(VecGetArrayRead(Xl, &x));
+  PetscCall(VecGetArrayRead(Xdot, &xdot));
+  PetscCall(VecGetArray(F, &f));
+  ResidualBinary(&b, app, &k, (const BinaryField *)x, (const BinaryField *)xdot, (BinaryField *)f);
+  PetscCall(VecRestoreArray(F, &f));
+  PetscCall(VecRestoreArrayRead(Xdot, &xdot));
+  PetscCall(VecRestoreArrayRead(Xl, &x));
+  PetscCall(DMRestoreLocalVector(app->da, &Xl));
+  PetscCall(PetscLogFlops(60.0 * b.info.xm * b.info.ym * b.info.zm));
+  PetscFunctionReturn(0);
+}
+
+/* mu = (f'(c) - kappa Lap_h c)/E: the algebraic constraint F_mu = 0 solved for mu. */
+PetscErrorCode ComputeConsistentPotential(const App *app, Vec X)
+{
+  GridBox            b;
+  Vec                Xl;
+  KernelCoef         k;
+  const PetscScalar *xl;
+  PetscScalar       *xg;
+
+  PetscFunctionBegin;
+  KernelCoefficients(app, &k);
+  PetscCall(GridGetBox(app->da, &b));
+  PetscCall(DMGetLocalVector(app->da, &Xl));
+  PetscCall(GridGlobalToLocal(app, X, Xl));
+  PetscCall(VecGetArrayRead(Xl, &xl));
+  PetscCall(VecGetArray(X, &xg));
+  const BinaryField *x = (const BinaryField *)xl;
+  BinaryField       *y = (BinaryField *)xg;
+  GRID_FOR_OWNED(&b, i, j, kk)
+  {
+    const BinaryField *u = x + GridGhosted(&b, i, j, kk);
+    const PetscReal    c = u->c;
+    const PetscReal    lap = k.b[0] * (u[b.off[0]].c - 2 * c + u[-b.off[0]].c) + k.b[1] * (u[b.off[1]].c - 2 * c + u[-b.off[1]].c) + k.b[2] * (u[b.off[2]].c - 2 * c + u[-b.off[2]].c);
+    y[GridOwned(&b, i, j, kk)].mu = k.iE * ThermoDF(&app->th, c) - lap;
+  }
+  PetscCall(VecRestoreArray(X, &xg));
+  PetscCall(VecRestoreArrayRead(Xl, &xl));
+  PetscCall(DMRestoreLocalVector(app->da, &Xl));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,228 @@
+/* Time integrator and solver defaults.  Every default here can be overridden with PETSc's
+   -ts_*, -snes_*, -ksp_*, -pc_*, -mg_* options.
+
+   - TS: variable-step BDF2 (TSBDF caps the step ratio at 2, inside the 4.864 bound for
+     its discrete energy law), adaptive (TSADAPTBASIC) with the error measured on c only:
+     mu is the algebraic component of the index-1 DAE.
+   - A failed Newton solve or a stage with c outside (0,1) under the logarithmic energy
+     rejects the step; TS retries with a smaller one.
+   - SNES: Newton with a pre-check that shortens a step which would leave (0,1).
+   - KSP/PC: FGMRES with geometric multigrid on the DMDA hierarchy (Galerkin coarse
+     operators, GMRES + point-block Jacobi smoothing, LU on the coarsest grid). */
+#include <uphill/solver.h>
+#include <uphill/physics.h>
+#include <uphill/mms.h>
+
+/* Keep each Newton iterate strictly inside (0,1): fraction-to-the-boundary rule on the step. */
+static PetscErrorCode PreCheckDomain(SNESLineSearch ls, Vec X, Vec Y, PetscBool *changed, void *ctx)
+{
+  App               *app = (App *)ctx;
+  const PetscScalar *x, *y;
+  PetscInt           n;
+  PetscReal          lambda = 1.0, theta = 0.9;
+
+  PetscFunctionBegin;
+  (void)ls;
+  *changed = PETSC_FALSE;
+  if (app->th.type != FE_REGULAR_SOLUTION) PetscFunctionReturn(0);
+  PetscCall(VecGetLocalSize(X, &n));
+  PetscCall(VecGetArrayRead(X, &x));
+  PetscCall(VecGetArrayRead(Y, &y));
+  for (PetscInt i = 0; i < n; i += 2 * app->p.ncomp) { /* new c = c - lambda y */
+    const PetscReal c = x[i], dc = y[i];
+    if (dc > 0 && c - dc <= 0) lambda = PetscMin(lambda, theta * c / dc);
+    if (dc < 0 && c - dc >= 1) lambda = PetscMin(lambda, theta * (1 - c) / -dc);
+  }
+  PetscCall(VecRestoreArrayRead(Y, &y));
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &lambda, 1, MPIU_REAL, MPIU_MIN, PetscObjectComm((PetscObject)X)));
+  if (lambda < 1) {
+    PetscCall(VecScale(Y, lambda));
+    *changed = PETSC_TRUE;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* TS asks this of every stage before it accepts it. */
+static PetscErrorCode StageInDomain(TS ts, PetscReal t, Vec X, PetscBool *accept)
+{
+  App               *app;
+  const PetscScalar *x;
+  PetscInt           n;
+  PetscMPIInt        ok = 1;
+
+  PetscFunctionBegin;
+  (void)t;
+  PetscCall(TSGetApplicationContext(ts, &app));
+  PetscCall(VecGetLocalSize(X, &n));
+  PetscCall(VecGetArrayRead(X, &x));
+  for (PetscInt i = 0; i < n; i++)
+    if (PetscIsInfOrNanReal(x[i]) || (i % (2 * app->p.ncomp) < app->p.ncomp && !ThermoInDomain(&app->th, x[i]))) {
+      ok = 0;
+      break;
+    }
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, PetscObjectComm((PetscObject)X)));
+  *accept = ok ? PETSC_TRUE : PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+/* Levels of the DMDA hierarchy: halve while every direction with more than one point stays
+   even, keeps at least one point per rank, and the coarse grid is not yet tiny. */
+static PetscInt MultigridLevels(const App *app)
+{
+  PetscInt M[3], P[3], levels = 1;
+
+  DMDAGetInfo(app->da, NULL, &M[0], &M[1], &M[2], &P[0], &P[1], &P[2], NULL, NULL, NULL, NULL, NULL, NULL);
+  for (;;) {
+    PetscBool can = PETSC_TRUE, big = PETSC_FALSE;
+    for (int d = 0; d < 3; d++) {
+      if (M[d] == 1) continue;
+      if (M[d] % 2 || M[d] / 2 < PetscMax(P[d], 2)) can = PETSC_FALSE;
+      if (M[d] > 4) big = PETSC_TRUE;
+    }
+    if (!can || !big || levels >= 12) break;
+    for (int d = 0; d < 3; d++)
+      if (M[d] > 1) M[d] /= 2;
+    levels++;
+  }
+  return levels;
+}
+
+static PetscErrorCode DefaultLinearSolver(App *app, KSP ksp)
+{
+  PC          pc;
+  PetscInt    levels = MultigridLevels(app);
+  PetscMPIInt size;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(PetscObjectComm((PetscObject)app->da), &size));
+  PetscCall(KSPSetType(ksp, KSPFGMRES));
+  PetscCall(KSPSetTolerances(ksp, 1e-6, 1e-50, PETSC_DEFAULT, 200));
+  PetscCall(KSPGetPC(ksp, &pc));
+  if (levels < 2) {
+    PetscCall(PCSetType(pc, PCBJACOBI));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PCSetType(pc, PCMG));
+  PetscCall(PCMGSetLevels(pc, levels, NULL));
+  PetscCall(PCMGSetGalerkin(pc, PC_MG_GALERKIN_PMAT));
+  for (PetscInt l = 1; l < levels; l++) {
+    KSP smoother;
+    PC  spc;
+    PetscCall(PCMGGetSmoother(pc, l, &smoother));
+    PetscCall(KSPSetType(smoother, KSPGMRES));
+    PetscCall(KSPSetTolerances(smoother, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, 3));
+    PetscCall(KSPGetPC(smoother, &spc));
+    PetscCall(PCSetType(spc, PCPBJACOBI));
+  }
+  {
+    KSP coarse;
+    PC  cpc;
+    PetscCall(PCMGGetCoarseSolve(pc, &coarse));
+    PetscCall(KSPSetType(coarse, KSPPREONLY));
+    PetscCall(KSPGetPC(coarse, &cpc));
+    PetscCall(PCSetType(cpc, size > 1 ? PCREDUNDANT : PCLU));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* A first step of the order of the fastest physical or grid time scale: the adaptive
+   controller grows it by orders of magnitude as the microstructure coarsens. */
+static PetscReal InitialTimeStep(const App *app)
+{
+  PetscReal hmin = PETSC_MAX_REAL, f2 = PetscAbsReal(ThermoD2F(&app->th, app->p.c0));
+  for (int d = 0; d < 3; d++)
+    if (app->p.grid[d] > 1) hmin = PetscMin(hmin, app->h[d]);
+  if (hmin == PETSC_MAX_REAL) hmin = app->h[0];
+  const PetscReal k2 = 4.0 / (hmin * hmin);
+  return 1.0 / (app->p.mobility * k2 * (f2 + app->p.kappa * k2));
+}
+
+PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
+{
+  SNES           snes;
+  SNESLineSearch ls;
+  KSP            ksp;
+  TSAdapt        adapt;
+  Mat            J;
+  PetscReal      atol, rtol;
+  Vec            vatol, vrtol;
+
+  PetscFunctionBegin;
+  PetscCall(TSCreate(PetscObjectComm((PetscObject)app->da), ts));
+  PetscCall(TSSetApplicationContext(*ts, app));
+  PetscCall(TSSetDM(*ts, app->da));
+  PetscCall(TSSetType(*ts, TSBDF));
+  PetscCall(TSBDFSetOrder(*ts, 2));
+  PetscCall(TSSetEquationType(*ts, TS_EQ_DAE_IMPLICIT_INDEX1));
+  PetscCall(TSSetIFunction(*ts, NULL, FormIFunction, app));
+  PetscCall(DMCreateMatrix(app->da, &J));
+  PetscCall(TSSetIJacobian(*ts, J, J, FormIJacobian, app));
+  PetscCall(MatDestroy(&J));
+  if (app->p.mms) PetscCall(TSSetRHSFunction(*ts, NULL, MMSSource, app));
+  PetscCall(TSSetFunctionDomainError(*ts, StageInDomain));
+  PetscCall(TSSetTime(*ts, 0.0));
+  PetscCall(TSSetTimeStep(*ts, InitialTimeStep(app)));
+  PetscCall(TSSetMaxTime(*ts, 100 * app->s.tau));
+  PetscCall(TSSetMaxSteps(*ts, PETSC_MAX_INT));
+  PetscCall(TSSetExactFinalTime(*ts, TS_EXACTFINALTIME_MATCHSTEP));
+  PetscCall(TSSetMaxSNESFailures(*ts, -1));
+  PetscCall(TSSetMaxStepRejections(*ts, 30));
+  PetscCall(TSSetTolerances(*ts, 1e-4, NULL, 1e-3, NULL));
+  PetscCall(TSGetAdapt(*ts, &adapt));
+  PetscCall(TSAdaptSetType(adapt, TSADAPTBASIC));
+  PetscCall(TSAdaptSetClip(adapt, 0.1, 2.0));
+  PetscCall(TSAdaptSetStepLimits(adapt, 1e-12 * InitialTimeStep(app), PETSC_MAX_REAL));
+
+  PetscCall(TSGetSNES(*ts, &snes));
+  PetscCall(SNESSetType(snes, SNESNEWTONLS));
+  PetscCall(SNESSetTolerances(snes, 1e-11, 1e-9, 1e-12, 20, -1));
+  PetscCall(SNESGetLineSearch(snes, &ls));
+  PetscCall(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC));
+  PetscCall(SNESLineSearchSetPreCheck(ls, PreCheckDomain, app));
+  PetscCall(SNESGetKSP(snes, &ksp));
+  PetscCall(DefaultLinearSolver(app, ksp));
+
+  PetscCall(TSSetFromOptions(*ts));
+
+  /* Error control on c only: mu (algebraic) gets an infinite tolerance.  Built after
+     TSSetFromOptions so that -ts_atol/-ts_rtol set the values used for c. */
+  PetscCall(TSGetTolerances(*ts, &atol, NULL, &rtol, NULL));
+  PetscCall(VecDuplicate(X, &vatol));
+  PetscCall(VecDuplicate(X, &vrtol));
+  PetscCall(VecStrideSet(vatol, 0, atol));
+  PetscCall(VecStrideSet(vrtol, 0, rtol));
+  PetscCall(VecStrideSet(vatol, 1, PETSC_MAX_REAL / 4));
+  PetscCall(VecStrideSet(vrtol, 1, 0.0));
+  PetscCall(TSSetTolerances(*ts, PETSC_DECIDE, vatol, PETSC_DECIDE, vrtol));
+  PetscCall(VecDestroy(&vatol));
+  PetscCall(VecDestroy(&vrtol));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SolverSetUpNow(App *app, TS ts, Vec X)
+{
+  SNES      snes;
+  KSP       ksp;
+  Mat       J, P;
+  Vec       Xdot;
+  PetscReal dt;
+
+  PetscFunctionBegin;
+  (void)app;
+  PetscCall(TSSetSolution(ts, X));
+  PetscCall(TSSetUp(ts));
+  PetscCall(TSGetSNES(ts, &snes));
+  PetscCall(SNESSetUp(snes));
+  PetscCall(SNESGetKSP(snes, &ksp));
+  PetscCall(TSGetTimeStep(ts, &dt));
+  PetscCall(TSGetIJacobian(ts, &J, &P, NULL, NULL));
+  PetscCall(VecDuplicate(X, &Xdot));
+  PetscCall(VecZeroEntries(Xdot));
+  PetscCall(TSComputeIJacobian(ts, 0.0, X, Xdot, 1.5 / dt, J, P, PETSC_FALSE));
+  PetscCall(VecDestroy(&Xdot));
+  PetscCall(KSPSetOperators(ksp, J, P));
+  PetscCall(KSPSetUp(ksp));
+  PetscFunctionReturn(0);
+}
