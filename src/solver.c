@@ -12,6 +12,7 @@
 #include <uphill/solver.h>
 #include <uphill/physics.h>
 #include <uphill/mms.h>
+#include <uphill/multigrid.h>
 
 /* Keep each Newton iterate strictly inside (0,1): fraction-to-the-boundary rule on the step. */
 static PetscErrorCode PreCheckDomain(SNESLineSearch ls, Vec X, Vec Y, PetscBool *changed, void *ctx)
@@ -67,28 +68,6 @@ static PetscErrorCode StageInDomain(TS ts, PetscReal t, Vec X, PetscBool *accept
   PetscFunctionReturn(0);
 }
 
-/* Levels of the DMDA hierarchy: halve while every direction with more than one point stays
-   even, keeps at least one point per rank, and the coarse grid is not yet tiny. */
-static PetscInt MultigridLevels(const App *app)
-{
-  PetscInt M[3], P[3], levels = 1;
-
-  DMDAGetInfo(app->da, NULL, &M[0], &M[1], &M[2], &P[0], &P[1], &P[2], NULL, NULL, NULL, NULL, NULL, NULL);
-  for (;;) {
-    PetscBool can = PETSC_TRUE, big = PETSC_FALSE;
-    for (int d = 0; d < 3; d++) {
-      if (M[d] == 1) continue;
-      if (M[d] % 2 || M[d] / 2 < PetscMax(P[d], 2)) can = PETSC_FALSE;
-      if (M[d] > 4) big = PETSC_TRUE;
-    }
-    if (!can || !big || levels >= 12) break;
-    for (int d = 0; d < 3; d++)
-      if (M[d] > 1) M[d] /= 2;
-    levels++;
-  }
-  return levels;
-}
-
 static PetscErrorCode DefaultLinearSolver(App *app, KSP ksp)
 {
   PC          pc;
@@ -107,6 +86,7 @@ static PetscErrorCode DefaultLinearSolver(App *app, KSP ksp)
   PetscCall(PCSetType(pc, PCMG));
   PetscCall(PCMGSetLevels(pc, levels, NULL));
   PetscCall(PCMGSetGalerkin(pc, PC_MG_GALERKIN_PMAT));
+  PetscCall(MultigridSetInterpolations(app, pc, levels));
   for (PetscInt l = 1; l < levels; l++) {
     KSP smoother;
     PC  spc;
