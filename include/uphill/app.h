@@ -29,6 +29,7 @@ typedef struct {
   DM        da;
   PetscReal h[3];  /* grid spacings */
   PetscReal dV;    /* cell volume */
+  TS        ts;    /* the integrator (borrowed reference, set by SolverCreate) */
 } App;
 
 PetscErrorCode AppSetUp(MPI_Comm comm, App *app);
