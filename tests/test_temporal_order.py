@@ -8,7 +8,7 @@ is measured in the max norm, and the observed order log2(e(dt)/e(dt/2)) must be 
 for both pairs.  The spatial error is identical in all runs (same grid) and cancels.
 The reference's own error is (1/16)^2 = 1/256 of e(dt/4) for a second-order method, which
 biases the last order by at most log2(1 + 2/256) ~ 0.01; the Newton/Krylov tolerances are
-tightened so that solver error (~1e-12) stays far below the smallest e (~1e-7).
+tightened so that solver error (~1e-12) stays far below the smallest e (~1e-6).
 
 Usage: test_temporal_order.py CASE   (CASES below)"""
 import math

@@ -30,6 +30,8 @@ typedef struct {
   PetscReal h[3];  /* grid spacings */
   PetscReal dV;    /* cell volume */
   TS        ts;    /* the integrator (borrowed reference, set by SolverCreate) */
+  PetscInt  energy_step;           /* step whose accepted state has free energy ... */
+  PetscReal energy, energy_abs;    /* ... F and sum |cell energy|, for the stage check */
 } App;
 
 PetscErrorCode AppSetUp(MPI_Comm comm, App *app);

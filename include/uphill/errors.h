@@ -6,4 +6,6 @@
 #define UPHILL_ERR_USER PETSC_ERR_USER_INPUT
 #define UPHILL_USER_ERROR(comm, ...) SETERRQ(comm, UPHILL_ERR_USER, __VA_ARGS__)
 PetscErrorCode ErrorsInstallHandler(void);
+/* Bracket XxxSetFromOptions/SetUp calls that parse PETSc's own options. */
+void ErrorsReadingPetscOptions(PetscBool flag);
 #endif

@@ -33,4 +33,6 @@ typedef struct {
   PetscReal c_min, c_max, c_std;
 } Observables;
 PetscErrorCode ComputeObservables(const App *app, Vec X, Observables *obs);
+/* The discrete F alone (one pass); Fabs, if asked, sums |cell energies| (a round-off scale). */
+PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs);
 #endif
