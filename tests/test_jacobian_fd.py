@@ -1,0 +1,34 @@
+#!/usr/bin/python3
+"""The analytic Jacobian (src/jacobian.c) against PETSc's finite-difference Jacobian of the
+residual (src/residual.c), on small grids where the FD Jacobian is cheap: periodic and no-flux
+walls, constant and degenerate mobility, both energies, 1 and 2 ranks.
+
+Tolerance: a correct Jacobian agrees with the FD one to the FD truncation/round-off level,
+measured at 1e-9 .. 1e-8 relative (Frobenius); a missing or wrong term (e.g. the degenerate
+mobility's M'(c) grad mu term, or a wall face) changes entries by O(1) relative to themselves,
+which is >= 1e-4 of ||J||_F here.  1e-6 separates the two by two orders on either side."""
+import re
+import sys
+
+import uphill_testlib as T
+
+CASES = {
+    "periodic_regular_constant": ["-bc", "periodic"],
+    "noflux_regular_degenerate": ["-bc", "noflux", "-mobility_model", "degenerate"],
+    "noflux_double_well_degenerate": ["-bc", "noflux", "-free_energy", "double_well", "-rho", "1",
+                                      "-c_alpha", "0.2", "-c_beta", "0.8", "-mobility_model", "degenerate"],
+    "periodic_double_well_2d": ["-bc", "periodic", "-free_energy", "double_well", "-da_grid_z", "1"],
+}
+TOL = 1e-6
+
+case = sys.argv[1]
+nprocs = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+args = T.DIMLESS + ["-da_grid_x", "6", "-da_grid_y", "5", "-da_grid_z", "4", "-Lx", "3", "-Ly", "2.5", "-Lz", "2",
+                    "-ic", "noise", "-ic_amplitude", "0.2", "-c0", "0.45", "-ts_max_steps", "2",
+                    "-snes_test_jacobian", "-output_dir", T.fresh_dir("out")] + CASES[case]
+p = T.run(args, np_=nprocs)
+ratios = [float(m) for m in re.findall(r"\|\|J - Jfd\|\|_F/\|\|J\|\|_F = ([0-9.eE+-]+)", p.stdout)]
+print("relative Frobenius differences:", ratios)
+T.check(len(ratios) >= 2, "the Jacobian was tested at least twice (got %d)" % len(ratios))
+T.check(max(ratios, default=1.0) <= TOL, "max ||J - Jfd||/||J|| = %.3g <= %g" % (max(ratios, default=1.0), TOL))
+T.finish()
