@@ -362,12 +362,22 @@ static PetscErrorCode Binary(MPI_Comm comm, const Params *p, const ToolOptions *
      H11 = -2 W13 + RT (1/c1 + 1/c3),  H22 = -2 W23 + RT (1/c2 + 1/c3),
      H12 = W12 - W13 - W23 + RT/c3.
    w = (W12, W13, W23) and rt are per volume.  Split as H = A + rt B (B positive definite). */
-static void TernaryHessian(const PetscReal w[3], PetscReal rt, PetscReal c1, PetscReal c2, PetscReal H[3])
+static void TernaryHessianParts(const PetscReal w[3], PetscReal c1, PetscReal c2, PetscReal A[3], PetscReal B[3])
 {
   const PetscReal c3 = 1 - c1 - c2;
-  H[0] = -2 * w[1] + rt * (1 / c1 + 1 / c3);
-  H[1] = w[0] - w[1] - w[2] + rt / c3;
-  H[2] = -2 * w[2] + rt * (1 / c2 + 1 / c3);
+  A[0] = -2 * w[1];
+  A[1] = w[0] - w[1] - w[2];
+  A[2] = -2 * w[2];
+  B[0] = 1 / c1 + 1 / c3;
+  B[1] = 1 / c3;
+  B[2] = 1 / c2 + 1 / c3;
+}
+
+static void TernaryHessian(const PetscReal w[3], PetscReal rt, PetscReal c1, PetscReal c2, PetscReal H[3])
+{
+  PetscReal A[3], B[3];
+  TernaryHessianParts(w, c1, c2, A, B);
+  for (int i = 0; i < 3; i++) H[i] = A[i] + rt * B[i];
 }
 
 static PetscReal MinEigenvalue(const PetscReal H[3])
@@ -387,14 +397,14 @@ static void Eigenvalues(const PetscReal H[3], PetscReal *l1, PetscReal *l2)
    (0 where A + rt B is positive definite for every rt > 0). */
 static PetscReal TernarySpinodalRT(const PetscReal w[3], PetscReal c1, PetscReal c2)
 {
-  PetscReal A[3], B[3], H1[3];
-  TernaryHessian(w, 0, c1, c2, A);
-  TernaryHessian(w, 1, c1, c2, H1);
-  for (int i = 0; i < 3; i++) B[i] = H1[i] - A[i];
+  PetscReal A[3], B[3];
+  TernaryHessianParts(w, c1, c2, A, B);
   const PetscReal a = B[0] * B[2] - B[1] * B[1], b = A[0] * B[2] + A[2] * B[0] - 2 * A[1] * B[1], c = A[0] * A[2] - A[1] * A[1];
   const PetscReal disc = b * b - 4 * a * c;
   if (disc < 0) return 0;
-  const PetscReal root = (-b + PetscSqrtReal(disc)) / (2 * a); /* a = det B > 0 */
+  /* both roots without cancellation (a = det B > 0) */
+  const PetscReal q = -0.5 * (b + (b >= 0 ? 1 : -1) * PetscSqrtReal(disc));
+  const PetscReal r1 = q / a, r2 = q != 0 ? c / q : r1, root = PetscMax(r1, r2);
   return root > 0 ? root : 0;
 }
 

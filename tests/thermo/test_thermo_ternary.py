@@ -7,7 +7,8 @@ A point is inside the spinodal where the Hessian of f(c1, c2) has a negative eig
         H11 = -2 W13 + RT (1/c1 + 1/c3), H22 = -2 W23 + RT (1/c2 + 1/c3), H12 = W12 - W13 - W23 + RT/c3
     to 1e-10 of the energy scale, and inside = 1 exactly where that eigenvalue is negative;
   - the closed-form Hessian itself against central differences of f at a few points (1e-5);
-  - the report at c0: H11 H12 H22 and both eigenvalues, uphill yes/no, and (symmetric W) the
+  - the report at c0: H11 H12 H22 and both eigenvalues, uphill yes/no, T_spinodal (where the
+    smaller eigenvalue at c0 crosses zero), and (symmetric W) the
     eigenvalues 3(3RT - W) and 3RT - W at the centre, T_spinodal(centre) = W/(3R), and each
     binary edge's T_c = W_ij/(2R);
   - symmetric W: the spinodal region is invariant under every permutation of the components.
@@ -89,6 +90,15 @@ def main(name):
     T.close("smaller eigenvalue at c0", T.number(rep, "eigenvalues", 0), lmin, tol, scale)
     T.close("larger eigenvalue at c0", T.number(rep, "eigenvalues", 1), lmax, tol, scale)
     T.check(rep.get("uphill", [""])[0] == ("yes" if lmin < 0 else "no"), "uphill = %s at c0 (min eigenvalue %.6g)" % (rep.get("uphill", ["?"])[0], lmin))
+    # T_spinodal(c0): the temperature at which the smaller eigenvalue at c0 crosses zero
+    if rep.get("T_spinodal", ["none"])[0] != "none":
+        ts = T.number(rep, "T_spinodal")
+        at = lambda temp_: T.min_eigenvalue(T.ternary_hessian(c1, c2, wv[0], wv[1], wv[2], R * temp_ / vm))
+        T.close("min eigenvalue at c0 vanishes at T_spinodal = %.10g K" % ts, at(ts), 0.0, tol, scale)
+        T.check(at(0.999 * ts) < 0 < at(1.001 * ts), "c0 is unstable just below T_spinodal and stable just above")
+    else:
+        T.check(all(T.min_eigenvalue(T.ternary_hessian(c1, c2, wv[0], wv[1], wv[2], R * x / vm)) > 0 for x in (1, 10, 100, 1000, 1e4)),
+                "T_spinodal = none: c0 is stable at every temperature tried")
     for e, (lab, wij) in enumerate((("1-2", w12), ("1-3", w13), ("2-3", w23))):
         line = [l for l in out.splitlines() if l.strip().startswith("edge %s" % lab)]
         if wij > 0:
