@@ -1,0 +1,23 @@
+/* In-situ microstructure analysis (issue 6): the spherically averaged structure factor
+   S(k) of c - <c>, its first moment k1 and length L = 2 pi / k1, the interface area per
+   volume and the volume fraction of the c > c_mid phase. */
+#ifndef UPHILL_ANALYSIS_H
+#define UPHILL_ANALYSIS_H
+#include <uphill/app.h>
+
+typedef struct {
+  PetscReal        k1, length;      /* first moment of S over all modes, 2 pi / k1 */
+  PetscReal        area_per_volume; /* sum over faces |jump of c| / (c_beta - c_alpha), per volume */
+  PetscReal        fraction;        /* volume fraction with c > c_mid */
+  PetscReal        c_mid, dc;       /* level set and phase contrast used */
+  PetscInt         nbins;           /* shells of width dk = 2 pi / max(L) */
+  const PetscReal *k, *S;           /* shell centres and S(k): shell mean of |c_hat|^2 / N */
+  const PetscReal *count;           /* modes in each shell (k and -k counted separately) */
+  PetscReal        variance;        /* <(c - <c>)^2> from the spectrum (Parseval) */
+} AnalysisResult;
+
+typedef struct _p_Analysis *Analysis;
+PetscErrorCode AnalysisCreate(const App *app, Analysis *an);
+PetscErrorCode AnalysisCompute(Analysis an, Vec X, AnalysisResult *r);
+PetscErrorCode AnalysisDestroy(Analysis *an);
+#endif
