@@ -24,7 +24,7 @@ NPFLAG = os.environ.get("UPHILL_NPFLAG", "-n")
 DIMLESS = ["-gas_constant", "1", "-temperature", "1", "-omega", "3", "-molar_volume", "1",
            "-kappa", "1", "-mobility", "1"]
 
-_failures = []
+from testcheck import check, die, finish  # noqa: F401  (shared assertions)
 
 
 def command(args, np_=1):
@@ -81,27 +81,8 @@ def mms_error(stdout):
     die("no 'mms error:' line in the output")
 
 
-def check(ok, message):
-    """Records one assertion; the test fails at the end if any failed."""
-    print(("ok    " if ok else "FAIL  ") + message, flush=True)
-    if not ok:
-        _failures.append(message)
-    return ok
 
 
-def die(message):
-    print("FAIL  " + message, flush=True)
-    sys.exit(1)
-
-
-def finish():
-    if _failures:
-        print("%d check(s) failed:" % len(_failures))
-        for m in _failures:
-            print("  " + m)
-        sys.exit(1)
-    print("all checks passed")
-    sys.exit(0)
 
 
 # ---- physics of the linearised problem (MODEL.md section 1) -------------------------------

@@ -22,7 +22,8 @@ MPIEXEC = shlex.split(os.environ.get("UPHILL_MPIEXEC", "mpiexec --oversubscribe"
 NPFLAG = os.environ.get("UPHILL_NPFLAG", "-n")
 R_DEFAULT = 8.314462618  # uphill3d's default -gas_constant
 
-_failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
+from testcheck import check, die, finish  # noqa: E402,F401  (shared assertions)
 
 
 def command(args, np_=1):
@@ -81,12 +82,6 @@ def read_csv(path, header):
     return cols
 
 
-def check(ok, message):
-    print(("ok    " if ok else "FAIL  ") + message, flush=True)
-    if not ok:
-        _failures.append(message)
-    return ok
-
 
 def close(name, got, want, tol, scale=None):
     """|got - want| <= tol * max(|want|, scale): relative, or absolute below the scale."""
@@ -95,19 +90,7 @@ def close(name, got, want, tol, scale=None):
     return check(err <= tol, "%s: got %.17g, closed form %.17g, error %.2e (tol %.0e)" % (name, got, want, err, tol))
 
 
-def die(message):
-    print("FAIL  " + message, flush=True)
-    sys.exit(1)
 
-
-def finish():
-    if _failures:
-        print("%d check(s) failed:" % len(_failures))
-        for m in _failures:
-            print("  " + m)
-        sys.exit(1)
-    print("all checks passed")
-    sys.exit(0)
 
 
 # ---- closed forms (MODEL.md section 1) -----------------------------------------------------
