@@ -35,35 +35,46 @@ static void Mode(const App *app, const PetscReal x[3], PetscReal *K, ModeValues 
 
 static PetscReal Amplitude(const App *app, PetscReal t) { return app->p.ic_amplitude + app->p.mms_rate * t; }
 
+/* The manufactured state at cell (i,j,k) and time t: c*, and the mode's values. */
+typedef struct {
+  PetscReal  a, c, K;
+  ModeValues v;
+} MMSPoint;
+
+static MMSPoint MMSAt(const App *app, PetscReal t, PetscInt i, PetscInt j, PetscInt k)
+{
+  const PetscReal pos[3] = {GridCoord(app, 0, i), GridCoord(app, 1, j), GridCoord(app, 2, k)};
+  MMSPoint        q;
+  q.a = Amplitude(app, t);
+  Mode(app, pos, &q.K, &q.v);
+  q.c = app->p.c0 + q.a * q.v.phi;
+  return q;
+}
+
 PetscErrorCode MMSExact(const App *app, PetscReal t, Vec X)
 {
-  GridBox         b;
-  PetscScalar    *xa;
-  const PetscReal a = Amplitude(app, t);
+  GridBox      b;
+  PetscScalar *xa;
 
   PetscFunctionBegin;
   PetscCall(GridGetBox(app->da, &b));
   PetscCall(VecGetArray(X, &xa));
   BinaryField *x = (BinaryField *)xa;
-  GRID_FOR_OWNED(&b, i, j, k) {
-        const PetscReal pos[3] = {GridCoord(app, 0, i), GridCoord(app, 1, j), GridCoord(app, 2, k)};
-        PetscReal       K;
-        ModeValues      v;
-        Mode(app, pos, &K, &v);
-        const PetscReal c = app->p.c0 + a * v.phi;
-        x[GridOwned(&b, i, j, k)].c  = c;
-        x[GridOwned(&b, i, j, k)].mu = (ThermoDF(&app->th, c) + app->p.kappa * a * K * v.phi) / app->s.E;
-      }
+  GRID_FOR_OWNED(&b, i, j, k)
+  {
+    const MMSPoint q = MMSAt(app, t, i, j, k);
+    x[GridOwned(&b, i, j, k)].c  = q.c;
+    x[GridOwned(&b, i, j, k)].mu = (ThermoDF(&app->th, q.c) + app->p.kappa * q.a * q.K * q.v.phi) / app->s.E;
+  }
   PetscCall(VecRestoreArray(X, &xa));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode MMSSource(TS ts, PetscReal t, Vec X, Vec G, void *ctx)
 {
-  App          *app = (App *)ctx;
-  GridBox         b;
-  PetscScalar    *ga;
-  const PetscReal a = Amplitude(app, t);
+  App         *app = (App *)ctx;
+  GridBox      b;
+  PetscScalar *ga;
 
   PetscFunctionBegin;
   (void)ts;
@@ -71,19 +82,16 @@ PetscErrorCode MMSSource(TS ts, PetscReal t, Vec X, Vec G, void *ctx)
   PetscCall(GridGetBox(app->da, &b));
   PetscCall(VecGetArray(G, &ga));
   BinaryField *g = (BinaryField *)ga;
-  GRID_FOR_OWNED(&b, i, j, k) {
-        const PetscReal pos[3] = {GridCoord(app, 0, i), GridCoord(app, 1, j), GridCoord(app, 2, k)};
-        PetscReal       K;
-        ModeValues      v;
-        Mode(app, pos, &K, &v);
-        const PetscReal c  = app->p.c0 + a * v.phi;
-        const PetscReal f2 = ThermoD2F(&app->th, c) + app->p.kappa * K;
-        const PetscReal gv = MobilityValue(&app->mob, c) * f2;
-        const PetscReal gd = MobilityDerivative(&app->mob, c) * f2 + MobilityValue(&app->mob, c) * ThermoD3F(&app->th, c);
-        const PetscReal div = a * (a * gd * v.grad2 - gv * K * v.phi);
-        g[GridOwned(&b, i, j, k)].c  = app->s.tau * (app->p.mms_rate * v.phi - div);
-        g[GridOwned(&b, i, j, k)].mu = 0;
-      }
+  GRID_FOR_OWNED(&b, i, j, k)
+  {
+    const MMSPoint  q   = MMSAt(app, t, i, j, k);
+    const PetscReal f2  = ThermoD2F(&app->th, q.c) + app->p.kappa * q.K;
+    const PetscReal gv  = MobilityValue(&app->mob, q.c) * f2;
+    const PetscReal gd  = MobilityDerivative(&app->mob, q.c) * f2 + MobilityValue(&app->mob, q.c) * ThermoD3F(&app->th, q.c);
+    const PetscReal div = q.a * (q.a * gd * q.v.grad2 - gv * q.K * q.v.phi);
+    g[GridOwned(&b, i, j, k)].c  = app->s.tau * (app->p.mms_rate * q.v.phi - div);
+    g[GridOwned(&b, i, j, k)].mu = 0;
+  }
   PetscCall(VecRestoreArray(G, &ga));
   PetscFunctionReturn(0);
 }
