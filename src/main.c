@@ -8,6 +8,7 @@
 #include <uphill/output.h>
 #include <uphill/physics.h>
 #include <uphill/mms.h>
+#include <uphill/checkpoint.h>
 
 static const char help[] = "uphill3d: uphill diffusion (Cahn-Hilliard spinodal decomposition) on 3D grids.\n"
                            "Usage: mpirun -n N uphill3d [FILE.opts] [-option value ...]\n"
@@ -16,21 +17,25 @@ static const char help[] = "uphill3d: uphill diffusion (Cahn-Hilliard spinodal d
 
 static PetscErrorCode Run(void)
 {
-  MPI_Comm  comm = PETSC_COMM_WORLD;
-  App       app;
-  Vec       X;
-  TS        ts;
-  Monitor   mon = NULL;
-  PetscBool help_only;
-  char      path[PETSC_MAX_PATH_LEN + 16];
+  MPI_Comm     comm = PETSC_COMM_WORLD;
+  App          app;
+  Vec          X;
+  TS           ts;
+  Monitor      mon = NULL;
+  RunControl   rc  = NULL;
+  RestartState rs;
+  PetscBool    help_only, restart;
+  char         path[PETSC_MAX_PATH_LEN + 16];
 
   PetscFunctionBegin;
   PetscCall(PetscMemzero(&app, sizeof app));
   PetscCall(ParamsRead(comm, &app.p));
   PetscCall(PetscOptionsHasHelp(NULL, &help_only));
+  restart = (PetscBool)(app.p.restart[0] && !help_only);
   PetscCall(AppSetUp(comm, &app));
   PetscCall(DMCreateGlobalVector(app.da, &X));
-  if (app.p.mms) PetscCall(MMSExact(&app, 0.0, X));
+  if (restart) PetscCall(CheckpointRestartLoad(&app, X, &rs)); /* validated before anything is written */
+  else if (app.p.mms) PetscCall(MMSExact(&app, 0.0, X));
   else PetscCall(InitialState(&app, X));
   PetscCall(SolverCreate(&app, X, &ts));
   PetscCall(SolverSetUpNow(&app, ts, X));
@@ -41,19 +46,23 @@ static PetscErrorCode Run(void)
     PetscCall(AppDestroy(&app));
     PetscFunctionReturn(0);
   }
+  if (restart) PetscCall(CheckpointRestartApply(&rs, ts));
   PetscCall(ReportParameters(&app));
   PetscCall(OutputPrepareDir(&app));
-  PetscCall(MonitorCreate(&app, &mon));
+  PetscCall(RunControlCreate(&app, restart ? &rs : NULL, &rc));
+  PetscCall(MonitorCreate(&app, restart ? &rs.mon : NULL, &mon));
   PetscCall(MonitorAttach(mon, ts));
+  PetscCall(RunControlAttach(rc, ts, mon, X)); /* field output, checkpoints, signals after each step */
   PetscCall(TSSolve(ts, X));
   PetscCall(MonitorSummary(mon, ts));
+  PetscCall(RunControlFinish(rc, X));
   if (app.p.mms) {
     PetscReal t, emax, el2;
     PetscCall(TSGetTime(ts, &t));
     PetscCall(MMSError(&app, t, X, &emax, &el2));
     PetscCall(PetscPrintf(comm, "mms error: max %.10e l2 %.10e h %.10e\n", (double)emax, (double)el2, (double)app.h[0]));
   }
-  if (app.p.final_output) {
+  if (app.p.final_output && !RunControlStoppedBySignal(rc)) {
     PetscReal t;
     PetscInt  steps;
     PetscCall(TSGetTime(ts, &t));
@@ -61,6 +70,7 @@ static PetscErrorCode Run(void)
     snprintf(path, sizeof path, "%s/final.h5", app.p.output_dir);
     PetscCall(OutputWriteFields(&app, X, steps, t, path));
   }
+  PetscCall(RunControlDestroy(&rc));
   PetscCall(MonitorDestroy(&mon));
   PetscCall(TSDestroy(&ts));
   PetscCall(VecDestroy(&X));

@@ -1,40 +1,124 @@
 /* What a run reports while it runs: OUTPUT_DIR/stats.csv (one row per accepted step, or
    every -stats_interval steps, 17 significant digits, flushed at once so a crash loses
-   nothing) and a progress line every -progress_interval seconds of wall time. */
+   nothing) and a progress line every -progress_interval seconds of wall time.
+   A restarted run appends to stats.csv: it keeps the rows up to the checkpoint's last row,
+   drops later ones (and a line cut short by a crash), and carries the iteration counts of
+   steps since that row (MonitorState), so the file is the one an uninterrupted run writes. */
 #include <uphill/monitor.h>
 #include <uphill/physics.h>
 #include <uphill/errors.h>
+#include <errno.h>
+#include <unistd.h>
 
 struct _p_Monitor {
   App           *app;
   FILE          *csv;      /* rank 0 only */
   PetscInt       snes_its, ksp_its, rejects; /* cumulative counts at the last row */
-  PetscInt       last_step;
+  PetscInt       last_step, first_step;
   PetscReal      mass0, last_time;
   PetscLogDouble wall0, wall_progress;
   Observables    obs;
+  PetscBool      have_obs;
 };
 
 static const char StatsHeader[] = "step,time,dt,free_energy,mass,snes_its,ksp_its,rejected,c_min,c_max,c_std\n";
 
-PetscErrorCode MonitorCreate(App *app, Monitor *mon)
+/* Rank 0: open a CSV file for a new run (written anew with its header) or for a run restarted
+   at restart_step >= 0: keep the header and the rows up to that step, drop later rows
+   (written after the checkpoint by the run that was stopped) and a last line cut short by a
+   crash, and append.  A missing file starts again with the header.  err says what failed. */
+static PetscErrorCode CsvOpen(const char *path, const char *header, PetscInt restart_step, FILE **csv, char *err, size_t len)
+{
+  FILE *fp;
+  char  line[4096];
+  long  off = 0, cut = -1;
+  int   lineno = 0;
+
+  PetscFunctionBegin;
+  *csv = NULL;
+  if (restart_step >= 0 && (fp = fopen(path, "r+"))) {
+    while (fgets(line, sizeof line, fp)) {
+      const size_t n = strlen(line);
+      if (!lineno) {
+        if (strcmp(line, header)) {
+          snprintf(err, len, "%s does not start with the header this version writes; move it away to restart", path);
+          fclose(fp);
+          PetscFunctionReturn(0);
+        }
+      } else {
+        char     *end;
+        long long step;
+        if (!n || line[n - 1] != '\n') {
+          cut = off;
+          break;
+        }
+        step = strtoll(line, &end, 10);
+        if (end == line || *end != ',' || step > restart_step) {
+          cut = off;
+          break;
+        }
+      }
+      off += (long)n;
+      lineno++;
+    }
+    if (!lineno) cut = 0;
+    if (cut >= 0 && ftruncate(fileno(fp), cut)) snprintf(err, len, "cannot truncate %s: %s", path, strerror(errno));
+    fclose(fp);
+    if (err[0]) PetscFunctionReturn(0);
+  } else if (restart_step >= 0) {
+    if (errno != ENOENT) {
+      snprintf(err, len, "cannot append to %s: %s", path, strerror(errno));
+      PetscFunctionReturn(0);
+    }
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "uphill3d: warning: %s is missing; the restarted run starts it again after step %" PetscInt_FMT "\n", path, restart_step));
+  }
+  *csv = fopen(path, restart_step >= 0 ? "a" : "w");
+  if (!*csv) {
+    snprintf(err, len, "cannot write %s: %s", path, strerror(errno));
+    PetscFunctionReturn(0);
+  }
+  if (!ftell(*csv)) fputs(header, *csv);
+  fflush(*csv);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MonitorCsvOpen(const char *path, const char *header, PetscInt restart_step, FILE **csv)
+{
+  char err[PETSC_MAX_PATH_LEN + 128] = "";
+
+  PetscFunctionBegin;
+  PetscCall(CsvOpen(path, header, restart_step, csv, err, sizeof err));
+  if (err[0]) SETERRQ(PETSC_COMM_SELF, UPHILL_ERR_USER, "%s", err);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MonitorCreate(App *app, const MonitorState *restart, Monitor *mon)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)app->da);
   PetscMPIInt rank;
-  char        path[PETSC_MAX_PATH_LEN + 16];
+  char        path[PETSC_MAX_PATH_LEN + 16], err[PETSC_MAX_PATH_LEN + 128] = "";
 
   PetscFunctionBegin;
   PetscCall(PetscNew(mon));
   (*mon)->app       = app;
   (*mon)->last_step = -1;
+  if (restart) {
+    (*mon)->last_step  = restart->last_step;
+    (*mon)->last_time  = restart->last_time;
+    (*mon)->mass0      = restart->mass0;
+    (*mon)->first_step = restart->first_step;
+    /* the integrator's counters start again at 0: the next row adds what was pending */
+    (*mon)->snes_its = -restart->snes_pending;
+    (*mon)->ksp_its  = -restart->ksp_pending;
+    (*mon)->rejects  = -restart->rejects_pending;
+  }
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (!rank) {
     snprintf(path, sizeof path, "%s/stats.csv", app->p.output_dir);
-    (*mon)->csv = fopen(path, "w");
-    if (!(*mon)->csv) SETERRQ(PETSC_COMM_SELF, UPHILL_ERR_USER, "cannot write %s", path);
-    fputs(StatsHeader, (*mon)->csv);
-    fflush((*mon)->csv);
+    PetscCall(CsvOpen(path, StatsHeader, restart ? restart->last_step : -1, &(*mon)->csv, err, sizeof err));
   }
+  PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
+  if (err[0]) UPHILL_USER_ERROR(comm, "%s", err);
   PetscCall(PetscTime(&(*mon)->wall0));
   (*mon)->wall_progress = (*mon)->wall0;
   PetscFunctionReturn(0);
@@ -68,6 +152,7 @@ static PetscErrorCode MonitorStep(TS ts, PetscInt step, PetscReal t, Vec X, void
     if (step % mon->app->p.stats_interval && !reason) PetscFunctionReturn(0);
   }
   PetscCall(ComputeObservables(mon->app, X, &mon->obs));
+  mon->have_obs = PETSC_TRUE;
   if (mon->last_step < 0) mon->mass0 = mon->obs.mass;
   PetscCall(TSGetSNESIterations(ts, &nits));
   PetscCall(TSGetKSPIterations(ts, &lits));
@@ -83,6 +168,39 @@ static PetscErrorCode MonitorStep(TS ts, PetscInt step, PetscReal t, Vec X, void
   mon->rejects   = rej;
   mon->last_step = step;
   mon->last_time = t;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MonitorRecord(Monitor mon, TS ts)
+{
+  PetscInt  step;
+  PetscReal t;
+  Vec       X;
+
+  PetscFunctionBegin;
+  PetscCall(TSGetStepNumber(ts, &step));
+  if (step % mon->app->p.stats_interval) PetscFunctionReturn(0); /* not the last-step row: a continued run would not have it */
+  PetscCall(TSGetTime(ts, &t));
+  PetscCall(TSGetSolution(ts, &X));
+  PetscCall(MonitorStep(ts, step, t, X, mon));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MonitorGetState(Monitor mon, TS ts, MonitorState *st)
+{
+  PetscInt nits, lits, rej;
+
+  PetscFunctionBegin;
+  PetscCall(TSGetSNESIterations(ts, &nits));
+  PetscCall(TSGetKSPIterations(ts, &lits));
+  PetscCall(TSGetStepRejections(ts, &rej));
+  st->last_step       = mon->last_step;
+  st->last_time       = mon->last_time;
+  st->mass0           = mon->mass0;
+  st->snes_pending    = nits - mon->snes_its;
+  st->ksp_pending     = lits - mon->ksp_its;
+  st->rejects_pending = rej - mon->rejects;
+  st->first_step      = 0;
   PetscFunctionReturn(0);
 }
 
@@ -112,16 +230,22 @@ PetscErrorCode MonitorSummary(Monitor mon, TS ts)
     PetscCall(MonitorStep(ts, steps, t, X, mon));
     mon->app->p.stats_interval = save;
   }
+  if (!mon->have_obs) PetscCall(ComputeObservables(mon->app, X, &mon->obs)); /* restarted at the end */
   PetscCall(TSGetSNESIterations(ts, &nits));
   PetscCall(TSGetKSPIterations(ts, &lits));
   PetscCall(TSGetStepRejections(ts, &rej));
   PetscCall(TSGetSNESFailures(ts, &fails));
   PetscCall(TSGetConvergedReason(ts, &reason));
   PetscCall(PetscTime(&now));
-  PetscCall(PetscPrintf(comm, "uphill3d: %s (%s) at t = %.6e after %" PetscInt_FMT " steps (%" PetscInt_FMT " rejected, %" PetscInt_FMT " failed Newton solves)\n", reason > 0 ? "finished" : "STOPPED", TSConvergedReasons[reason], (double)t, steps, rej, fails));
-  PetscCall(PetscPrintf(comm, "  Newton iterations %" PetscInt_FMT " (%.2f per step), Krylov iterations %" PetscInt_FMT " (%.1f per Newton)\n", nits, steps ? (double)nits / steps : 0.0, lits, nits ? (double)lits / nits : 0.0));
-  PetscCall(PetscPrintf(comm, "  free energy %.12e, mass drift %.3e (relative), c in [%.6f, %.6f]\n", (double)mon->obs.free_energy, (double)((mon->obs.mass - mon->mass0) / PetscAbsReal(mon->mass0)), (double)mon->obs.c_min, (double)mon->obs.c_max));
-  PetscCall(PetscPrintf(comm, "  wall time %.2f s (%.3g s per step)\n", (double)(now - mon->wall0), steps ? (double)(now - mon->wall0) / steps : 0.0));
+  {
+    const PetscInt run = steps - mon->first_step; /* steps taken by this run (after a restart: since it) */
+    char           since[64] = "";
+    if (mon->first_step) snprintf(since, sizeof since, ", %" PetscInt_FMT " since the restart", run);
+    PetscCall(PetscPrintf(comm, "uphill3d: %s (%s) at t = %.6e after %" PetscInt_FMT " steps (%" PetscInt_FMT " rejected, %" PetscInt_FMT " failed Newton solves%s)\n", reason == TS_CONVERGED_USER ? "stopped on a signal" : reason > 0 ? "finished" : "STOPPED", TSConvergedReasons[reason], (double)t, steps, rej, fails, since));
+    PetscCall(PetscPrintf(comm, "  Newton iterations %" PetscInt_FMT " (%.2f per step), Krylov iterations %" PetscInt_FMT " (%.1f per Newton)\n", nits, run ? (double)nits / run : 0.0, lits, nits ? (double)lits / nits : 0.0));
+    PetscCall(PetscPrintf(comm, "  free energy %.12e, mass drift %.3e (relative), c in [%.6f, %.6f]\n", (double)mon->obs.free_energy, (double)((mon->obs.mass - mon->mass0) / PetscAbsReal(mon->mass0)), (double)mon->obs.c_min, (double)mon->obs.c_max));
+    PetscCall(PetscPrintf(comm, "  wall time %.2f s (%.3g s per step)\n", (double)(now - mon->wall0), run ? (double)(now - mon->wall0) / run : 0.0));
+  }
   if (reason < 0) SETERRQ(comm, PETSC_ERR_NOT_CONVERGED, "time integration stopped: %s (a step was rejected too often in a row; try a finer grid, a smaller -ts_adapt_dt_min or -ts_max_reject)", TSConvergedReasons[reason]);
   PetscFunctionReturn(0);
 }

@@ -1,12 +1,28 @@
 /* Field files: parallel HDF5 through PetscViewerHDF5, one dataset per field ("c", "mu",
-   physical units) in natural order (shape [Nz][Ny][Nx], x fastest), with the run's
-   parameters as attributes of the root group.  Files are written under a temporary name
-   and renamed when complete, so a crash never leaves a half-written file under the real name. */
+   physical units) in natural order, shape [Nz][Ny][Nx] (x fastest) for 1D, 2D and 3D grids
+   alike, with the run's parameters as attributes of the root group, a checksum attribute
+   per dataset and a 'complete' marker written last.  Files are written under a temporary
+   name and renamed when complete, so a crash never leaves a half-written file under the
+   real name.
+
+   The series of field files (-output_interval, -output_steps) is indexed by an XDMF file,
+   OUTPUT_DIR/fields.xdmf, that ParaView and VisIt open directly: a temporal collection of
+   3DCoRectMesh grids of (N+1)^3 nodes with the fields as cell-centred attributes.  It is
+   rewritten (atomically) after each field file.
+
+   Output times with the adaptive integrator: a file due at time t_k inside an accepted step
+   (t_prev, t] is the integrator's own dense output there (TSInterpolate: for TSBDF the
+   polynomial through the last k+1 states, of the method's order), not a step shortened to
+   land on t_k.  So writing fields never changes the trajectory: a run gives the same
+   steps, the same stats.csv and the same final state with or without field output, and
+   restart equivalence does not depend on the output settings. */
 #include <uphill/output.h>
 #include <uphill/errors.h>
-#include <petscviewerhdf5.h>
 #include <sys/stat.h>
+#include <sys/types.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 static PetscErrorCode MakeDirs(const char *dir, char *err, size_t len)
@@ -29,6 +45,23 @@ static PetscErrorCode MakeDirs(const char *dir, char *err, size_t len)
       path[i] = save;
     }
   }
+  {
+    struct stat st;
+    if (stat(dir, &st) || !S_ISDIR(st.st_mode)) snprintf(err, len, "'%s' is not a directory", dir);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode OutputMakeDir(MPI_Comm comm, const char *dir)
+{
+  PetscMPIInt rank;
+  char        err[PETSC_MAX_PATH_LEN + 128] = "";
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) PetscCall(MakeDirs(dir, err, sizeof err));
+  PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
+  if (err[0]) UPHILL_USER_ERROR(comm, "%s", err);
   PetscFunctionReturn(0);
 }
 
@@ -59,6 +92,15 @@ PetscErrorCode OutputPrepareDir(const App *app)
   PetscFunctionReturn(0);
 }
 
+int OutputSyncFile(const char *path)
+{
+  int fd = open(path, O_RDONLY), err = 0;
+  if (fd < 0) return errno;
+  if (fsync(fd) && errno != EINVAL && errno != EROFS) err = errno; /* some file systems cannot sync directories */
+  close(fd);
+  return err;
+}
+
 static PetscErrorCode WriteRealAttr(PetscViewer v, const char *name, PetscReal x)
 {
   PetscFunctionBegin;
@@ -73,7 +115,7 @@ static PetscErrorCode WriteIntAttr(PetscViewer v, const char *name, PetscInt x)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode WriteAttributes(const App *app, PetscViewer v, PetscInt step, PetscReal time)
+PetscErrorCode OutputWriteRunAttributes(const App *app, PetscViewer v, PetscInt step, PetscReal time)
 {
   const Params *p = &app->p;
 
@@ -102,18 +144,116 @@ static PetscErrorCode WriteAttributes(const App *app, PetscViewer v, PetscInt st
   PetscFunctionReturn(0);
 }
 
-/* One component of X, as a scalar DMDA vector named for the field. */
-static PetscErrorCode ViewComponent(const App *app, DM da1, Vec X, PetscInt comp, const char *name, PetscReal scale, PetscViewer v)
+PetscErrorCode OutputCreateIODM(const App *app, PetscInt dof, DM *io)
 {
-  Vec f;
+  MPI_Comm        comm = PetscObjectComm((PetscObject)app->da);
+  PetscInt        dim, m[3] = {1, 1, 1};
+  const PetscInt *l[3] = {NULL, NULL, NULL};
+  const PetscInt  one[1] = {1};
 
   PetscFunctionBegin;
-  (void)app;
+  PetscCall(DMDAGetInfo(app->da, &dim, NULL, NULL, NULL, &m[0], &m[1], &m[2], NULL, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetOwnershipRanges(app->da, &l[0], &l[1], &l[2]));
+  for (PetscInt d = dim; d < 3; d++) { /* flat directions: one point, on one rank */
+    m[d] = 1;
+    l[d] = one;
+  }
+  PetscCall(DMDACreate3d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX, app->p.grid[0], app->p.grid[1], app->p.grid[2], m[0], m[1], m[2], dof, 0, l[0], l[1], l[2], io));
+  PetscCall(DMSetUp(*io));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode OutputViewVec(DM io, Vec X, const char *name, PetscViewer v)
+{
+  Vec                w;
+  const PetscScalar *a;
+
+  PetscFunctionBegin;
+  PetscCall(DMGetGlobalVector(io, &w));
+  PetscCall(VecGetArrayRead(X, &a));
+  PetscCall(VecPlaceArray(w, a));
+  PetscCall(PetscObjectSetName((PetscObject)w, name));
+  PetscCall(VecView(w, v));
+  PetscCall(VecResetArray(w));
+  PetscCall(VecRestoreArrayRead(X, &a));
+  PetscCall(DMRestoreGlobalVector(io, &w));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode OutputLoadVec(DM io, Vec X, const char *name, PetscViewer v)
+{
+  Vec          w;
+  PetscScalar *a;
+
+  PetscFunctionBegin;
+  PetscCall(DMGetGlobalVector(io, &w));
+  PetscCall(VecGetArray(X, &a));
+  PetscCall(VecPlaceArray(w, a));
+  PetscCall(PetscObjectSetName((PetscObject)w, name));
+  PetscCall(VecLoad(w, v));
+  PetscCall(VecResetArray(w));
+  PetscCall(VecRestoreArray(X, &a));
+  PetscCall(DMRestoreGlobalVector(io, &w));
+  PetscFunctionReturn(0);
+}
+
+/* splitmix64's finaliser: a bijective 64-bit mix. */
+static inline uint64_t Mix64(uint64_t z)
+{
+  z += 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+PetscErrorCode OutputChecksum(DM io, Vec X, uint64_t *sum, PetscBool *finite)
+{
+  PetscInt           xs, ys, zs, xm, ym, zm, M, N, dof, n = 0;
+  const PetscScalar *a;
+  uint64_t           s = 0;
+  int                ok = 1;
+
+  PetscFunctionBegin;
+  PetscCall(DMDAGetInfo(io, NULL, &M, &N, NULL, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMDAGetCorners(io, &xs, &ys, &zs, &xm, &ym, &zm));
+  PetscCall(VecGetArrayRead(X, &a));
+  for (PetscInt k = zs; k < zs + zm; k++)
+    for (PetscInt j = ys; j < ys + ym; j++)
+      for (PetscInt i = xs; i < xs + xm; i++)
+        for (PetscInt d = 0; d < dof; d++, n++) {
+          const uint64_t idx = (((uint64_t)k * (uint64_t)N + (uint64_t)j) * (uint64_t)M + (uint64_t)i) * (uint64_t)dof + (uint64_t)d;
+          const double   x   = (double)PetscRealPart(a[n]);
+          uint64_t       bits;
+          memcpy(&bits, &x, sizeof bits);
+          s += Mix64(bits ^ Mix64(idx));
+          if (!isfinite(x)) ok = 0;
+        }
+  PetscCall(VecRestoreArrayRead(X, &a));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &s, 1, MPI_UINT64_T, MPI_SUM, PetscObjectComm((PetscObject)io)));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, PetscObjectComm((PetscObject)io)));
+  *sum = s;
+  if (finite) *finite = ok ? PETSC_TRUE : PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+void OutputChecksumString(uint64_t sum, char str[17]) { snprintf(str, 17, "%016llx", (unsigned long long)sum); }
+
+/* One component of X, as a scalar field named for it, with its checksum. */
+static PetscErrorCode ViewComponent(DM da1, DM io, Vec X, PetscInt comp, const char *name, PetscReal scale, PetscViewer v)
+{
+  Vec      f;
+  uint64_t sum;
+  char     str[17], dset[64];
+
+  PetscFunctionBegin;
   PetscCall(DMGetGlobalVector(da1, &f));
   PetscCall(VecStrideGather(X, comp, f, INSERT_VALUES));
   if (scale != 1.0) PetscCall(VecScale(f, scale));
-  PetscCall(PetscObjectSetName((PetscObject)f, name));
-  PetscCall(VecView(f, v));
+  PetscCall(OutputViewVec(io, f, name, v));
+  PetscCall(OutputChecksum(io, f, &sum, NULL));
+  OutputChecksumString(sum, str);
+  snprintf(dset, sizeof dset, "/%s", name);
+  PetscCall(PetscViewerHDF5WriteAttribute(v, dset, "checksum", PETSC_STRING, str));
   PetscCall(DMRestoreGlobalVector(da1, &f));
   PetscFunctionReturn(0);
 }
@@ -122,22 +262,27 @@ PetscErrorCode OutputWriteFields(const App *app, Vec X, PetscInt step, PetscReal
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)app->da);
   PetscViewer v;
-  DM          da1;
+  DM          da1, io;
   PetscMPIInt rank;
-  char        tmp[PETSC_MAX_PATH_LEN + 8];
+  char        tmp[PETSC_MAX_PATH_LEN + 8], err[PETSC_MAX_PATH_LEN * 2 + 64] = "";
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
   PetscCall(DMDACreateCompatibleDMDA(app->da, 1, &da1));
+  PetscCall(OutputCreateIODM(app, 1, &io));
   PetscCall(PetscViewerHDF5Open(comm, tmp, FILE_MODE_WRITE, &v));
-  PetscCall(ViewComponent(app, da1, X, 0, "c", 1.0, v));
-  PetscCall(ViewComponent(app, da1, X, 1, "mu", app->s.E, v));
-  PetscCall(WriteAttributes(app, v, step, time));
+  PetscCall(ViewComponent(da1, io, X, 0, "c", 1.0, v));
+  PetscCall(ViewComponent(da1, io, X, 1, "mu", app->s.E, v));
+  PetscCall(OutputWriteRunAttributes(app, v, step, time));
+  PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "kind", PETSC_STRING, "fields"));
+  PetscCall(WriteIntAttr(v, "complete", 1)); /* last: a file without it was cut short */
   PetscCall(PetscViewerDestroy(&v));
+  PetscCall(DMDestroy(&io));
   PetscCall(DMDestroy(&da1));
-  if (!rank && rename(tmp, path)) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-  PetscCallMPI(MPI_Barrier(comm));
+  if (!rank && rename(tmp, path)) snprintf(err, sizeof err, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+  PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
+  PetscCheck(!err[0], comm, PETSC_ERR_FILE_WRITE, "%s", err);
   PetscFunctionReturn(0);
 }
 
@@ -164,31 +309,314 @@ PetscErrorCode OutputReadConcentration(const App *app, const char *path, Vec X)
   PetscViewer v;
   DM          da1;
   Vec         f;
-  PetscBool   has;
+  PetscBool   has, full = PETSC_TRUE, legacy = PETSC_TRUE;
   int         ndims = 0;
   hsize_t     dims[8];
-  PetscInt    n, want = app->p.grid[0] * app->p.grid[1] * app->p.grid[2];
+  PetscInt    dim, fgrid[3] = {1, 1, 1};
   PetscMPIInt rank, readable = 0;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (!rank) readable = access(path, R_OK) == 0;
+  if (!rank && !access(path, R_OK)) {
+    H5E_auto2_t func;
+    void       *data;
+    hid_t       f;
+    H5Eget_auto2(H5E_DEFAULT, &func, &data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if ((f = OutputH5OpenRead(path)) >= 0) {
+      readable = 1;
+      H5Fclose(f);
+    }
+    H5Eset_auto2(H5E_DEFAULT, func, data);
+  }
   PetscCallMPI(MPI_Bcast(&readable, 1, MPI_INT, 0, comm));
-  if (!readable) UPHILL_USER_ERROR(comm, "cannot read field file '%s'", path);
+  if (!readable) UPHILL_USER_ERROR(comm, "cannot read field file '%s' (missing, unreadable or not HDF5)", path);
   PetscCall(PetscViewerHDF5Open(comm, path, FILE_MODE_READ, &v));
   PetscCall(PetscViewerHDF5HasDataset(v, "/c", &has));
-  if (!has) UPHILL_USER_ERROR(comm, "field file '%s' has no dataset 'c'", path);
+  if (!has) {
+    PetscBool state;
+    PetscCall(PetscViewerHDF5HasDataset(v, "/state", &state));
+    UPHILL_USER_ERROR(comm, "field file '%s' has no dataset 'c'%s", path, state ? " (it is a checkpoint: continue from it with -restart FILE)" : "");
+  }
   PetscCall(DatasetDims(v, "c", &ndims, dims));
-  n = 1;
-  for (int d = 0; d < ndims; d++) n *= (PetscInt)dims[d];
-  if (n != want) UPHILL_USER_ERROR(comm, "field file '%s' holds %" PetscInt_FMT " points of c, but the grid %" PetscInt_FMT "x%" PetscInt_FMT "x%" PetscInt_FMT " has %" PetscInt_FMT, path, n, app->p.grid[0], app->p.grid[1], app->p.grid[2], want);
+  PetscCall(DMDAGetInfo(app->da, &dim, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  /* [Nz][Ny][Nx] (this version), or [Ny][Nx] / [Nx] for a 2D / 1D grid (earlier versions) */
+  for (int d = 0; d < ndims && d < 3; d++) fgrid[d] = (PetscInt)dims[ndims - 1 - d];
+  for (int d = 0; d < 3; d++) {
+    if (ndims != 3 || fgrid[d] != app->p.grid[d]) full = PETSC_FALSE;
+    if (ndims != dim || fgrid[d] != app->p.grid[d]) legacy = PETSC_FALSE;
+  }
+  if (!full && !legacy) {
+    if (ndims > 3) UPHILL_USER_ERROR(comm, "field file '%s': dataset 'c' has %d dimensions, expected [Nz][Ny][Nx]", path, ndims);
+    UPHILL_USER_ERROR(comm, "field file '%s': grid %" PetscInt_FMT "x%" PetscInt_FMT "x%" PetscInt_FMT " in the file vs %" PetscInt_FMT "x%" PetscInt_FMT "x%" PetscInt_FMT " in the options", path, fgrid[0], fgrid[1], fgrid[2], app->p.grid[0], app->p.grid[1], app->p.grid[2]);
+  }
   PetscCall(DMDACreateCompatibleDMDA(app->da, 1, &da1));
   PetscCall(DMGetGlobalVector(da1, &f));
-  PetscCall(PetscObjectSetName((PetscObject)f, "c"));
-  PetscCall(VecLoad(f, v));
+  if (full) {
+    DM io;
+    PetscCall(OutputCreateIODM(app, 1, &io));
+    PetscCall(OutputLoadVec(io, f, "c", v));
+    PetscCall(DMDestroy(&io));
+  } else {
+    PetscCall(PetscObjectSetName((PetscObject)f, "c"));
+    PetscCall(VecLoad(f, v));
+  }
   PetscCall(VecStrideScatter(f, 0, X, INSERT_VALUES));
   PetscCall(DMRestoreGlobalVector(da1, &f));
   PetscCall(DMDestroy(&da1));
   PetscCall(PetscViewerDestroy(&v));
+  PetscFunctionReturn(0);
+}
+
+/* ---- the field-file series and its XDMF index ----------------------------------------- */
+
+typedef struct {
+  PetscInt  index, step;
+  PetscReal time;
+} SeriesEntry;
+
+struct _p_OutputSeries {
+  const App   *app;
+  PetscInt     count;  /* files written (the next file's index) */
+  PetscInt     k_next; /* the next interval output is at k_next * output_interval */
+  SeriesEntry *list;   /* rank 0: the files in fields.xdmf */
+  PetscInt     nlist, cap;
+  Vec          work;
+};
+
+PetscErrorCode OutputSeriesCreate(const App *app, OutputSeries *s)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscNew(s));
+  (*s)->app    = app;
+  (*s)->k_next = 1;
+  PetscFunctionReturn(0);
+}
+
+PetscBool OutputSeriesEnabled(OutputSeries s) { return (PetscBool)(s->app->p.output_interval > 0 || s->app->p.output_steps > 0); }
+
+void OutputSeriesGetState(OutputSeries s, PetscInt *count, PetscInt *k_next)
+{
+  *count  = s->count;
+  *k_next = s->k_next;
+}
+
+static PetscErrorCode SeriesAdd(OutputSeries s, PetscInt index, PetscInt step, PetscReal time)
+{
+  PetscFunctionBegin;
+  if (s->nlist == s->cap) {
+    SeriesEntry *bigger;
+    s->cap = s->cap ? 2 * s->cap : 64;
+    PetscCall(PetscMalloc1(s->cap, &bigger));
+    if (s->nlist) PetscCall(PetscArraycpy(bigger, s->list, s->nlist));
+    PetscCall(PetscFree(s->list));
+    s->list = bigger;
+  }
+  s->list[s->nlist].index = index;
+  s->list[s->nlist].step  = step;
+  s->list[s->nlist].time  = time;
+  s->nlist++;
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0: OUTPUT_DIR/fields.xdmf, written as .tmp and renamed. */
+static PetscErrorCode SeriesWriteXdmf(OutputSeries s, char *err, size_t errlen)
+{
+  const App *app = s->app;
+  const PetscInt *N = app->p.grid;
+  char       path[PETSC_MAX_PATH_LEN + 16], tmp[PETSC_MAX_PATH_LEN + 24];
+  FILE      *fp;
+
+  PetscFunctionBegin;
+  snprintf(path, sizeof path, "%s/fields.xdmf", app->p.output_dir);
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  fp = fopen(tmp, "w");
+  if (!fp) {
+    snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+    PetscFunctionReturn(0);
+  }
+  fprintf(fp, "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n");
+  fprintf(fp, "<!-- uphill3d field files: cell-centred c and mu (HDF5 datasets [Nz][Ny][Nx]) on a grid of (N+1) nodes per direction -->\n");
+  fprintf(fp, "<Xdmf Version=\"2.0\">\n <Domain>\n  <Grid Name=\"uphill3d\" GridType=\"Collection\" CollectionType=\"Temporal\">\n");
+  for (PetscInt e = 0; e < s->nlist; e++) {
+    char file[64];
+    snprintf(file, sizeof file, "fields_%06" PetscInt_FMT ".h5", s->list[e].index);
+    fprintf(fp, "   <Grid Name=\"fields_%06" PetscInt_FMT "\" GridType=\"Uniform\">\n", s->list[e].index);
+    fprintf(fp, "    <Time Value=\"%.17g\"/>\n", (double)s->list[e].time);
+    fprintf(fp, "    <Topology TopologyType=\"3DCoRectMesh\" Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT "\"/>\n", N[2] + 1, N[1] + 1, N[0] + 1);
+    fprintf(fp, "    <Geometry GeometryType=\"ORIGIN_DXDYDZ\">\n");
+    fprintf(fp, "     <DataItem Name=\"Origin\" Dimensions=\"3\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">0 0 0</DataItem>\n");
+    fprintf(fp, "     <DataItem Name=\"Spacing\" Dimensions=\"3\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">%.17g %.17g %.17g</DataItem>\n", (double)app->h[2], (double)app->h[1], (double)app->h[0]);
+    fprintf(fp, "    </Geometry>\n");
+    for (int f = 0; f < 2; f++) {
+      const char *name = f ? "mu" : "c";
+      fprintf(fp, "    <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Cell\">\n", name);
+      fprintf(fp, "     <DataItem Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/%s</DataItem>\n", N[2], N[1], N[0], file, name);
+      fprintf(fp, "    </Attribute>\n");
+    }
+    fprintf(fp, "   </Grid>\n");
+  }
+  fprintf(fp, "  </Grid>\n </Domain>\n</Xdmf>\n");
+  if (fclose(fp)) snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+  else if (rename(tmp, path)) snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SeriesWrite(OutputSeries s, Vec X, PetscInt step, PetscReal time)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)s->app->da);
+  PetscMPIInt rank;
+  char        path[PETSC_MAX_PATH_LEN + 32], err[PETSC_MAX_PATH_LEN * 2 + 64] = "";
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  snprintf(path, sizeof path, "%s/fields_%06" PetscInt_FMT ".h5", s->app->p.output_dir, s->count);
+  PetscCall(OutputWriteFields(s->app, X, step, time, path));
+  if (!rank) {
+    PetscCall(SeriesAdd(s, s->count, step, time));
+    PetscCall(SeriesWriteXdmf(s, err, sizeof err));
+  }
+  PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
+  PetscCheck(!err[0], comm, PETSC_ERR_FILE_WRITE, "%s", err);
+  s->count++;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode OutputSeriesStart(OutputSeries s, Vec X, PetscInt step, PetscReal time)
+{
+  PetscFunctionBegin;
+  if (!OutputSeriesEnabled(s)) PetscFunctionReturn(0);
+  PetscCall(SeriesWrite(s, X, step, time));
+  s->k_next = 1;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode OutputSeriesStep(OutputSeries s, TS ts, Vec X, PetscInt step, PetscReal time)
+{
+  const Params *p         = &s->app->p;
+  PetscBool     wrote_now = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  if (p->output_interval > 0) {
+    const PetscReal T = p->output_interval, tol = 1e-12 * PetscMax(PetscAbsReal(time), T);
+    PetscReal tprev;
+    PetscCall(TSGetPrevTime(ts, &tprev));
+    while (s->k_next * T <= time + tol) {
+      const PetscReal tk = s->k_next * T;
+      if (tk < tprev - tol) { /* before this step: cannot happen unless the options changed */
+        s->k_next++;
+        continue;
+      }
+      if (tk >= time - tol) { /* at this step's state (also the last one of a run ending at a multiple of T) */
+        if (!wrote_now) PetscCall(SeriesWrite(s, X, step, time));
+        wrote_now = PETSC_TRUE;
+      } else {
+        if (!s->work) PetscCall(VecDuplicate(X, &s->work));
+        PetscCall(TSInterpolate(ts, tk, s->work));
+        PetscCall(SeriesWrite(s, s->work, step, tk));
+      }
+      s->k_next++;
+    }
+  }
+  if (p->output_steps > 0 && step % p->output_steps == 0 && !wrote_now) PetscCall(SeriesWrite(s, X, step, time));
+  PetscFunctionReturn(0);
+}
+
+hid_t OutputH5OpenRead(const char *path)
+{
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), f;
+#if H5_VERSION_GE(1, 10, 7)
+  H5Pset_file_locking(fapl, 0, 1); /* read-only, one reader: no flock (fails on some parallel file systems) */
+#endif
+  f = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+  H5Pclose(fapl);
+  return f;
+}
+
+/* Rank 0, HDF5 without error printing: the time and step attributes of a field file. */
+static int ReadTimeStep(const char *path, PetscReal *time, PetscInt *step)
+{
+  H5E_auto2_t func;
+  void       *data;
+  hid_t       f, a;
+  double      t = 0;
+  long long   n = 0;
+  int         ok = 0;
+
+  H5Eget_auto2(H5E_DEFAULT, &func, &data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  f = OutputH5OpenRead(path);
+  if (f >= 0) {
+    if ((a = H5Aopen(f, "time", H5P_DEFAULT)) >= 0) {
+      ok = H5Aread(a, H5T_NATIVE_DOUBLE, &t) >= 0;
+      H5Aclose(a);
+    }
+    if (ok && (a = H5Aopen(f, "step", H5P_DEFAULT)) >= 0) {
+      ok = H5Aread(a, H5T_NATIVE_LLONG, &n) >= 0;
+      H5Aclose(a);
+    } else ok = 0;
+    H5Fclose(f);
+  }
+  H5Eset_auto2(H5E_DEFAULT, func, data);
+  *time = (PetscReal)t;
+  *step = (PetscInt)n;
+  return ok;
+}
+
+PetscErrorCode OutputSeriesRestore(OutputSeries s, PetscInt count, PetscInt k_next, PetscReal interval, PetscReal time)
+{
+  MPI_Comm        comm = PetscObjectComm((PetscObject)s->app->da);
+  const PetscReal T    = s->app->p.output_interval;
+  PetscMPIInt     rank;
+  char            err[PETSC_MAX_PATH_LEN * 2 + 64] = "";
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  s->count  = count;
+  s->k_next = k_next;
+  if (T > 0 && interval != T) s->k_next = (PetscInt)PetscFloorReal(time / T * (1 + 1e-12)) + 1; /* -output_interval changed: the first multiple after now */
+  if (!OutputSeriesEnabled(s) && !count) PetscFunctionReturn(0);
+  if (!rank) {
+    const char *dir = s->app->p.output_dir;
+    char        path[PETSC_MAX_PATH_LEN + 32];
+    PetscInt    removed = 0, missing = 0;
+    DIR        *d;
+    s->nlist = 0;
+    for (PetscInt i = 0; i < count; i++) {
+      PetscReal t;
+      PetscInt  step;
+      snprintf(path, sizeof path, "%s/fields_%06" PetscInt_FMT ".h5", dir, i);
+      if (ReadTimeStep(path, &t, &step)) PetscCall(SeriesAdd(s, i, step, t));
+      else missing++;
+    }
+    /* files of the run that went on past the checkpoint: this run writes them again */
+    if ((d = opendir(dir))) {
+      struct dirent *e;
+      while ((e = readdir(d))) {
+        int  index, len = 0;
+        char full[PETSC_MAX_PATH_LEN + 300];
+        if (sscanf(e->d_name, "fields_%d.h5%n", &index, &len) == 1 && (e->d_name[len] == 0 || !strncmp(e->d_name + len, ".tmp", 4)) && index >= count) {
+          snprintf(full, sizeof full, "%s/%s", dir, e->d_name);
+          if (!remove(full)) removed++;
+        }
+      }
+      closedir(d);
+    }
+    if (missing) PetscCall(PetscPrintf(PETSC_COMM_SELF, "uphill3d: warning: %" PetscInt_FMT " field file(s) written before the checkpoint are missing or unreadable in %s; fields.xdmf leaves them out\n", missing, dir));
+    if (removed) PetscCall(PetscPrintf(PETSC_COMM_SELF, "restart: removed %" PetscInt_FMT " field file(s) written after the checkpoint (this run writes them again)\n", removed));
+    PetscCall(SeriesWriteXdmf(s, err, sizeof err));
+  }
+  PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
+  PetscCheck(!err[0], comm, PETSC_ERR_FILE_WRITE, "%s", err);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode OutputSeriesDestroy(OutputSeries *s)
+{
+  PetscFunctionBegin;
+  if (!*s) PetscFunctionReturn(0);
+  PetscCall(VecDestroy(&(*s)->work));
+  PetscCall(PetscFree((*s)->list));
+  PetscCall(PetscFree(*s));
   PetscFunctionReturn(0);
 }

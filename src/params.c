@@ -9,6 +9,7 @@ const char *const FreeEnergyTypes[] = {"regular_solution", "double_well", "FreeE
 const char *const MobilityModels[]  = {"constant", "degenerate", "MobilityModel", "MOBILITY_", NULL};
 const char *const BoundaryTypes[]   = {"periodic", "noflux", "BoundaryType", "BC_", NULL};
 const char *const InitialTypes[]    = {"noise", "mode", "file", "InitialType", "IC_", NULL};
+const char *const RestartChangeNames[] = {"temperature", "kappa", "mobility", "mobility_model", NULL};
 
 /* PETSc's own parsers do not name the option in their message; these do. */
 static PetscErrorCode ParseReal(MPI_Comm comm, const char *name, const char *s, PetscReal *v)
@@ -127,6 +128,45 @@ static PetscErrorCode OptBool(PetscOptionItems *PetscOptionsObject, MPI_Comm com
   PetscFunctionReturn(0);
 }
 
+/* A string option that, when given, must have a value. */
+static PetscErrorCode OptString(PetscOptionItems *PetscOptionsObject, MPI_Comm comm, const char *name, const char *help, char *v, size_t len)
+{
+  PetscBool set;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsString(name, help, NULL, v, v, len, &set));
+  if (set && !v[0]) UPHILL_USER_ERROR(comm, "option %s needs a value", name);
+  PetscFunctionReturn(0);
+}
+
+/* -restart_allow_change a,b,...: names from RestartChangeNames; the grid, lengths, boundary
+   conditions, free energy type and components can never change. */
+static PetscErrorCode OptAllowChange(PetscOptionItems *PetscOptionsObject, MPI_Comm comm, PetscBool allow[])
+{
+  char      buf[PETSC_MAX_PATH_LEN] = "", allowed[256] = "", *tok, *save = NULL;
+  PetscBool set;
+
+  PetscFunctionBegin;
+  for (int i = 0; RestartChangeNames[i]; i++) {
+    PetscCall(PetscStrlcat(allowed, i ? "," : "", sizeof allowed));
+    PetscCall(PetscStrlcat(allowed, RestartChangeNames[i], sizeof allowed));
+  }
+  PetscCall(PetscOptionsString("-restart_allow_change", "With -restart: comma-separated parameters that may differ from the checkpoint's (temperature,kappa,mobility,mobility_model)", NULL, buf, buf, sizeof buf, &set));
+  if (!set) PetscFunctionReturn(0);
+  if (!buf[0]) UPHILL_USER_ERROR(comm, "option -restart_allow_change needs a value: a comma-separated list of %s", allowed);
+  for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    PetscBool found = PETSC_FALSE;
+    while (isspace((unsigned char)*tok)) tok++;
+    for (int i = 0; RestartChangeNames[i]; i++)
+      if (!strcmp(tok, RestartChangeNames[i])) {
+        allow[i] = PETSC_TRUE;
+        found    = PETSC_TRUE;
+      }
+    if (!found) UPHILL_USER_ERROR(comm, "option -restart_allow_change: '%s' cannot change on restart; allowed: %s", tok, allowed);
+  }
+  PetscFunctionReturn(0);
+}
+
 static void ParamsDefaults(Params *p)
 {
   PetscMemzero(p, sizeof *p);
@@ -153,6 +193,7 @@ static void ParamsDefaults(Params *p)
   p->final_output   = PETSC_TRUE;
   p->mms_rate       = 0.0;
   p->ncomp          = 1;
+  p->checkpoint_keep = 2;
   strcpy(p->output_dir, "out");
 }
 
@@ -183,6 +224,12 @@ static PetscErrorCode ParamsValidate(MPI_Comm comm, const Params *p)
   if (p->stats_interval < 1) UPHILL_USER_ERROR(comm, "option -stats_interval: must be >= 1, got %" PetscInt_FMT, p->stats_interval);
   if (p->ncomp != 1) UPHILL_USER_ERROR(comm, "option -components: only 2 (binary) is implemented in this version, got %" PetscInt_FMT, p->ncomp + 1);
   if (!p->output_dir[0]) UPHILL_USER_ERROR(comm, "option -output_dir: empty directory name");
+  if (!(p->output_interval >= 0 && p->output_interval < PETSC_INFINITY)) UPHILL_USER_ERROR(comm, "option -output_interval: must be >= 0 (simulation time; 0 = off), got %g", (double)p->output_interval);
+  if (p->output_steps < 0) UPHILL_USER_ERROR(comm, "option -output_steps: must be >= 0 (0 = off), got %" PetscInt_FMT, p->output_steps);
+  if (p->checkpoint_steps < 0) UPHILL_USER_ERROR(comm, "option -checkpoint_steps: must be >= 0 (0 = off), got %" PetscInt_FMT, p->checkpoint_steps);
+  if (!(p->checkpoint_walltime >= 0 && p->checkpoint_walltime < PETSC_INFINITY)) UPHILL_USER_ERROR(comm, "option -checkpoint_walltime: must be >= 0 seconds (0 = off), got %g", (double)p->checkpoint_walltime);
+  if (!(p->analysis_interval >= 0 && p->analysis_interval < PETSC_INFINITY)) UPHILL_USER_ERROR(comm, "option -analysis_interval: must be >= 0 (simulation time; 0 = off), got %g", (double)p->analysis_interval);
+  if (p->checkpoint_keep < 1) UPHILL_USER_ERROR(comm, "option -checkpoint_keep: must be >= 1, got %" PetscInt_FMT, p->checkpoint_keep);
   PetscFunctionReturn(0);
 }
 
@@ -232,14 +279,24 @@ PetscErrorCode ParamsRead(MPI_Comm comm, Params *p)
   PetscCall(OptBool(PetscOptionsObject, comm, "-final_output", "Write OUTPUT_DIR/final.h5 (c and mu) at the end", &p->final_output));
   PetscCall(OptBool(PetscOptionsObject, comm, "-mms", "Verification: manufactured solution with source term; reports the error", &p->mms));
   PetscCall(OptReal(PetscOptionsObject, comm, "-mms_rate", "Verification: amplitude growth rate r of the manufactured solution", &p->mms_rate));
+  PetscCall(OptReal(PetscOptionsObject, comm, "-analysis_interval", "Simulation time between in-situ analyses (OUTPUT_DIR/analysis.csv, structure_factor.h5); 0: off", &p->analysis_interval));
+  PetscCall(OptReal(PetscOptionsObject, comm, "-output_interval", "Simulation time between field files OUTPUT_DIR/fields_NNNNNN.h5 (+ fields.xdmf); 0: off", &p->output_interval));
+  PetscCall(OptInt(PetscOptionsObject, comm, "-output_steps", "Accepted steps between field files; 0: off", &p->output_steps));
+  PetscCall(OptInt(PetscOptionsObject, comm, "-checkpoint_steps", "Accepted steps between checkpoints OUTPUT_DIR/checkpoints/ckpt_STEP.h5; 0: off", &p->checkpoint_steps));
+  PetscCall(OptReal(PetscOptionsObject, comm, "-checkpoint_walltime", "Wall-clock seconds between checkpoints; 0: off", &p->checkpoint_walltime));
+  PetscCall(OptInt(PetscOptionsObject, comm, "-checkpoint_keep", "Newest checkpoints kept (older ones are deleted)", &p->checkpoint_keep));
+  PetscCall(OptString(PetscOptionsObject, comm, "-restart", "Continue from a checkpoint: FILE, or latest (the newest valid one in OUTPUT_DIR/checkpoints)", p->restart, sizeof p->restart));
+  PetscCall(OptAllowChange(PetscOptionsObject, comm, p->allow_change));
   PetscOptionsEnd();
   PetscCall(ParamsValidate(comm, p));
   PetscFunctionReturn(0);
 }
 
-/* Options that PETSc itself reads only at PetscFinalize, and so are still "unused" here. */
+/* Options that PETSc reads only later (at PetscFinalize, or during/after a solve: the
+   -*_view viewers, -*_converged_reason and -*_test_* checks), so still "unused" at the start. */
 static PetscBool ReadAtFinalize(const char *name)
 {
+  if (strstr(name, "_view") || strstr(name, "_test_") || strstr(name, "converged_reason")) return PETSC_TRUE;
   const char *late[] = {"log_view", "log_summary", "log_trace", "log_all", "malloc_dump", "malloc_view", "memory_view", "options_left", "options_view", "objects_dump", "check_pointer_intensity", "history", "saws", "viewer_binary_skip_info"};
   for (size_t i = 0; i < sizeof late / sizeof late[0]; i++)
     if (!strncmp(name, late[i], strlen(late[i]))) return PETSC_TRUE;

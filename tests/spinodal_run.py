@@ -3,7 +3,8 @@
 decomposition run, quasi-2D, with the code's DEFAULT integrator and solver settings (what a
 user gets), from noise to the late coarsening stage where the adaptive step has grown by
 orders of magnitude.  Writes out/stats.csv in its working directory, which
-test_mass_conservation.py and test_energy_decrease.py then examine.
+test_mass_conservation.py and test_energy_decrease.py then examine, and (in-situ analysis
+every ANALYSIS_INTERVAL) out/analysis.csv and out/structure_factor.h5 for test_analysis_run.py.
 
 Usage: spinodal_run.py periodic|noflux"""
 import sys
@@ -18,6 +19,7 @@ RUNS = {
     "noflux": ["-c0", "0.45", "-ts_max_time", "1e5"],
 }
 MIN_STEPS = 100
+ANALYSIS_INTERVAL = 10
 
 
 def main():
@@ -27,7 +29,8 @@ def main():
     out = T.fresh_dir("out")
     args = T.DIMLESS + RUNS[bc] + ["-bc", bc, "-ic", "noise", "-ic_amplitude", "0.01", "-ic_seed", "1",
                                    "-da_grid_x", "48", "-da_grid_y", "48", "-da_grid_z", "1", "-Lx", "24", "-Ly", "24",
-                                   "-output_dir", out, "-final_output", "0", "-progress_interval", "1000"]
+                                   "-output_dir", out, "-final_output", "0", "-progress_interval", "1000",
+                                   "-analysis_interval", str(ANALYSIS_INTERVAL)]
     p = T.run(args)
     print("\n".join(l for l in p.stdout.splitlines() if l.startswith(("uphill3d:", "  "))))
     s = T.read_stats(out)

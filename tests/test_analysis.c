@@ -3,9 +3,14 @@
                the shell of |k| with shell power S count N = A^2 N / 2, and Parseval's variance A^2/2;
      twomodes: amplitudes A1, A2 at |k_a|, |k_b|: k1 = (k_a A1^2 + k_b A2^2)/(A1^2 + A2^2);
      lamellae: 2n monotone diffuse interfaces across x between the binodal compositions:
-               area per volume = 2n/Lx exactly, phase fraction = 1/2 exactly.
-   Tolerances: 1e-10 relative, well above FFT round-off (~1e-14) and far below any binning,
-   normalisation or weighting error (which are O(1) or at least O(1/N)). */
+               area per volume = 2n/Lx exactly, phase fraction = 1/2 exactly;
+     sphere:   a diffuse sphere c(r) = tanh profile of radius R = -A1 Lx and width w = 2h in
+               the middle of the box: int |grad c| dV / dc = int |c'(r)| 4 pi r^2 dr / dc =
+               4 pi (R^2 + pi^2 w^2 / 12) (the sech^2 profile's second moment), volume fraction
+               4/3 pi R^3 / V; both to 1% (the error of a curved interface on the grid, ~0.5%;
+               an anisotropic, e.g. L1, gradient norm would be off by up to 50%).
+   Tolerances otherwise: 1e-10 relative, well above FFT round-off (~1e-14) and far below any
+   binning, normalisation or weighting error (which are O(1) or at least O(1/N)). */
 #include <uphill/analysis.h>
 #include <uphill/grid.h>
 #include <uphill/thermo.h>
@@ -25,10 +30,11 @@ static PetscErrorCode Fill(const App *app, Vec X, const char *which, PetscReal A
   GridBox      b;
   PetscScalar *xa;
   PetscReal    clo = 0.2, chi = 0.8;
-  PetscBool    lam;
+  PetscBool    lam, sph;
 
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(which, "lamellae", &lam));
+  PetscCall(PetscStrcmp(which, "sphere", &sph));
   (void)ThermoBinodal(&app->th, &clo, &chi);
   PetscCall(GridGetBox(app->da, &b));
   PetscCall(VecGetArray(X, &xa));
@@ -43,6 +49,10 @@ static PetscErrorCode Fill(const App *app, Vec X, const char *which, PetscReal A
     if (lam) { /* extremes sampled exactly at cell centres: the shift puts a peak on cell 0 */
       const PetscReal s = PetscCosReal(2 * PETSC_PI * n1[0] * (x[0] - 0.5 * app->h[0]) / app->p.length[0]);
       c = clo + (chi - clo) * 0.5 * (1 + PetscTanhReal(3 * s) / PetscTanhReal(3));
+    } else if (sph) {
+      PetscReal r2 = 0;
+      for (int d = 0; d < 3; d++) r2 += PetscSqr(x[d] - 0.5 * app->p.length[d]);
+      c = clo + (chi - clo) * 0.5 * (1 + PetscTanhReal((-A1 * app->p.length[0] - PetscSqrtReal(r2)) / (2 * app->h[0])));
     } else c = 0.5 + A1 * PetscCosReal(p1) + A2 * PetscCosReal(p2);
     xa[2 * GridOwned(&b, i, j, k)]     = c;
     xa[2 * GridOwned(&b, i, j, k) + 1] = 0;
@@ -87,6 +97,11 @@ int main(int argc, char **argv)
   if (!strcmp(which, "lamellae")) {
     Check(comm, Close(r.area_per_volume, 2.0 * n1[0] / app.p.length[0]), "interface area per volume = 2n/Lx", r.area_per_volume, 2.0 * n1[0] / app.p.length[0]);
     Check(comm, Close(r.fraction, 0.5), "phase fraction", r.fraction, 0.5);
+  } else if (!strcmp(which, "sphere")) {
+    const PetscReal R = -A1 * app.p.length[0], V = app.p.length[0] * app.p.length[1] * app.p.length[2];
+    const PetscReal w = 2 * app.h[0], area = 4 * PETSC_PI * (R * R + PETSC_PI * PETSC_PI * w * w / 12) / V, frac = 4 * PETSC_PI * R * R * R / (3 * V);
+    Check(comm, PetscAbsReal(r.area_per_volume / area - 1) <= 0.01, "sphere: area per volume 4 pi (R^2 + pi^2 w^2/12)/V (1%)", r.area_per_volume, area);
+    Check(comm, PetscAbsReal(r.fraction / frac - 1) <= 0.01, "sphere: volume fraction 4/3 pi R^3/V (1%)", r.fraction, frac);
   } else {
     const PetscReal want = (ka * A1 * A1 + kb * A2 * A2) / (A1 * A1 + A2 * A2);
     Check(comm, Close(r.k1, want), "first moment k1", r.k1, want);

@@ -11,6 +11,7 @@ typedef enum { FE_REGULAR_SOLUTION, FE_DOUBLE_WELL } FreeEnergyType;
 typedef enum { MOBILITY_CONSTANT, MOBILITY_DEGENERATE } MobilityModel;
 typedef enum { BC_PERIODIC, BC_NOFLUX } BoundaryType;
 typedef enum { IC_NOISE, IC_MODE, IC_FILE } InitialType;
+typedef enum { RESTART_CHANGE_TEMPERATURE, RESTART_CHANGE_KAPPA, RESTART_CHANGE_MOBILITY, RESTART_CHANGE_MOBILITY_MODEL, RESTART_CHANGE_COUNT } RestartChange;
 
 extern const char *const FreeEnergyTypes[];
 extern const char *const MobilityModels[];
@@ -38,7 +39,20 @@ typedef struct {
   PetscBool      mms;               /* manufactured-solution verification mode */
   PetscReal      mms_rate;          /* d(amplitude)/dt of the manufactured solution */
   PetscInt       ncomp;             /* independent concentrations (components - 1) */
+  /* field output series and checkpoints (output.c, checkpoint.c) */
+  PetscReal      output_interval;     /* simulation time between field files; 0: off */
+  PetscInt       output_steps;        /* accepted steps between field files; 0: off */
+  PetscInt       checkpoint_steps;    /* accepted steps between checkpoints; 0: off */
+  PetscReal      checkpoint_walltime; /* wall seconds between checkpoints; 0: off */
+  PetscInt       checkpoint_keep;     /* newest checkpoints kept */
+  char           restart[PETSC_MAX_PATH_LEN]; /* "" (new run), "latest" or a checkpoint file */
+  PetscReal      analysis_interval;   /* simulation time between in-situ analyses (analysis.c); 0: off */
+  PetscBool      allow_change[RESTART_CHANGE_COUNT]; /* -restart_allow_change: parameters that may differ */
 } Params;
+
+/* Parameters that -restart_allow_change lets differ from the checkpoint's (the state stays
+   a valid state of the changed model: a temperature schedule, a new kappa or mobility). */
+extern const char *const RestartChangeNames[];
 
 PetscErrorCode ParamsRead(MPI_Comm comm, Params *p);
 /* Error for every option nobody read: call once all solver objects are set up. */
