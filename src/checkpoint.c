@@ -420,20 +420,6 @@ struct _p_RunControl {
   int            stopped;
 };
 
-static PetscErrorCode WriteIntAttr(PetscViewer v, const char *name, PetscInt x)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscViewerHDF5WriteAttribute(v, "/", name, PETSC_INT, &x));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode WriteRealAttr(PetscViewer v, const char *name, PetscReal x)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscViewerHDF5WriteAttribute(v, "/", name, PETSC_REAL, &x));
-  PetscFunctionReturn(0);
-}
-
 /* Test hook: UPHILL_TEST_CHECKPOINT_DELAY seconds of sleep between the complete .tmp file
    and its rename, so that a test can kill a run in the middle of writing a checkpoint. */
 static void TestDelay(void)
@@ -482,32 +468,32 @@ static PetscErrorCode CheckpointWrite(RunControl rc, Vec X, char *path, size_t l
   PetscCall(OutputViewVec(io, X, "state", v));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/state", "checksum", PETSC_STRING, str));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "format", PETSC_STRING, CKPT_FORMAT));
-  PetscCall(WriteIntAttr(v, "format_version", CKPT_VERSION));
+  PetscCall(OutputWriteIntAttr(v, "format_version", CKPT_VERSION));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "kind", PETSC_STRING, "checkpoint"));
   PetscCall(OutputWriteRunAttributes(app, v, step, t));
-  PetscCall(WriteRealAttr(v, "dt", dt));
-  PetscCall(WriteIntAttr(v, "mms", app->p.mms));
-  PetscCall(WriteRealAttr(v, "mms_rate", app->p.mms_rate));
+  PetscCall(OutputWriteRealAttr(v, "dt", dt));
+  PetscCall(OutputWriteIntAttr(v, "mms", app->p.mms));
+  PetscCall(OutputWriteRealAttr(v, "mms_rate", app->p.mms_rate));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "ic", PETSC_STRING, InitialTypes[app->p.ic]));
-  PetscCall(WriteIntAttr(v, "ic_seed", app->p.ic_seed));
+  PetscCall(OutputWriteIntAttr(v, "ic_seed", app->p.ic_seed));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "state_layout", PETSC_STRING, "[grid_z][grid_y][grid_x][c, mu/E], E = energy_scale"));
-  PetscCall(WriteRealAttr(v, "energy_scale", app->s.E));
+  PetscCall(OutputWriteRealAttr(v, "energy_scale", app->s.E));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "ts_type", PETSC_STRING, type));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "integrator_history", PETSC_STRING, "none: the integrator restarts its history at every checkpoint (TSRestartStep)"));
-  PetscCall(WriteIntAttr(v, "ranks", size));
+  PetscCall(OutputWriteIntAttr(v, "ranks", size));
   PetscCall(PetscOptionsGetAll(NULL, &opts));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "options", PETSC_STRING, opts));
   PetscCall(PetscFree(opts));
-  PetscCall(WriteIntAttr(v, "monitor_last_step", ms.last_step));
-  PetscCall(WriteRealAttr(v, "monitor_last_time", ms.last_time));
-  PetscCall(WriteRealAttr(v, "monitor_mass0", ms.mass0));
-  PetscCall(WriteIntAttr(v, "monitor_snes_pending", ms.snes_pending));
-  PetscCall(WriteIntAttr(v, "monitor_ksp_pending", ms.ksp_pending));
-  PetscCall(WriteIntAttr(v, "monitor_rejects_pending", ms.rejects_pending));
-  PetscCall(WriteIntAttr(v, "output_count", count));
-  PetscCall(WriteIntAttr(v, "output_k_next", k_next));
-  PetscCall(WriteRealAttr(v, "output_interval", app->p.output_interval));
-  PetscCall(WriteIntAttr(v, "complete", 1)); /* last */
+  PetscCall(OutputWriteIntAttr(v, "monitor_last_step", ms.last_step));
+  PetscCall(OutputWriteRealAttr(v, "monitor_last_time", ms.last_time));
+  PetscCall(OutputWriteRealAttr(v, "monitor_mass0", ms.mass0));
+  PetscCall(OutputWriteIntAttr(v, "monitor_snes_pending", ms.snes_pending));
+  PetscCall(OutputWriteIntAttr(v, "monitor_ksp_pending", ms.ksp_pending));
+  PetscCall(OutputWriteIntAttr(v, "monitor_rejects_pending", ms.rejects_pending));
+  PetscCall(OutputWriteIntAttr(v, "output_count", count));
+  PetscCall(OutputWriteIntAttr(v, "output_k_next", k_next));
+  PetscCall(OutputWriteRealAttr(v, "output_interval", app->p.output_interval));
+  PetscCall(OutputWriteIntAttr(v, "complete", 1)); /* last */
   PetscCall(PetscViewerDestroy(&v));
   PetscCall(DMDestroy(&io));
 

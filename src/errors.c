@@ -2,6 +2,7 @@
    While PETSc reads its own solver options, its "unknown type" and "cannot parse" errors
    are bad input too. */
 #include <uphill/errors.h>
+#include <uphill/params.h>
 
 static PetscBool reading_petsc_options = PETSC_FALSE;
 
@@ -55,3 +56,30 @@ PetscErrorCode ErrorsInstallHandler(void)
 
 /* Left set if reading fails, so that the error keeps its one-line form on the way out. */
 void ErrorsReadingPetscOptions(PetscBool flag) { reading_petsc_options = flag; }
+
+int ErrorsRunProgram(int argc, char **argv, const char *help, PetscErrorCode (*run)(void))
+{
+  const char    *file = (argc > 1 && argv[1][0] != '-') ? argv[1] : NULL;
+  PetscErrorCode ierr;
+
+  if (file) { /* a bad options file is reported before PETSc reads it */
+    char err[PETSC_MAX_PATH_LEN + 256];
+    if (ParamsCheckOptionsFile(file, err, sizeof err)) {
+      int rank = 0;
+      MPI_Init(&argc, &argv);
+      MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+      if (!rank) fprintf(stderr, "uphill3d: error: %s\n", err);
+      MPI_Finalize();
+      return 1;
+    }
+  }
+  PetscCall(PetscInitialize(&argc, &argv, file, help));
+  PetscCall(ErrorsInstallHandler());
+  ierr = run();
+  if (ierr) { /* the handler has printed the message */
+    (void)PetscFinalize();
+    return 1;
+  }
+  PetscCall(PetscFinalize());
+  return 0;
+}

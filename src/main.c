@@ -78,29 +78,4 @@ static PetscErrorCode Run(void)
   PetscFunctionReturn(0);
 }
 
-int main(int argc, char **argv)
-{
-  const char    *file = (argc > 1 && argv[1][0] != '-') ? argv[1] : NULL;
-  PetscErrorCode ierr;
-
-  if (file) { /* a bad options file is reported before PETSc reads it */
-    char err[PETSC_MAX_PATH_LEN + 256];
-    if (ParamsCheckOptionsFile(file, err, sizeof err)) {
-      int rank = 0;
-      MPI_Init(&argc, &argv);
-      MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-      if (!rank) fprintf(stderr, "uphill3d: error: %s\n", err);
-      MPI_Finalize();
-      return 1;
-    }
-  }
-  PetscCall(PetscInitialize(&argc, &argv, file, help));
-  PetscCall(ErrorsInstallHandler());
-  ierr = Run();
-  if (ierr) {
-    (void)PetscFinalize();
-    return 1;
-  }
-  PetscCall(PetscFinalize());
-  return 0;
-}
+int main(int argc, char **argv) { return ErrorsRunProgram(argc, argv, help, Run); }

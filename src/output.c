@@ -101,14 +101,14 @@ int OutputSyncFile(const char *path)
   return err;
 }
 
-static PetscErrorCode WriteRealAttr(PetscViewer v, const char *name, PetscReal x)
+PetscErrorCode OutputWriteRealAttr(PetscViewer v, const char *name, PetscReal x)
 {
   PetscFunctionBegin;
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", name, PETSC_REAL, &x));
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode WriteIntAttr(PetscViewer v, const char *name, PetscInt x)
+PetscErrorCode OutputWriteIntAttr(PetscViewer v, const char *name, PetscInt x)
 {
   PetscFunctionBegin;
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", name, PETSC_INT, &x));
@@ -120,27 +120,27 @@ PetscErrorCode OutputWriteRunAttributes(const App *app, PetscViewer v, PetscInt 
   const Params *p = &app->p;
 
   PetscFunctionBegin;
-  PetscCall(WriteRealAttr(v, "time", time));
-  PetscCall(WriteIntAttr(v, "step", step));
-  PetscCall(WriteIntAttr(v, "grid_x", p->grid[0]));
-  PetscCall(WriteIntAttr(v, "grid_y", p->grid[1]));
-  PetscCall(WriteIntAttr(v, "grid_z", p->grid[2]));
-  PetscCall(WriteRealAttr(v, "Lx", p->length[0]));
-  PetscCall(WriteRealAttr(v, "Ly", p->length[1]));
-  PetscCall(WriteRealAttr(v, "Lz", p->length[2]));
+  PetscCall(OutputWriteRealAttr(v, "time", time));
+  PetscCall(OutputWriteIntAttr(v, "step", step));
+  PetscCall(OutputWriteIntAttr(v, "grid_x", p->grid[0]));
+  PetscCall(OutputWriteIntAttr(v, "grid_y", p->grid[1]));
+  PetscCall(OutputWriteIntAttr(v, "grid_z", p->grid[2]));
+  PetscCall(OutputWriteRealAttr(v, "Lx", p->length[0]));
+  PetscCall(OutputWriteRealAttr(v, "Ly", p->length[1]));
+  PetscCall(OutputWriteRealAttr(v, "Lz", p->length[2]));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "bc", PETSC_STRING, BoundaryTypes[p->bc]));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "free_energy", PETSC_STRING, FreeEnergyTypes[p->free_energy]));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "mobility_model", PETSC_STRING, MobilityModels[p->mobility_model]));
-  PetscCall(WriteIntAttr(v, "components", p->ncomp + 1));
-  PetscCall(WriteRealAttr(v, "omega", p->omega));
-  PetscCall(WriteRealAttr(v, "temperature", p->temperature));
-  PetscCall(WriteRealAttr(v, "gas_constant", p->gas_constant));
-  PetscCall(WriteRealAttr(v, "molar_volume", p->molar_volume));
-  PetscCall(WriteRealAttr(v, "rho", p->rho));
-  PetscCall(WriteRealAttr(v, "c_alpha", p->c_alpha));
-  PetscCall(WriteRealAttr(v, "c_beta", p->c_beta));
-  PetscCall(WriteRealAttr(v, "kappa", p->kappa));
-  PetscCall(WriteRealAttr(v, "mobility", p->mobility));
+  PetscCall(OutputWriteIntAttr(v, "components", p->ncomp + 1));
+  PetscCall(OutputWriteRealAttr(v, "omega", p->omega));
+  PetscCall(OutputWriteRealAttr(v, "temperature", p->temperature));
+  PetscCall(OutputWriteRealAttr(v, "gas_constant", p->gas_constant));
+  PetscCall(OutputWriteRealAttr(v, "molar_volume", p->molar_volume));
+  PetscCall(OutputWriteRealAttr(v, "rho", p->rho));
+  PetscCall(OutputWriteRealAttr(v, "c_alpha", p->c_alpha));
+  PetscCall(OutputWriteRealAttr(v, "c_beta", p->c_beta));
+  PetscCall(OutputWriteRealAttr(v, "kappa", p->kappa));
+  PetscCall(OutputWriteRealAttr(v, "mobility", p->mobility));
   PetscFunctionReturn(0);
 }
 
@@ -276,7 +276,7 @@ PetscErrorCode OutputWriteFields(const App *app, Vec X, PetscInt step, PetscReal
   PetscCall(ViewComponent(da1, io, X, 1, "mu", app->s.E, v));
   PetscCall(OutputWriteRunAttributes(app, v, step, time));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "kind", PETSC_STRING, "fields"));
-  PetscCall(WriteIntAttr(v, "complete", 1)); /* last: a file without it was cut short */
+  PetscCall(OutputWriteIntAttr(v, "complete", 1)); /* last: a file without it was cut short */
   PetscCall(PetscViewerDestroy(&v));
   PetscCall(DMDestroy(&io));
   PetscCall(DMDestroy(&da1));

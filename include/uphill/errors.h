@@ -8,4 +8,7 @@
 PetscErrorCode ErrorsInstallHandler(void);
 /* Bracket XxxSetFromOptions/SetUp calls that parse PETSc's own options. */
 void ErrorsReadingPetscOptions(PetscBool flag);
+/* The main() of uphill3d and uphill3d-thermo: check the options file (argv[1] unless it is an
+   option), initialise PETSc with it, install the handler, run, finalise; the exit status. */
+int ErrorsRunProgram(int argc, char **argv, const char *help, PetscErrorCode (*run)(void));
 #endif

@@ -14,6 +14,9 @@ PetscErrorCode OutputWriteFields(const App *app, Vec X, PetscInt step, PetscReal
 PetscErrorCode OutputReadConcentration(const App *app, const char *path, Vec X);
 
 /* Shared with checkpoint.c. */
+/* A root attribute of an open HDF5 viewer. */
+PetscErrorCode OutputWriteRealAttr(PetscViewer v, const char *name, PetscReal x);
+PetscErrorCode OutputWriteIntAttr(PetscViewer v, const char *name, PetscInt x);
 /* The run's attributes (time, step, grid, lengths, bc, every model parameter) on the root group. */
 PetscErrorCode OutputWriteRunAttributes(const App *app, PetscViewer v, PetscInt step, PetscReal time);
 /* A 3D DMDA with the run's decomposition and dof values per point, for I/O only: its vectors
