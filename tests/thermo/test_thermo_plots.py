@@ -111,7 +111,36 @@ def run_plots():
     check_png("nofinal.png", (1000, 760))
 
 
+def coarsening_plots():
+    """plot_coarsening.py on synthetic in-situ analysis: L = 3 t^0.3 exactly for t >= 100 (a
+    transient before), so the late-stage fit must return n = 0.3 to round-off."""
+    import h5py
+    os.makedirs("coarse", exist_ok=True)
+    t = np.concatenate([[0.0], np.geomspace(1, 1e4, 41)])
+    L = np.where(t >= 100, 3 * t ** 0.3, 3 * 100 ** 0.3 * (t / 100) ** 0.8)
+    with open("coarse/analysis.csv", "w") as fp:
+        fp.write("step,time,k1,L,area_per_volume,fraction,variance,c_mid,analysis_seconds,step_seconds\n")
+        for i, (ti, Li) in enumerate(zip(t, L)):
+            fp.write("%d,%.17g,%.17g,%.17g,0.1,0.5,0.1,0.5,0.01,0.1\n" % (i, ti, 2 * np.pi / Li, Li))
+    k = np.arange(12) * 0.1
+    with h5py.File("coarse/structure_factor.h5", "w") as f:
+        f["k"] = k
+        for i, ti in enumerate(t):
+            g = f.create_group("step_%08d" % i)
+            g["S"] = np.exp(-((k - 2 * np.pi / L[i]) / 0.1) ** 2)
+            g["count"] = np.ones_like(k)
+            g.attrs["time"] = ti
+    p = script("plot_coarsening.py", ["coarse", "--tmin", "100", "--out", "coarse.png", "--csv", "coarse.csv"])
+    T.check(p.returncode == 0, "plot_coarsening.py: status %d %s" % (p.returncode, p.stderr[-500:]))
+    if os.path.isfile("coarse.csv"):
+        with open("coarse.csv") as fp:
+            n = float(fp.read().splitlines()[1].split(",")[1])
+        T.check(abs(n - 0.3) <= 1e-6, "fitted late-stage exponent %.8f = 0.3 (the transient before t = 100 left out)" % n)
+    check_png("coarse.png", (990, 396))
+
+
 if __name__ == "__main__":
     landscape()
     run_plots()
+    coarsening_plots()
     T.finish()
