@@ -176,6 +176,7 @@ static PetscErrorCode OptList(PetscOptionItems *PetscOptionsObject, MPI_Comm com
   PetscInt  n = 0;
 
   PetscFunctionBegin;
+  if (expect == 1 && !strcmp(name, "-c0")) snprintf(buf, sizeof buf, "%g", (double)v[0]); /* the default that -help shows */
   PetscCall(PetscOptionsString(name, help, NULL, buf, buf, sizeof buf, set));
   if (!*set) PetscFunctionReturn(0);
   if (!buf[0]) UPHILL_USER_ERROR(comm, "option %s needs a value: %" PetscInt_FMT " comma-separated numbers (%s)", name, expect, what);
@@ -281,7 +282,8 @@ static PetscErrorCode ValidateMulticomponent(MPI_Comm comm, const Params *p)
       const PetscReal asym = LinalgAsymmetry(N, p->omega_matrix, &i, &j);
       if (asym > 0) UPHILL_USER_ERROR(comm, "option -omega_matrix: not symmetric: Omega_%" PetscInt_FMT "%" PetscInt_FMT " = %g but Omega_%" PetscInt_FMT "%" PetscInt_FMT " = %g (they differ by %g)", i + 1, j + 1, (double)p->omega_matrix[i * N + j], j + 1, i + 1, (double)p->omega_matrix[j * N + i], (double)asym);
     }
-    if (p->ic == IC_NOISE || p->ic == IC_MODE) PetscCall(CheckSimplex(comm, "option -c0", nc, p->c0v, p->ic_amplitude));
+    /* c0 sets the scales and the report's G(c0) also for a couple or a file */
+    PetscCall(CheckSimplex(comm, "option -c0", nc, p->c0v, p->ic == IC_NOISE || p->ic == IC_MODE ? p->ic_amplitude : 0));
     if (p->ic == IC_COUPLE) {
       PetscCall(CheckSimplex(comm, "option -couple_left", nc, p->couple_left, 0));
       PetscCall(CheckSimplex(comm, "option -couple_right", nc, p->couple_right, 0));

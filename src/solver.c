@@ -68,7 +68,7 @@ static PetscErrorCode ConvergedConservative(SNES snes, PetscInt it, PetscReal xn
   Vec                F, X;
   const PetscScalar *f, *x;
   PetscInt           n, maxit, nc = app->p.ncomp;
-  PetscReal          sums[2] = {0, 0}, dt;
+  PetscReal          sums[1 + UPHILL_MAX_NC] = {0}, dt, defect = 0;
 
   PetscFunctionBegin;
   PetscCall(SNESConvergedDefault(snes, it, xnorm, snorm, fnorm, reason, NULL));
@@ -80,16 +80,17 @@ static PetscErrorCode ConvergedConservative(SNES snes, PetscInt it, PetscReal xn
   PetscCall(VecGetLocalSize(F, &n));
   PetscCall(VecGetArrayRead(F, &f));
   PetscCall(VecGetArrayRead(X, &x));
-  for (PetscInt i = 0; i < n; i += 2 * nc)
+  for (PetscInt i = 0; i < n; i += 2 * nc) /* each component's mass defect, and the scale sum |c| */
     for (PetscInt c = 0; c < nc; c++) {
-      sums[0] += f[i + c];
-      sums[1] += PetscAbsReal(x[i + c]);
+      sums[1 + c] += f[i + c];
+      sums[0] += PetscAbsReal(x[i + c]);
     }
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCall(VecRestoreArrayRead(F, &f));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)snes)));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, (PetscMPIInt)(1 + nc), MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)snes)));
   PetscCall(TSGetTimeStep(app->ts, &dt));
-  if (PetscAbsReal(sums[0]) * dt / app->s.tau > 1e-15 * sums[1]) *reason = SNES_CONVERGED_ITERATING;
+  for (PetscInt c = 0; c < nc; c++) defect = PetscMax(defect, PetscAbsReal(sums[1 + c]));
+  if (defect * dt / app->s.tau > 1e-15 * sums[0]) *reason = SNES_CONVERGED_ITERATING;
   PetscFunctionReturn(0);
 }
 

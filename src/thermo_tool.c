@@ -519,6 +519,7 @@ static PetscErrorCode Run(void)
     PetscCall(PetscOptionsHasName(NULL, NULL, "-components", &set)); /* marks it used */
   } else PetscCall(ParamsRead(comm, &p));
   if (om_set) PetscCall(PetscOptionsSetValue(NULL, "-omega_matrix", omega_matrix));
+  if (p.free_energy == FE_QUADRATIC) UPHILL_USER_ERROR(comm, "option -free_energy quadratic: uphill3d-thermo maps the regular_solution and double_well energies (the quadratic energy's landscape is its Hessian, printed by uphill3d's report)");
   PetscCall(ToolOptionsRead(comm, ncomponents - 1, &o));
   if (c0_set) {
     o.c0[0] = c0[0];

@@ -8,7 +8,8 @@ L(c) of the two cells (the scheme's own face flux), from the c_i and mu_i in the
     diffusion;
   - c_1 starts uniform (max - min < 1e-12) and its peak later exceeds the initial value by
     more than 10% (and its trough falls below it): the transient peak and trough;
-  - c_1 is conserved (the run's stats.csv, 1e-12 relative)."""
+  - c_1 is conserved (the run's stats.csv, 1e-12 relative);
+  - tools/plot_couple.py draws the profiles (a PNG of c_1 and c_2 at several times)."""
 import glob
 import os
 import re
@@ -56,4 +57,10 @@ s = N.read_stats(out)
 for i, m in enumerate(N.masses(s)):
     drift = np.abs(m - m[0]).max() / abs(m[0])
     N.check(drift <= 1e-12, "mass_%d conserved (drift %.2e <= 1e-12)" % (i + 1, drift))
+import subprocess
+import sys
+png = os.path.join(out, "couple.png")
+p = subprocess.run([sys.executable, os.path.join(SRC, "tools", "plot_couple.py"), out, "-o", png], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+print(p.stdout, p.stderr)
+N.check(p.returncode == 0 and os.path.getsize(png) > 10000 and "c_1, c_2" in p.stdout, "tools/plot_couple.py drew the profiles of c_1 and c_2 (%s)" % png)
 N.finish()

@@ -10,7 +10,7 @@ concentration-dependent (lattice-fixed) Onsager matrix and a coupled gradient-en
       and in the final fields (tight Newton/Krylov tolerances, as tests/test_rank_independence.py).
   restart: a run restarted from a checkpoint in its middle (N = 3: the checkpoint holds c_1, c_2,
       mu_1, mu_2) writes the same stats.csv and the same final fields, bitwise, as the run
-      that went on."""
+      that went on; tools/uphill3d-files validates the N = 3 files; -ic file reads c_1, c_2."""
 import filecmp
 import os
 import shutil
@@ -83,6 +83,15 @@ elif mode == "restart":
     a, b = N.read_fields(full + "/final.h5", 2), N.read_fields(cont + "/final.h5", 2)
     ma, mb = N.read_fields(full + "/final.h5", 2, "mu"), N.read_fields(cont + "/final.h5", 2, "mu")
     N.check(np.array_equal(a, b) and np.array_equal(ma, mb), "final c_1, c_2, mu_1, mu_2 bitwise identical (max diff %.3e)" % np.abs(a - b).max())
+    import subprocess
+    tool = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "tools", "uphill3d-files")
+    p = subprocess.run([sys.executable, tool, "check", ck, os.path.join(cont, "final.h5")], stdout=subprocess.PIPE, text=True)
+    print(p.stdout)
+    N.check(p.returncode == 0, "tools/uphill3d-files validates the N = 3 checkpoint and field file (checksums of c_i, mu_i)")
+    # -ic file reads every component of a field file
+    s2 = run(["-bc", "periodic", "-ic", "file", "-ic_file", os.path.join(full, "final.h5"), "-ts_max_steps", 1], N.T.fresh_dir("fromfile"))
+    N.check(all(abs(s2["mass_%d" % i][0] - s["mass_%d" % i][-1]) <= 1e-13 * abs(s["mass_%d" % i][-1]) for i in (1, 2)) and s2["c_std"][0] == s["c_std"][-1],
+            "-ic file starts from the file's c_1 and c_2 (masses and c_1 spread of the final row)")
     # a checkpoint of this model refuses a run with another model
     p = N.T.run(MODEL + ["-bc", "periodic", "-atomic_mobilities", "1,0.7,0.6", "-restart", ck, "-output_dir", cont], check=False)
     N.check(p.returncode != 0 and "N-component model" in p.stderr, "a restart with other atomic mobilities is refused naming the N-component model")
