@@ -17,7 +17,9 @@ work per point (the L_ij(mu_j) sums), the Jacobian O((N-1)^3) with a concentrati
 (its dL/dc terms), and the assembled matrix has 7 (2(N-1))^2 entries per point.
 
   benchmarks/ncomp_scaling.py                 # G=64, steps=3, N = 2 2g 3 4
-  G=32 STEPS=2 NS="2 2g 3 4 5" UPHILL3D=build/uphill3d benchmarks/ncomp_scaling.py
+  G=32 STEPS=2 NS="2 2g 3 4 5" MOB=atomic UPHILL3D=build/uphill3d benchmarks/ncomp_scaling.py
+MOB=constant (default) uses L = I for N > 2 (the binary's constant mobility); MOB=atomic the
+lattice-fixed L(c).
 Writes benchmarks/results/ncomp_scaling.csv (or CSV=...)."""
 import os
 import re
@@ -30,6 +32,7 @@ NS = os.environ.get("NS", "2 2g 3 4").split()
 EXE = os.environ.get("UPHILL3D", "build/uphill3d")
 CSV = os.environ.get("CSV", os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "ncomp_scaling.csv"))
 OUT = os.environ.get("DIR", "/tmp/uphill3d_ncomp_scaling")
+MOB = os.environ.get("MOB", "constant")  # constant: L = I (-mobility_matrix); atomic: L(c) from M_k = 1
 
 W = 3.5  # Omega_ij / RT for every pair: inside the spinodal for N = 2 .. 5 at c_i = 1/N
 
@@ -41,7 +44,11 @@ def model(tag):
         return base + ["-omega", W, "-c0", 0.5]
     om = ",".join(str(0 if i == j else W) for i in range(n) for j in range(n))
     c0 = ",".join("%.4f" % (1.0 / n) for _ in range(n - 1))
-    return base + ["-components", n, "-omega_matrix", om, "-c0", c0, "-atomic_mobilities", ",".join(["1"] * n)]
+    if MOB == "atomic":
+        mob = ["-atomic_mobilities", ",".join(["1"] * n)]
+    else:
+        mob = ["-mobility_matrix", ",".join(str(int(i == j)) for i in range(n - 1) for j in range(n - 1))]
+    return base + ["-components", n, "-omega_matrix", om, "-c0", c0] + mob
 
 
 def event(log, name):
@@ -71,7 +78,7 @@ for tag in NS:
           (tag, row["res_ns_per_point"], row["res_ns_per_unknown"], row["res_GBs"], row["jac_ns_per_point"], row["step_us_per_unknown"], row["newton_per_step"]), flush=True)
 os.makedirs(os.path.dirname(CSV), exist_ok=True)
 with open(CSV, "w") as fp:
-    fp.write("# G=%d steps=%d one rank; %s\n" % (G, STEPS, os.uname().nodename))
+    fp.write("# G=%d steps=%d MOB=%s one rank; %s\n" % (G, STEPS, MOB, os.uname().nodename))
     fp.write(",".join(rows[0].keys()) + "\n")
     for r in rows:
         fp.write(",".join(("%.4g" % v) if isinstance(v, float) else str(v) for v in r.values()) + "\n")

@@ -62,8 +62,8 @@ static PetscErrorCode JacobianGeneral(const App *app, const GridBox *b, const Ke
             }
             V(r, 0, c) -= k->a[d] * su;
             V(r, n, c) = -k->a[d] * sn;
-            V(nc + r, 0, c) -= k->kb[d][r * nc + c]; /* F_mu += kb (c_n - c) */
-            V(nc + r, n, c) = k->kb[d][r * nc + c];
+            V(nc + r, 0, c) -= k->kE[r * nc + c] * k->ih2[d]; /* F_mu += kappa/(E h^2) (c_n - c) */
+            V(nc + r, n, c) = k->kE[r * nc + c] * k->ih2[d];
           }
         }
         n++;

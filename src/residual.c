@@ -38,7 +38,9 @@ static void ResidualBinary(const GridBox *b, const App *app, const KernelCoef *k
      F_ci  = tau * dc_i/dt - tau E sum_d h_d^-2 sum_j [ L_ij+ (mu_j+ - mu_j) - L_ij- (mu_j - mu_j-) ]
      F_mui = mu_i - (df/dc_i)/E + sum_j (kappa_ij/E) sum_d h_d^-2 (c_j+ - 2c_j + c_j-)
 
-   with L_ij+- = L_ij(here) + L_ij(neighbour) (the face mean's 1/2 is in KernelCoef.a). */
+   with L_ij+- = L_ij(here) + L_ij(neighbour) (the face mean's 1/2 is in KernelCoef.a).  L(here)
+   multiplies the sum of the face differences once; L(neighbour) is applied face by face
+   without forming it (MultiLApply: O(N) for the lattice-fixed L), and a constant L once. */
 static void ResidualGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f)
 {
   const MultiModel *m  = &app->mm;
@@ -48,27 +50,28 @@ static void ResidualGeneral(const GridBox *b, const App *app, const KernelCoef *
   {
     const PetscScalar *u = x + GridGhosted(b, i, j, kk) * dof;
     const PetscInt     o = GridOwned(b, i, j, kk) * dof;
-    PetscReal          Lu[UPHILL_MAX_NC * UPHILL_MAX_NC], Ln[UPHILL_MAX_NC * UPHILL_MAX_NC], df[UPHILL_MAX_NC], div[UPHILL_MAX_NC] = {0}, lap[UPHILL_MAX_NC] = {0};
+    PetscReal          sum[UPHILL_MAX_NC] = {0}, lap[UPHILL_MAX_NC] = {0}, div[UPHILL_MAX_NC] = {0}, dmu[UPHILL_MAX_NC], y[UPHILL_MAX_NC], df[UPHILL_MAX_NC];
 
-    MultiL(m, u, Lu);
     for (PetscInt d = 0; d < dim; d++)
       for (int side = 0; side < 2; side++) {
         const PetscScalar *v = u + (side ? b->off[d] : -b->off[d]) * dof;
-        MultiL(m, v, Ln);
-        for (PetscInt r = 0; r < nc; r++) {
-          PetscReal flux = 0, g = 0;
-          for (PetscInt c = 0; c < nc; c++) {
-            flux += (Lu[r * nc + c] + Ln[r * nc + c]) * (v[nc + c] - u[nc + c]);
-            g += k->kb[d][r * nc + c] * (v[c] - u[c]);
-          }
-          div[r] += k->a[d] * flux;
-          lap[r] += g;
+        for (PetscInt c = 0; c < nc; c++) {
+          dmu[c] = k->a[d] * (v[nc + c] - u[nc + c]);
+          sum[c] += dmu[c];
+          lap[c] += k->ih2[d] * (v[c] - u[c]);
+        }
+        if (m->atomic) {
+          MultiLApply(m, v, dmu, y);
+          for (PetscInt c = 0; c < nc; c++) div[c] += y[c];
         }
       }
+    MultiLApply(m, u, sum, y);
     MultiDF(m, u, df);
     for (PetscInt r = 0; r < nc; r++) {
-      f[o + r]      = k->tau * xdot[o + r] - div[r];
-      f[o + nc + r] = u[nc + r] - k->iE * df[r] + lap[r];
+      PetscReal g = 0;
+      for (PetscInt c = 0; c < nc; c++) g += k->kE[r * nc + c] * lap[c];
+      f[o + r]      = k->tau * xdot[o + r] - (m->atomic ? div[r] + y[r] : 2 * y[r]);
+      f[o + nc + r] = u[nc + r] - k->iE * df[r] + g;
     }
   }
 }
@@ -128,7 +131,7 @@ PetscErrorCode ComputeConsistentPotential(const App *app, Vec X)
       for (PetscInt r = 0; r < nc; r++) {
         PetscReal lap = 0;
         for (PetscInt d = 0; d < b.info.dim; d++)
-          for (PetscInt c = 0; c < nc; c++) lap += k.kb[d][r * nc + c] * (u[b.off[d] * dof + c] - 2 * u[c] + u[-b.off[d] * dof + c]);
+          for (PetscInt c = 0; c < nc; c++) lap += k.kE[r * nc + c] * k.ih2[d] * (u[b.off[d] * dof + c] - 2 * u[c] + u[-b.off[d] * dof + c]);
         xg[GridOwned(&b, i, j, kk) * dof + nc + r] = k.iE * df[r] - lap;
       }
     }

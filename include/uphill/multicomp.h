@@ -118,6 +118,34 @@ static inline void MultiL(const MultiModel *m, const PetscReal *c, PetscReal *L)
     for (PetscInt j = 0; j < nc; j++) L[i * nc + j] = (i == j ? g[i] : 0) - x[i] * g[j] - x[j] * g[i] + x[i] * x[j] * S;
 }
 
+/* y = L(c) v without forming L: O(N) for the lattice-fixed form,
+   (L v)_i = g_i v_i - x_i (g.v) - g_i (x.v) + x_i (x.v) S (sums over j < N). */
+static inline void MultiLApply(const MultiModel *m, const PetscReal *c, const PetscReal *v, PetscReal *y)
+{
+  const PetscInt nc = m->nc;
+  if (!m->atomic) {
+    for (PetscInt i = 0; i < nc; i++) {
+      PetscReal s = 0;
+      for (PetscInt j = 0; j < nc; j++) s += m->L[i * nc + j] * v[j];
+      y[i] = s;
+    }
+    return;
+  }
+  PetscReal g[UPHILL_MAX_COMPONENTS], x[UPHILL_MAX_COMPONENTS], S = 0, gv = 0, xv = 0;
+  for (PetscInt k = 0; k < nc; k++) x[k] = c[k];
+  x[nc] = MultiDependent(m, c);
+  for (PetscInt k = 0; k <= nc; k++) {
+    x[k] = PetscMin(PetscMax(x[k], 0), 1);
+    g[k] = x[k] * m->M[k];
+    S += g[k];
+  }
+  for (PetscInt k = 0; k < nc; k++) {
+    gv += g[k] * v[k];
+    xv += x[k] * v[k];
+  }
+  for (PetscInt i = 0; i < nc; i++) y[i] = g[i] * v[i] - x[i] * gv - g[i] * xv + x[i] * xv * S;
+}
+
 /* dL[(r * nc + i) * nc + j] = dL_ij / dc_r (zero for a constant L, and where a fraction is clipped). */
 static inline void MultiDL(const MultiModel *m, const PetscReal *c, PetscReal *dL)
 {

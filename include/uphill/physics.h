@@ -9,7 +9,8 @@ typedef struct {
   PetscReal a[3]; /* tau E / (2 h_d^2): face-flux factor including the face mean's 1/2 */
   PetscReal b[3]; /* kappa / (E h_d^2) */
   PetscReal tau, iE;
-  PetscReal kb[3][UPHILL_MAX_NC * UPHILL_MAX_NC]; /* N-component: kappa_ij / (E h_d^2) */
+  PetscReal ih2[3];                         /* h_d^-2 */
+  PetscReal kE[UPHILL_MAX_NC * UPHILL_MAX_NC]; /* N-component: kappa_ij / E */
 } KernelCoef;
 
 static inline void KernelCoefficients(const App *app, KernelCoef *k)
@@ -19,8 +20,9 @@ static inline void KernelCoefficients(const App *app, KernelCoef *k)
     const PetscReal ih2 = 1.0 / (app->h[d] * app->h[d]);
     k->a[d]             = 0.5 * app->s.tau * app->s.E * ih2;
     k->b[d]             = app->p.kappa / app->s.E * ih2;
-    for (PetscInt i = 0; i < nc * nc; i++) k->kb[d][i] = app->p.kappa_matrix[i] / app->s.E * ih2;
+    k->ih2[d]           = ih2;
   }
+  for (PetscInt i = 0; i < nc * nc; i++) k->kE[i] = app->p.kappa_matrix[i] / app->s.E;
   k->tau = app->s.tau;
   k->iE  = 1.0 / app->s.E;
 }
