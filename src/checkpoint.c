@@ -247,6 +247,47 @@ static void RealDiff(char *msg, size_t len, char *notes, size_t nlen, const char
   AddDiff(msg, len, notes, nlen, what, a, b, change, allow);
 }
 
+/* The value of entry NAME in a model string "name=v,v,...;name=..." (OutputModelString), or "". */
+static void ModelEntry(const char *model, const char *name, char *val, size_t len)
+{
+  const size_t n = strlen(name);
+  val[0]         = 0;
+  for (const char *s = model; s && *s; s = strchr(s, ';') ? strchr(s, ';') + 1 : NULL)
+    if (!strncmp(s, name, n) && s[n] == '=') {
+      const char *e = strchr(s, ';');
+      snprintf(val, len, "%.*s", (int)(e ? (size_t)(e - s - n - 1) : strlen(s + n + 1)), s + n + 1);
+      return;
+    }
+}
+
+/* The N-component model's matrices, entry by entry: the energy's never change; the gradient
+   matrix may with -restart_allow_change kappa, the Onsager matrix or atomic mobilities with
+   mobility (and a switch between the two with mobility_model). */
+static void CompareModel(char *msg, size_t len, char *notes, size_t nlen, const Params *p, const Meta *m)
+{
+  const char *names[] = {"omega_matrix", "hessian", "c_ref", "kappa_matrix", "mobility_matrix", "atomic_mobilities"};
+  const int   change[] = {-1, -1, -1, RESTART_CHANGE_KAPPA, RESTART_CHANGE_MOBILITY, RESTART_CHANGE_MOBILITY};
+  char        model[4096], a[4096], b[4096];
+
+  OutputModelString(p, model, sizeof model);
+  if (!strcmp(model, m->model)) return;
+  if (!model[0] || !m->model[0]) {
+    AddDiff(msg, len, notes, nlen, "model", m->model[0] ? "N-component" : "binary", model[0] ? "N-component" : "binary", -1, p->allow_change);
+    return;
+  }
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    ModelEntry(m->model, names[i], a, sizeof a);
+    ModelEntry(model, names[i], b, sizeof b);
+    if (!strcmp(a, b)) continue;
+    if (i >= 4 && (!a[0] || !b[0])) { /* one mobility model for another */
+      AddDiff(msg, len, notes, nlen, "N-component mobility", a[0] ? names[i] : names[9 - i], b[0] ? names[i] : names[9 - i], RESTART_CHANGE_MOBILITY_MODEL, p->allow_change);
+      i = 5;
+      continue;
+    }
+    AddDiff(msg, len, notes, nlen, names[i], a, b, change[i], p->allow_change);
+  }
+}
+
 static PetscErrorCode CompareFingerprint(MPI_Comm comm, const Params *p, const Meta *m, const char *path)
 {
   char msg[10240] = "", notes[2048] = "", a[128], b[128];
@@ -268,11 +309,7 @@ static PetscErrorCode CompareFingerprint(MPI_Comm comm, const Params *p, const M
     snprintf(b, sizeof b, "%" PetscInt_FMT, p->ncomp + 1);
     AddDiff(msg, sizeof msg, notes, sizeof notes, "components", a, b, -1, p->allow_change);
   }
-  {
-    char model[4096];
-    OutputModelString(p, model, sizeof model);
-    if (strcmp(model, m->model)) AddDiff(msg, sizeof msg, notes, sizeof notes, "N-component model", m->model[0] ? m->model : "(binary)", model[0] ? model : "(binary)", -1, p->allow_change);
-  }
+  CompareModel(msg, sizeof msg, notes, sizeof notes, p, m);
   if (m->mms != (PetscInt)p->mms) AddDiff(msg, sizeof msg, notes, sizeof notes, "mms", m->mms ? "true" : "false", p->mms ? "true" : "false", -1, p->allow_change);
   else if (p->mms) RealDiff(msg, sizeof msg, notes, sizeof notes, "mms_rate", m->mms_rate, p->mms_rate, -1, p->allow_change);
   if (m->free_energy != (int)p->free_energy) AddDiff(msg, sizeof msg, notes, sizeof notes, "free_energy", FreeEnergyTypes[m->free_energy], FreeEnergyTypes[p->free_energy], -1, p->allow_change);

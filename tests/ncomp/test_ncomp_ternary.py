@@ -93,8 +93,19 @@ elif mode == "restart":
     N.check(all(abs(s2["mass_%d" % i][0] - s["mass_%d" % i][-1]) <= 1e-13 * abs(s["mass_%d" % i][-1]) for i in (1, 2)) and s2["c_std"][0] == s["c_std"][-1],
             "-ic file starts from the file's c_1 and c_2 (masses and c_1 spread of the final row)")
     # a checkpoint of this model refuses a run with another model
-    p = N.T.run(MODEL + ["-bc", "periodic", "-atomic_mobilities", "1,0.7,0.6", "-restart", ck, "-output_dir", cont], check=False)
-    N.check(p.returncode != 0 and "N-component model" in p.stderr, "a restart with other atomic mobilities is refused naming the N-component model")
+    other = ["-bc", "periodic", "-ts_max_time", 30, "-atomic_mobilities", "1,0.7,0.6", "-restart", ck]
+    p = N.T.run(MODEL + other + ["-output_dir", cont], check=False)
+    N.check(p.returncode != 0 and "atomic_mobilities 1,0.69999999999999996,0.5 in checkpoint vs 1,0.69999999999999996,0.59999999999999998 in options" in p.stderr
+            and "-restart_allow_change mobility" in p.stderr, "a restart with other atomic mobilities is refused, naming them and -restart_allow_change mobility")
+    p = N.T.run(MODEL + other + ["-kappa_matrix", "1,0.2,0.2,0.9", "-output_dir", cont], check=False)
+    N.check(p.returncode != 0 and "kappa_matrix" in p.stderr and "-restart_allow_change kappa" in p.stderr, "... and one with another kappa matrix names kappa_matrix and -restart_allow_change kappa")
+    i = MODEL.index("-atomic_mobilities")
+    p = N.T.run(MODEL[:i] + MODEL[i + 2:] + other[:4] + ["-mobility_matrix", "1,0,0,1", "-restart", ck, "-output_dir", cont], check=False)
+    N.check(p.returncode != 0 and "mobility_model" in p.stderr, "... and one that switches L(c) for a constant L names -restart_allow_change mobility_model")
+    cont2 = N.T.fresh_dir("cont2")
+    shutil.copytree(full, cont2)
+    p = N.T.run(MODEL + other + ["-restart_allow_change", "mobility", "-output_dir", cont2])
+    N.check("atomic_mobilities changes from" in p.stdout, "with -restart_allow_change mobility the run continues with the new atomic mobilities")
 else:
     N.die("unknown mode " + mode)
 N.finish()
