@@ -95,6 +95,22 @@ static inline void MultiD2F(const MultiModel *m, const PetscReal *c, PetscReal *
       H[i * nc + j] = m->omega[i * N + j] - m->omega[i * N + nc] - m->omega[nc * N + j] + m->rt * ((i == j ? 1 / c[i] : 0) + iN);
 }
 
+/* The lattice-fixed form's ingredients: all N fractions x_k (clipped to [0,1]), g_k = x_k M_k and
+   S = sum_k g_k. */
+static inline PetscReal MultiAtomicWeights(const MultiModel *m, const PetscReal *c, PetscReal *x, PetscReal *g)
+{
+  const PetscInt nc = m->nc;
+  PetscReal      S  = 0;
+  for (PetscInt k = 0; k < nc; k++) x[k] = c[k];
+  x[nc] = MultiDependent(m, c);
+  for (PetscInt k = 0; k <= nc; k++) {
+    x[k] = PetscMin(PetscMax(x[k], 0), 1);
+    g[k] = x[k] * m->M[k];
+    S += g[k];
+  }
+  return S;
+}
+
 /* Onsager matrix L(c): constant, or the lattice-fixed form
    L_ij = sum_k (d_ik - c_i)(d_jk - c_j) c_k M_k = d_ij g_i - c_i g_j - c_j g_i + c_i c_j S,
    g_k = c_k M_k, S = sum_k g_k (k = 1..N).  Fractions outside [0,1] are clipped so that L stays
@@ -106,14 +122,8 @@ static inline void MultiL(const MultiModel *m, const PetscReal *c, PetscReal *L)
     for (PetscInt i = 0; i < nc * nc; i++) L[i] = m->L[i];
     return;
   }
-  PetscReal g[UPHILL_MAX_COMPONENTS], x[UPHILL_MAX_COMPONENTS], S = 0;
-  for (PetscInt k = 0; k < nc; k++) x[k] = c[k];
-  x[nc] = MultiDependent(m, c);
-  for (PetscInt k = 0; k <= nc; k++) {
-    x[k] = PetscMin(PetscMax(x[k], 0), 1);
-    g[k] = x[k] * m->M[k];
-    S += g[k];
-  }
+  PetscReal       g[UPHILL_MAX_COMPONENTS], x[UPHILL_MAX_COMPONENTS];
+  const PetscReal S = MultiAtomicWeights(m, c, x, g);
   for (PetscInt i = 0; i < nc; i++)
     for (PetscInt j = 0; j < nc; j++) L[i * nc + j] = (i == j ? g[i] : 0) - x[i] * g[j] - x[j] * g[i] + x[i] * x[j] * S;
 }
@@ -131,14 +141,8 @@ static inline void MultiLApply(const MultiModel *m, const PetscReal *c, const Pe
     }
     return;
   }
-  PetscReal g[UPHILL_MAX_COMPONENTS], x[UPHILL_MAX_COMPONENTS], S = 0, gv = 0, xv = 0;
-  for (PetscInt k = 0; k < nc; k++) x[k] = c[k];
-  x[nc] = MultiDependent(m, c);
-  for (PetscInt k = 0; k <= nc; k++) {
-    x[k] = PetscMin(PetscMax(x[k], 0), 1);
-    g[k] = x[k] * m->M[k];
-    S += g[k];
-  }
+  PetscReal       g[UPHILL_MAX_COMPONENTS], x[UPHILL_MAX_COMPONENTS], gv = 0, xv = 0;
+  const PetscReal S = MultiAtomicWeights(m, c, x, g);
   for (PetscInt k = 0; k < nc; k++) {
     gv += g[k] * v[k];
     xv += x[k] * v[k];
@@ -146,7 +150,8 @@ static inline void MultiLApply(const MultiModel *m, const PetscReal *c, const Pe
   for (PetscInt i = 0; i < nc; i++) y[i] = g[i] * v[i] - x[i] * gv - g[i] * xv + x[i] * xv * S;
 }
 
-/* dL[(r * nc + i) * nc + j] = dL_ij / dc_r (zero for a constant L, and where a fraction is clipped). */
+/* dL[(r * nc + i) * nc + j] = dL_ij / dc_r (zero for a constant L; inside the simplex, where no
+   fraction is clipped). */
 static inline void MultiDL(const MultiModel *m, const PetscReal *c, PetscReal *dL)
 {
   const PetscInt nc = m->nc;
@@ -154,13 +159,8 @@ static inline void MultiDL(const MultiModel *m, const PetscReal *c, PetscReal *d
     for (PetscInt i = 0; i < nc * nc * nc; i++) dL[i] = 0;
     return;
   }
-  PetscReal g[UPHILL_MAX_COMPONENTS], x[UPHILL_MAX_COMPONENTS], S = 0;
-  for (PetscInt k = 0; k < nc; k++) x[k] = c[k];
-  x[nc] = MultiDependent(m, c);
-  for (PetscInt k = 0; k <= nc; k++) {
-    g[k] = x[k] * m->M[k];
-    S += g[k];
-  }
+  PetscReal       g[UPHILL_MAX_COMPONENTS], x[UPHILL_MAX_COMPONENTS];
+  const PetscReal S = MultiAtomicWeights(m, c, x, g);
   for (PetscInt r = 0; r < nc; r++) {
     const PetscReal dS = m->M[r] - m->M[nc];
     for (PetscInt i = 0; i < nc; i++)
