@@ -9,12 +9,25 @@ PetscErrorCode AppSetUp(MPI_Comm comm, App *app)
   app->mob.model = app->p.mobility_model;
   app->mob.m0    = app->p.mobility;
   app->s.E       = ThermoEnergyScale(&app->th);
+  PetscReal kappa = app->p.kappa, mobility = app->p.mobility;
+  if (app->p.general) { /* the N-component model: the largest entries set the scales */
+    PetscReal g;
+    PetscCall(MultiFromParams(&app->p, &app->mm));
+    MultiScales(&app->mm, app->p.c0v, &g, &kappa, &mobility);
+    if (app->mm.type == FE_QUADRATIC) app->s.E = g > 0 ? g : 1;
+    else {
+      const PetscInt N = app->mm.nc + 1;
+      app->s.E         = app->mm.rt;
+      for (PetscInt i = 0; i < N * N; i++) app->s.E = PetscMax(app->s.E, PetscAbsReal(app->mm.omega[i]));
+    }
+    if (!(mobility > 0)) mobility = 1;
+  }
   /* tau = kappa/(M0 E^2), the Cahn-Hilliard time scale; for kappa = 0 the grid's instead. */
   {
-    const PetscReal l2 = app->p.kappa > 0 ? app->p.kappa / app->s.E : 0;
+    const PetscReal l2 = kappa > 0 ? kappa / app->s.E : 0;
     PetscCall(GridCreate(comm, &app->p, &app->da, app->h));
     const PetscReal hmin = PetscMin(app->h[0], PetscMin(app->h[1], app->h[2]));
-    app->s.tau = (l2 > 0 ? l2 : hmin * hmin) / (app->p.mobility * app->s.E);
+    app->s.tau = (l2 > 0 ? l2 : hmin * hmin) / (mobility * app->s.E);
   }
   app->dV = app->h[0] * app->h[1] * app->h[2];
   PetscFunctionReturn(0);

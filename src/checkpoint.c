@@ -102,6 +102,7 @@ typedef struct {
   PetscReal    time, dt, output_interval;
   MonitorState mon;
   char         checksum[17];
+  char         model[4096]; /* the N-component model's matrices (OutputModelString) */
 } Meta;
 
 static int AttrReal(hid_t f, const char *name, PetscReal *v)
@@ -172,13 +173,14 @@ static void ReadMetaH5(hid_t f, Meta *m)
   NEED(AttrInt(f, "grid_x", &m->grid[0]) && AttrInt(f, "grid_y", &m->grid[1]) && AttrInt(f, "grid_z", &m->grid[2]), "the grid attributes are missing");
   NEED(AttrReal(f, "Lx", &m->length[0]) && AttrReal(f, "Ly", &m->length[1]) && AttrReal(f, "Lz", &m->length[2]), "the length attributes are missing");
   NEED(AttrString(f, "/", "bc", s, sizeof s) && (m->bc = EnumIndex(BoundaryTypes, 2, s)) >= 0, "the bc attribute is missing or unknown");
-  NEED(AttrString(f, "/", "free_energy", s, sizeof s) && (m->free_energy = EnumIndex(FreeEnergyTypes, 2, s)) >= 0, "the free_energy attribute is missing or unknown");
+  NEED(AttrString(f, "/", "free_energy", s, sizeof s) && (m->free_energy = EnumIndex(FreeEnergyTypes, 3, s)) >= 0, "the free_energy attribute is missing or unknown");
   NEED(AttrString(f, "/", "mobility_model", s, sizeof s) && (m->mobility_model = EnumIndex(MobilityModels, 2, s)) >= 0, "the mobility_model attribute is missing or unknown");
   NEED(AttrInt(f, "components", &m->components) && AttrInt(f, "mms", &m->mms) && AttrReal(f, "mms_rate", &m->mms_rate), "the model attributes are missing");
   NEED(AttrReal(f, "omega", &m->omega) && AttrReal(f, "temperature", &m->temperature) && AttrReal(f, "gas_constant", &m->gas_constant) && AttrReal(f, "molar_volume", &m->molar_volume) && AttrReal(f, "rho", &m->rho) && AttrReal(f, "c_alpha", &m->c_alpha) && AttrReal(f, "c_beta", &m->c_beta) && AttrReal(f, "kappa", &m->kappa) && AttrReal(f, "mobility", &m->mobility), "the model parameters are missing");
   NEED(AttrInt(f, "step", &m->step) && AttrReal(f, "time", &m->time) && AttrReal(f, "dt", &m->dt) && m->dt > 0, "time, step or dt is missing");
   NEED(AttrInt(f, "monitor_last_step", &m->mon.last_step) && AttrReal(f, "monitor_last_time", &m->mon.last_time) && AttrReal(f, "monitor_mass0", &m->mon.mass0) && AttrInt(f, "monitor_snes_pending", &m->mon.snes_pending) && AttrInt(f, "monitor_ksp_pending", &m->mon.ksp_pending) && AttrInt(f, "monitor_rejects_pending", &m->mon.rejects_pending), "the monitor attributes are missing");
   NEED(AttrInt(f, "output_count", &m->output_count) && AttrInt(f, "output_k_next", &m->output_k_next) && AttrReal(f, "output_interval", &m->output_interval), "the output attributes are missing");
+  if (!AttrString(f, "/", "ncomp_model", m->model, sizeof m->model)) m->model[0] = 0; /* binary checkpoints of earlier versions */
   NEED(AttrString(f, "/state", "checksum", s, sizeof s) && strlen(s) == 16, "the state's checksum is missing");
   memcpy(m->checksum, s, sizeof m->checksum);
   dset = H5Dopen2(f, "state", H5P_DEFAULT);
@@ -187,10 +189,10 @@ static void ReadMetaH5(hid_t f, Meta *m)
     hid_t   space = H5Dget_space(dset);
     hsize_t dims[8];
     int     nd   = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
-    int     good = nd == 4 && H5Sget_simple_extent_dims(space, dims, NULL) == 4 && dims[0] == (hsize_t)m->grid[2] && dims[1] == (hsize_t)m->grid[1] && dims[2] == (hsize_t)m->grid[0] && dims[3] == 2;
+    int     good = nd == 4 && H5Sget_simple_extent_dims(space, dims, NULL) == 4 && dims[0] == (hsize_t)m->grid[2] && dims[1] == (hsize_t)m->grid[1] && dims[2] == (hsize_t)m->grid[0] && dims[3] == (hsize_t)(2 * (m->components - 1));
     if (space >= 0) H5Sclose(space);
     H5Dclose(dset);
-    NEED(good, "its dataset 'state' does not have the shape [grid_z][grid_y][grid_x][2]");
+    NEED(good, "its dataset 'state' does not have the shape [grid_z][grid_y][grid_x][2 (components - 1)]");
   }
 #undef NEED
   m->ok = 1;
@@ -221,7 +223,7 @@ static void ReadMeta(const char *path, Meta *m)
 
 static void AddDiff(char *msg, size_t len, char *notes, size_t nlen, const char *what, const char *ck, const char *now, int change, const PetscBool allow[])
 {
-  char item[512];
+  char item[9000];
   if (change >= 0 && allow[change]) {
     snprintf(item, sizeof item, "%s%s changes from %s (checkpoint) to %s (options)", notes[0] ? "; " : "", what, ck, now);
     strncat(notes, item, nlen - strlen(notes) - 1);
@@ -245,9 +247,50 @@ static void RealDiff(char *msg, size_t len, char *notes, size_t nlen, const char
   AddDiff(msg, len, notes, nlen, what, a, b, change, allow);
 }
 
+/* The value of entry NAME in a model string "name=v,v,...;name=..." (OutputModelString), or "". */
+static void ModelEntry(const char *model, const char *name, char *val, size_t len)
+{
+  const size_t n = strlen(name);
+  val[0]         = 0;
+  for (const char *s = model; s && *s; s = strchr(s, ';') ? strchr(s, ';') + 1 : NULL)
+    if (!strncmp(s, name, n) && s[n] == '=') {
+      const char *e = strchr(s, ';');
+      snprintf(val, len, "%.*s", (int)(e ? (size_t)(e - s - n - 1) : strlen(s + n + 1)), s + n + 1);
+      return;
+    }
+}
+
+/* The N-component model's matrices, entry by entry: the energy's never change; the gradient
+   matrix may with -restart_allow_change kappa, the Onsager matrix or atomic mobilities with
+   mobility (and a switch between the two with mobility_model). */
+static void CompareModel(char *msg, size_t len, char *notes, size_t nlen, const Params *p, const Meta *m)
+{
+  const char *names[] = {"omega_matrix", "hessian", "c_ref", "kappa_matrix", "mobility_matrix", "atomic_mobilities"};
+  const int   change[] = {-1, -1, -1, RESTART_CHANGE_KAPPA, RESTART_CHANGE_MOBILITY, RESTART_CHANGE_MOBILITY};
+  char        model[4096], a[4096], b[4096];
+
+  OutputModelString(p, model, sizeof model);
+  if (!strcmp(model, m->model)) return;
+  if (!model[0] || !m->model[0]) {
+    AddDiff(msg, len, notes, nlen, "model", m->model[0] ? "N-component" : "binary", model[0] ? "N-component" : "binary", -1, p->allow_change);
+    return;
+  }
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    ModelEntry(m->model, names[i], a, sizeof a);
+    ModelEntry(model, names[i], b, sizeof b);
+    if (!strcmp(a, b)) continue;
+    if (i >= 4 && (!a[0] || !b[0])) { /* one mobility model for another */
+      AddDiff(msg, len, notes, nlen, "N-component mobility", a[0] ? names[i] : names[9 - i], b[0] ? names[i] : names[9 - i], RESTART_CHANGE_MOBILITY_MODEL, p->allow_change);
+      i = 5;
+      continue;
+    }
+    AddDiff(msg, len, notes, nlen, names[i], a, b, change[i], p->allow_change);
+  }
+}
+
 static PetscErrorCode CompareFingerprint(MPI_Comm comm, const Params *p, const Meta *m, const char *path)
 {
-  char msg[4096] = "", notes[2048] = "", a[128], b[128];
+  char msg[10240] = "", notes[2048] = "", a[128], b[128];
 
   PetscFunctionBegin;
   if (m->grid[0] != p->grid[0] || m->grid[1] != p->grid[1] || m->grid[2] != p->grid[2]) {
@@ -266,6 +309,7 @@ static PetscErrorCode CompareFingerprint(MPI_Comm comm, const Params *p, const M
     snprintf(b, sizeof b, "%" PetscInt_FMT, p->ncomp + 1);
     AddDiff(msg, sizeof msg, notes, sizeof notes, "components", a, b, -1, p->allow_change);
   }
+  CompareModel(msg, sizeof msg, notes, sizeof notes, p, m);
   if (m->mms != (PetscInt)p->mms) AddDiff(msg, sizeof msg, notes, sizeof notes, "mms", m->mms ? "true" : "false", p->mms ? "true" : "false", -1, p->allow_change);
   else if (p->mms) RealDiff(msg, sizeof msg, notes, sizeof notes, "mms_rate", m->mms_rate, p->mms_rate, -1, p->allow_change);
   if (m->free_energy != (int)p->free_energy) AddDiff(msg, sizeof msg, notes, sizeof notes, "free_energy", FreeEnergyTypes[m->free_energy], FreeEnergyTypes[p->free_energy], -1, p->allow_change);
@@ -306,7 +350,7 @@ static PetscErrorCode LoadState(App *app, const char *path, const Meta *m, Vec X
 
   PetscFunctionBegin;
   *ok = 0;
-  PetscCall(OutputCreateIODM(app, 2, &io));
+  PetscCall(OutputCreateIODM(app, 2 * app->p.ncomp, &io));
   PetscCall(DMCreateGlobalVector(io, &w));
   PetscCall(PetscObjectSetName((PetscObject)w, "state"));
   PetscCall(PetscTime(&t0));
@@ -460,7 +504,7 @@ static PetscErrorCode CheckpointWrite(RunControl rc, Vec X, char *path, size_t l
   CheckpointPath(rc->dir, step, path, len);
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
 
-  PetscCall(OutputCreateIODM(app, 2, &io));
+  PetscCall(OutputCreateIODM(app, 2 * app->p.ncomp, &io));
   PetscCall(OutputChecksum(io, X, &sum, NULL));
   OutputChecksumString(sum, str);
   PetscCall(PetscTime(&t0));
@@ -476,7 +520,7 @@ static PetscErrorCode CheckpointWrite(RunControl rc, Vec X, char *path, size_t l
   PetscCall(OutputWriteRealAttr(v, "mms_rate", app->p.mms_rate));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "ic", PETSC_STRING, InitialTypes[app->p.ic]));
   PetscCall(OutputWriteIntAttr(v, "ic_seed", app->p.ic_seed));
-  PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "state_layout", PETSC_STRING, "[grid_z][grid_y][grid_x][c, mu/E], E = energy_scale"));
+  PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "state_layout", PETSC_STRING, app->p.ncomp == 1 ? "[grid_z][grid_y][grid_x][c, mu/E], E = energy_scale" : "[grid_z][grid_y][grid_x][c_1..c_{N-1}, mu_1/E..mu_{N-1}/E], E = energy_scale"));
   PetscCall(OutputWriteRealAttr(v, "energy_scale", app->s.E));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "ts_type", PETSC_STRING, type));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "integrator_history", PETSC_STRING, "none: the integrator restarts its history at every checkpoint (TSRestartStep)"));

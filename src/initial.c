@@ -32,11 +32,58 @@ static PetscReal ModeShape(const App *app, const PetscReal x[3])
   return v;
 }
 
+/* -ic couple: left for x < L/2, right above, along the couple's axis; with a width w the
+   smooth step (1 + tanh((x - L/2)/w))/2. */
+static PetscReal CoupleFraction(const App *app, const PetscReal x[3])
+{
+  const PetscInt  a = app->p.couple_axis;
+  const PetscReal s = x[a] - 0.5 * app->p.length[a], w = app->p.couple_width;
+  if (w > 0) return 0.5 * (1 + PetscTanhReal(s / w));
+  return s > 0 ? 1.0 : 0.0;
+}
+
+/* The N-component states: c_i = c0_i + noise (independent per component), c_1 = c0_1 +
+   mode, or the couple. */
+static void InitialGeneral(const App *app, const GridBox *b, PetscScalar *x)
+{
+  const Params  *p  = &app->p;
+  const PetscInt nc = p->ncomp, dof = 2 * nc;
+
+  GRID_FOR_OWNED(b, i, j, k)
+  {
+    const PetscReal pos[3] = {GridCoord(app, 0, i), GridCoord(app, 1, j), GridCoord(app, 2, k)};
+    const uint64_t  gidx   = (uint64_t)i + (uint64_t)b->info.mx * ((uint64_t)j + (uint64_t)b->info.my * (uint64_t)k);
+    PetscScalar    *u      = x + GridOwned(b, i, j, k) * dof;
+    const PetscReal s      = p->ic == IC_COUPLE ? CoupleFraction(app, pos) : 0;
+    for (PetscInt r = 0; r < nc; r++) {
+      PetscReal c = p->c0v[r];
+      if (p->ic == IC_NOISE) c += p->ic_amplitude * (2 * HashUniform((uint64_t)p->ic_seed, gidx * (uint64_t)nc + (uint64_t)r) - 1);
+      else if (p->ic == IC_MODE && r == 0) c += p->ic_amplitude * ModeShape(app, pos);
+      else if (p->ic == IC_COUPLE) c = p->couple_left[r] + (p->couple_right[r] - p->couple_left[r]) * s;
+      u[r]      = c;
+      u[nc + r] = 0;
+    }
+  }
+}
+
 static PetscErrorCode CheckDomain(const App *app, Vec X)
 {
   PetscReal cmin, cmax;
 
   PetscFunctionBegin;
+  if (app->p.general) {
+    const PetscScalar *x;
+    PetscInt           n;
+    PetscMPIInt        ok = 1;
+    PetscCall(VecGetLocalSize(X, &n));
+    PetscCall(VecGetArrayRead(X, &x));
+    for (PetscInt i = 0; i < n; i += 2 * app->p.ncomp)
+      if (!MultiInDomain(&app->mm, x + i)) ok = 0;
+    PetscCall(VecRestoreArrayRead(X, &x));
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, PetscObjectComm((PetscObject)X)));
+    if (!ok) UPHILL_USER_ERROR(PetscObjectComm((PetscObject)X), "the initial concentrations leave the simplex (c_i > 0, c_1 + ... + c_%" PetscInt_FMT " < 1) where the regular_solution energy is defined", app->p.ncomp);
+    PetscFunctionReturn(0);
+  }
   PetscCall(VecStrideMin(X, 0, NULL, &cmin));
   PetscCall(VecStrideMax(X, 0, NULL, &cmax));
   if (app->th.type == FE_REGULAR_SOLUTION && !(cmin > 0 && cmax < 1))
@@ -57,7 +104,8 @@ PetscErrorCode InitialState(const App *app, Vec X)
     PetscCall(GridGetBox(app->da, &b));
     PetscCall(VecGetArray(X, &xa));
     BinaryField *x = (BinaryField *)xa;
-    GRID_FOR_OWNED(&b, i, j, k)
+    if (p->general) InitialGeneral(app, &b, xa);
+    else GRID_FOR_OWNED(&b, i, j, k)
     {
       const PetscReal pos[3] = {GridCoord(app, 0, i), GridCoord(app, 1, j), GridCoord(app, 2, k)};
       const uint64_t  gidx   = (uint64_t)i + (uint64_t)b.info.mx * ((uint64_t)j + (uint64_t)b.info.my * (uint64_t)k);

@@ -23,6 +23,19 @@ struct _p_Monitor {
 
 static const char StatsHeader[] = "step,time,dt,free_energy,mass,snes_its,ksp_its,rejected,c_min,c_max,c_std\n";
 
+/* The header: a binary run (N = 2) has one mass column; N > 2 one per independent component,
+   mass_1 .. mass_{N-1}, and c_min, c_max, c_std are those of c_1. */
+static void StatsHeaderFor(const App *app, char *h, size_t len)
+{
+  if (app->p.ncomp == 1) {
+    snprintf(h, len, "%s", StatsHeader);
+    return;
+  }
+  snprintf(h, len, "step,time,dt,free_energy");
+  for (PetscInt r = 0; r < app->p.ncomp; r++) snprintf(h + strlen(h), len - strlen(h), ",mass_%" PetscInt_FMT, r + 1);
+  snprintf(h + strlen(h), len - strlen(h), ",snes_its,ksp_its,rejected,c_min,c_max,c_std\n");
+}
+
 /* Rank 0: open a CSV file for a new run (written anew with its header) or for a run restarted
    at restart_step >= 0: keep the header and the rows up to that step, drop later rows
    (written after the checkpoint by the run that was stopped) and a last line cut short by a
@@ -115,7 +128,9 @@ PetscErrorCode MonitorCreate(App *app, const MonitorState *restart, Monitor *mon
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (!rank) {
     snprintf(path, sizeof path, "%s/stats.csv", app->p.output_dir);
-    PetscCall(CsvOpen(path, StatsHeader, restart ? restart->last_step : -1, &(*mon)->csv, err, sizeof err));
+    char header[512];
+    StatsHeaderFor(app, header, sizeof header);
+    PetscCall(CsvOpen(path, header, restart ? restart->last_step : -1, &(*mon)->csv, err, sizeof err));
   }
   PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
   if (err[0]) UPHILL_USER_ERROR(comm, "%s", err);
@@ -158,7 +173,9 @@ static PetscErrorCode MonitorStep(TS ts, PetscInt step, PetscReal t, Vec X, void
   PetscCall(TSGetKSPIterations(ts, &lits));
   PetscCall(TSGetStepRejections(ts, &rej));
   if (mon->csv) {
-    fprintf(mon->csv, "%" PetscInt_FMT ",%.17g,%.17g,%.17g,%.17g,%" PetscInt_FMT ",%" PetscInt_FMT ",%" PetscInt_FMT ",%.17g,%.17g,%.17g\n", step, (double)t, (double)dt, (double)mon->obs.free_energy, (double)mon->obs.mass, nits - mon->snes_its, lits - mon->ksp_its, rej - mon->rejects, (double)mon->obs.c_min, (double)mon->obs.c_max, (double)mon->obs.c_std);
+    fprintf(mon->csv, "%" PetscInt_FMT ",%.17g,%.17g,%.17g", step, (double)t, (double)dt, (double)mon->obs.free_energy);
+    for (PetscInt r = 0; r < mon->app->p.ncomp; r++) fprintf(mon->csv, ",%.17g", (double)mon->obs.masses[r]);
+    fprintf(mon->csv, ",%" PetscInt_FMT ",%" PetscInt_FMT ",%" PetscInt_FMT ",%.17g,%.17g,%.17g\n", nits - mon->snes_its, lits - mon->ksp_its, rej - mon->rejects, (double)mon->obs.c_min, (double)mon->obs.c_max, (double)mon->obs.c_std);
     fflush(mon->csv);
   }
   PetscCall(PetscTime(&now));

@@ -115,11 +115,40 @@ PetscErrorCode OutputWriteIntAttr(PetscViewer v, const char *name, PetscInt x)
   PetscFunctionReturn(0);
 }
 
+void OutputFieldName(const App *app, PetscInt comp, char *name, size_t len)
+{
+  const PetscInt nc = app->p.ncomp, mu = comp >= nc, r = comp % nc;
+  if (nc == 1) snprintf(name, len, "%s", mu ? "mu" : "c");
+  else snprintf(name, len, "%s_%" PetscInt_FMT, mu ? "mu" : "c", r + 1);
+}
+
+static void AppendList(char *s, size_t len, const char *name, PetscInt n, const PetscReal *v)
+{
+  snprintf(s + strlen(s), len - strlen(s), "%s%s=", s[0] ? ";" : "", name);
+  for (PetscInt i = 0; i < n; i++) snprintf(s + strlen(s), len - strlen(s), "%s%.17g", i ? "," : "", (double)v[i]);
+}
+
+void OutputModelString(const Params *p, char *s, size_t len)
+{
+  const PetscInt nc = p->ncomp, N = nc + 1;
+  s[0] = 0;
+  if (!p->general) return;
+  AppendList(s, len, "omega_matrix", N * N, p->omega_matrix);
+  AppendList(s, len, "hessian", nc * nc, p->hessian);
+  AppendList(s, len, "c_ref", nc, p->c_ref);
+  AppendList(s, len, "kappa_matrix", nc * nc, p->kappa_matrix);
+  if (p->atomic) AppendList(s, len, "atomic_mobilities", N, p->atomic_mobilities);
+  else AppendList(s, len, "mobility_matrix", nc * nc, p->mobility_matrix);
+}
+
 PetscErrorCode OutputWriteRunAttributes(const App *app, PetscViewer v, PetscInt step, PetscReal time)
 {
   const Params *p = &app->p;
+  char          model[4096];
 
   PetscFunctionBegin;
+  OutputModelString(p, model, sizeof model);
+  PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "ncomp_model", PETSC_STRING, model));
   PetscCall(OutputWriteRealAttr(v, "time", time));
   PetscCall(OutputWriteIntAttr(v, "step", step));
   PetscCall(OutputWriteIntAttr(v, "grid_x", p->grid[0]));
@@ -272,8 +301,11 @@ PetscErrorCode OutputWriteFields(const App *app, Vec X, PetscInt step, PetscReal
   PetscCall(DMDACreateCompatibleDMDA(app->da, 1, &da1));
   PetscCall(OutputCreateIODM(app, 1, &io));
   PetscCall(PetscViewerHDF5Open(comm, tmp, FILE_MODE_WRITE, &v));
-  PetscCall(ViewComponent(da1, io, X, 0, "c", 1.0, v));
-  PetscCall(ViewComponent(da1, io, X, 1, "mu", app->s.E, v));
+  for (PetscInt comp = 0; comp < 2 * app->p.ncomp; comp++) {
+    char name[32];
+    OutputFieldName(app, comp, name, sizeof name);
+    PetscCall(ViewComponent(da1, io, X, comp, name, comp < app->p.ncomp ? 1.0 : app->s.E, v));
+  }
   PetscCall(OutputWriteRunAttributes(app, v, step, time));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "kind", PETSC_STRING, "fields"));
   PetscCall(OutputWriteIntAttr(v, "complete", 1)); /* last: a file without it was cut short */
@@ -331,14 +363,20 @@ PetscErrorCode OutputReadConcentration(const App *app, const char *path, Vec X)
   }
   PetscCallMPI(MPI_Bcast(&readable, 1, MPI_INT, 0, comm));
   if (!readable) UPHILL_USER_ERROR(comm, "cannot read field file '%s' (missing, unreadable or not HDF5)", path);
+  char cname[32], dname[40];
   PetscCall(PetscViewerHDF5Open(comm, path, FILE_MODE_READ, &v));
-  PetscCall(PetscViewerHDF5HasDataset(v, "/c", &has));
-  if (!has) {
-    PetscBool state;
-    PetscCall(PetscViewerHDF5HasDataset(v, "/state", &state));
-    UPHILL_USER_ERROR(comm, "field file '%s' has no dataset 'c'%s", path, state ? " (it is a checkpoint: continue from it with -restart FILE)" : "");
+  for (PetscInt comp = 0; comp < app->p.ncomp; comp++) {
+    OutputFieldName(app, comp, cname, sizeof cname);
+    snprintf(dname, sizeof dname, "/%s", cname);
+    PetscCall(PetscViewerHDF5HasDataset(v, dname, &has));
+    if (!has) {
+      PetscBool state;
+      PetscCall(PetscViewerHDF5HasDataset(v, "/state", &state));
+      UPHILL_USER_ERROR(comm, "field file '%s' has no dataset '%s'%s", path, cname, state ? " (it is a checkpoint: continue from it with -restart FILE)" : "");
+    }
   }
-  PetscCall(DatasetDims(v, "c", &ndims, dims));
+  OutputFieldName(app, 0, cname, sizeof cname);
+  PetscCall(DatasetDims(v, cname, &ndims, dims));
   PetscCall(DMDAGetInfo(app->da, &dim, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
   /* [Nz][Ny][Nx] (this version), or [Ny][Nx] / [Nx] for a 2D / 1D grid (earlier versions) */
   for (int d = 0; d < ndims && d < 3; d++) fgrid[d] = (PetscInt)dims[ndims - 1 - d];
@@ -352,16 +390,19 @@ PetscErrorCode OutputReadConcentration(const App *app, const char *path, Vec X)
   }
   PetscCall(DMDACreateCompatibleDMDA(app->da, 1, &da1));
   PetscCall(DMGetGlobalVector(da1, &f));
-  if (full) {
-    DM io;
-    PetscCall(OutputCreateIODM(app, 1, &io));
-    PetscCall(OutputLoadVec(io, f, "c", v));
-    PetscCall(DMDestroy(&io));
-  } else {
-    PetscCall(PetscObjectSetName((PetscObject)f, "c"));
-    PetscCall(VecLoad(f, v));
+  for (PetscInt comp = 0; comp < app->p.ncomp; comp++) {
+    OutputFieldName(app, comp, cname, sizeof cname);
+    if (full) {
+      DM io;
+      PetscCall(OutputCreateIODM(app, 1, &io));
+      PetscCall(OutputLoadVec(io, f, cname, v));
+      PetscCall(DMDestroy(&io));
+    } else {
+      PetscCall(PetscObjectSetName((PetscObject)f, cname));
+      PetscCall(VecLoad(f, v));
+    }
+    PetscCall(VecStrideScatter(f, comp, X, INSERT_VALUES));
   }
-  PetscCall(VecStrideScatter(f, 0, X, INSERT_VALUES));
   PetscCall(DMRestoreGlobalVector(da1, &f));
   PetscCall(DMDestroy(&da1));
   PetscCall(PetscViewerDestroy(&v));
@@ -436,7 +477,7 @@ static PetscErrorCode SeriesWriteXdmf(OutputSeries s, char *err, size_t errlen)
     PetscFunctionReturn(0);
   }
   fprintf(fp, "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n");
-  fprintf(fp, "<!-- uphill3d field files: cell-centred c and mu (HDF5 datasets [Nz][Ny][Nx]) on a grid of (N+1) nodes per direction -->\n");
+  fprintf(fp, "<!-- uphill3d field files: cell-centred c and mu (N components: c_i, mu_i) (HDF5 datasets [Nz][Ny][Nx]) on a grid of (N+1) nodes per direction -->\n");
   fprintf(fp, "<Xdmf Version=\"2.0\">\n <Domain>\n  <Grid Name=\"uphill3d\" GridType=\"Collection\" CollectionType=\"Temporal\">\n");
   for (PetscInt e = 0; e < s->nlist; e++) {
     char file[64];
@@ -448,8 +489,9 @@ static PetscErrorCode SeriesWriteXdmf(OutputSeries s, char *err, size_t errlen)
     fprintf(fp, "     <DataItem Name=\"Origin\" Dimensions=\"3\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">0 0 0</DataItem>\n");
     fprintf(fp, "     <DataItem Name=\"Spacing\" Dimensions=\"3\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">%.17g %.17g %.17g</DataItem>\n", (double)app->h[2], (double)app->h[1], (double)app->h[0]);
     fprintf(fp, "    </Geometry>\n");
-    for (int f = 0; f < 2; f++) {
-      const char *name = f ? "mu" : "c";
+    for (PetscInt f = 0; f < 2 * app->p.ncomp; f++) {
+      char name[32];
+      OutputFieldName(app, f, name, sizeof name);
       fprintf(fp, "    <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Cell\">\n", name);
       fprintf(fp, "     <DataItem Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/%s</DataItem>\n", N[2], N[1], N[0], file, name);
       fprintf(fp, "    </Attribute>\n");

@@ -2,13 +2,14 @@
    The -help listing is generated from these calls, so it always matches the code. */
 #include <uphill/params.h>
 #include <uphill/errors.h>
+#include <uphill/linalg.h>
 #include <errno.h>
 #include <ctype.h>
 
-const char *const FreeEnergyTypes[] = {"regular_solution", "double_well", "FreeEnergyType", "FE_", NULL};
+const char *const FreeEnergyTypes[] = {"regular_solution", "double_well", "quadratic", "FreeEnergyType", "FE_", NULL};
 const char *const MobilityModels[]  = {"constant", "degenerate", "MobilityModel", "MOBILITY_", NULL};
 const char *const BoundaryTypes[]   = {"periodic", "noflux", "BoundaryType", "BC_", NULL};
-const char *const InitialTypes[]    = {"noise", "mode", "file", "InitialType", "IC_", NULL};
+const char *const InitialTypes[]    = {"noise", "mode", "file", "couple", "InitialType", "IC_", NULL};
 const char *const RestartChangeNames[] = {"temperature", "kappa", "mobility", "mobility_model", NULL};
 
 /* PETSc's own parsers do not name the option in their message; these do. */
@@ -167,6 +168,144 @@ static PetscErrorCode OptAllowChange(PetscOptionItems *PetscOptionsObject, MPI_C
   PetscFunctionReturn(0);
 }
 
+/* A list of reals (a matrix row by row, or a vector) that must have exactly expect entries. */
+static PetscErrorCode OptList(PetscOptionItems *PetscOptionsObject, MPI_Comm comm, const char *name, const char *help, PetscInt expect, const char *what, PetscReal *v, PetscBool *set)
+{
+  char      buf[4096] = "", *tok, *save = NULL;
+  PetscReal tmp[UPHILL_MAX_COMPONENTS * UPHILL_MAX_COMPONENTS];
+  PetscInt  n = 0;
+
+  PetscFunctionBegin;
+  if (expect == 1 && !strcmp(name, "-c0")) snprintf(buf, sizeof buf, "%g", (double)v[0]); /* the default that -help shows */
+  PetscCall(PetscOptionsString(name, help, NULL, buf, buf, sizeof buf, set));
+  if (!*set) PetscFunctionReturn(0);
+  if (!buf[0]) UPHILL_USER_ERROR(comm, "option %s needs a value: %" PetscInt_FMT " comma-separated numbers (%s)", name, expect, what);
+  for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save), n++)
+    if (n < (PetscInt)(sizeof tmp / sizeof tmp[0])) PetscCall(ParseReal(comm, name, tok, &tmp[n]));
+  if (n != expect) UPHILL_USER_ERROR(comm, "option %s: expected %" PetscInt_FMT " comma-separated values (%s), got %" PetscInt_FMT, name, expect, what, n);
+  for (PetscInt i = 0; i < n; i++) v[i] = tmp[i];
+  PetscFunctionReturn(0);
+}
+
+/* The options of the N-component model (read right after -components). */
+static PetscErrorCode ReadMulticomponent(PetscOptionItems *PetscOptionsObject, MPI_Comm comm, Params *p)
+{
+  const PetscInt nc = p->ncomp, N = nc + 1;
+  char           nn[64], mm[64], n1[64], nv[64];
+  PetscBool      set[9];
+  const char    *axes[] = {"x", "y", "z", "CoupleAxis", "COUPLE_", NULL};
+  int            axis = 0;
+
+  PetscFunctionBegin;
+  if (nc < 1 || nc > UPHILL_MAX_NC) UPHILL_USER_ERROR(comm, "option -components: N must be 2 .. %d, got %" PetscInt_FMT, UPHILL_MAX_COMPONENTS, N);
+  snprintf(nn, sizeof nn, "%" PetscInt_FMT "x%" PetscInt_FMT " for -components %" PetscInt_FMT, N, N, N);
+  snprintf(mm, sizeof mm, "%" PetscInt_FMT "x%" PetscInt_FMT " for -components %" PetscInt_FMT, nc, nc, N);
+  snprintf(n1, sizeof n1, "c_1..c_%" PetscInt_FMT " for -components %" PetscInt_FMT, nc, N);
+  snprintf(nv, sizeof nv, "M_1..M_%" PetscInt_FMT " for -components %" PetscInt_FMT, N, N);
+  for (PetscInt i = 0; i < nc; i++) p->c0v[i] = nc == 1 ? p->c0 : 1.0 / (PetscReal)N;
+  PetscCall(OptList(PetscOptionsObject, comm, "-c0", "Mean initial concentration c0; N-component: c_1,...,c_{N-1} (default 1/N each)", nc, n1, p->c0v, &set[0]));
+  p->c0 = p->c0v[0];
+  PetscCall(OptList(PetscOptionsObject, comm, "-omega_matrix", "N-component regular_solution: interaction matrix Omega_ij (J/mol), N x N row by row, symmetric, zero diagonal", N * N, nn, p->omega_matrix, &set[1]));
+  PetscCall(OptList(PetscOptionsObject, comm, "-hessian", "quadratic: Hessian G (J/m^3), (N-1) x (N-1) row by row, symmetric positive definite", nc * nc, mm, p->hessian, &set[2]));
+  PetscCall(OptList(PetscOptionsObject, comm, "-c_ref", "quadratic: minimum c_ref of f = (c - c_ref)^T G (c - c_ref)/2 (default: -c0)", nc, n1, p->c_ref, &set[3]));
+  PetscCall(OptList(PetscOptionsObject, comm, "-kappa_matrix", "Gradient energy matrix kappa_ij (J/m), (N-1) x (N-1), symmetric positive semidefinite (default: -kappa times I)", nc * nc, mm, p->kappa_matrix, &set[4]));
+  PetscCall(OptList(PetscOptionsObject, comm, "-mobility_matrix", "Constant Onsager matrix L_ij (m^5/(J s)), (N-1) x (N-1), symmetric positive semidefinite (default: -mobility times I)", nc * nc, mm, p->mobility_matrix, &set[5]));
+  PetscCall(OptList(PetscOptionsObject, comm, "-atomic_mobilities", "Atomic mobilities M_1..M_N: L_ij = sum_k (d_ik - c_i)(d_jk - c_j) c_k M_k (lattice-fixed frame)", N, nv, p->atomic_mobilities, &set[6]));
+  PetscCall(OptList(PetscOptionsObject, comm, "-couple_left", "-ic couple: c_1,...,c_{N-1} on the low side of the couple", nc, n1, p->couple_left, &set[7]));
+  PetscCall(OptList(PetscOptionsObject, comm, "-couple_right", "-ic couple: c_1,...,c_{N-1} on the high side", nc, n1, p->couple_right, &set[8]));
+  PetscCall(OptEnum(PetscOptionsObject, comm, "-couple_axis", "-ic couple: direction of the couple", axes, 3, &axis));
+  p->couple_axis = axis;
+  PetscCall(OptReal(PetscOptionsObject, comm, "-couple_width", "-ic couple: width w of a smooth step (1 + tanh(x/w))/2 at the centre; 0: a sharp step", &p->couple_width));
+  p->atomic = set[6];
+  if (!set[3])
+    for (PetscInt i = 0; i < nc; i++) p->c_ref[i] = p->c0v[i];
+  if (!set[4])
+    for (PetscInt i = 0; i < nc; i++)
+      for (PetscInt j = 0; j < nc; j++) p->kappa_matrix[i * nc + j] = i == j ? p->kappa : 0;
+  if (!set[5])
+    for (PetscInt i = 0; i < nc; i++)
+      for (PetscInt j = 0; j < nc; j++) p->mobility_matrix[i * nc + j] = i == j ? p->mobility : 0;
+  if (set[5] && set[6]) UPHILL_USER_ERROR(comm, "options -mobility_matrix and -atomic_mobilities: give one mobility model, not both");
+  if (!set[1] && N == 2) p->omega_matrix[1] = p->omega_matrix[2] = p->omega;
+  p->general = (PetscBool)(nc > 1 || p->free_energy == FE_QUADRATIC || p->ic == IC_COUPLE || set[1] || set[2] || set[4] || set[5] || set[6]);
+  if (p->general && p->free_energy == FE_REGULAR_SOLUTION && !set[1] && N > 2) UPHILL_USER_ERROR(comm, "option -omega_matrix: the regular_solution energy with -components %" PetscInt_FMT " needs the interaction matrix Omega_ij (%s)", N, nn);
+  if (p->free_energy == FE_QUADRATIC && !set[2]) UPHILL_USER_ERROR(comm, "option -hessian: -free_energy quadratic needs the %s Hessian G", mm);
+  if (p->ic == IC_COUPLE && !(set[7] && set[8])) UPHILL_USER_ERROR(comm, "option -ic couple needs -couple_left and -couple_right (%s each)", n1);
+  PetscFunctionReturn(0);
+}
+
+/* A symmetric matrix option: reciprocity within round-off, and positive (semi)definite. */
+static PetscErrorCode CheckSymmetricMatrix(MPI_Comm comm, const char *name, const char *sym, PetscInt n, const PetscReal *A, PetscBool definite)
+{
+  PetscInt  i, j;
+  PetscReal lam[UPHILL_MAX_COMPONENTS], scale = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt k = 0; k < n * n; k++) scale = PetscMax(scale, PetscAbsReal(A[k]));
+  const PetscReal asym = LinalgAsymmetry(n, A, &i, &j);
+  if (asym > 1e-12 * scale)
+    UPHILL_USER_ERROR(comm, "option %s: not symmetric: %s_%" PetscInt_FMT "%" PetscInt_FMT " = %g but %s_%" PetscInt_FMT "%" PetscInt_FMT " = %g (they differ by %g)", name, sym, i + 1, j + 1, (double)A[i * n + j], sym, j + 1, i + 1, (double)A[j * n + i], (double)asym);
+  LinalgSymEig(n, A, lam, NULL);
+  if (definite && !(lam[0] > 1e-12 * scale)) UPHILL_USER_ERROR(comm, "option %s: not positive definite: its smallest eigenvalue is %g", name, (double)lam[0]);
+  if (!definite && lam[0] < -1e-12 * scale) UPHILL_USER_ERROR(comm, "option %s: not positive semidefinite: its smallest eigenvalue is %g (below 0 by %g)", name, (double)lam[0], (double)-lam[0]);
+  PetscFunctionReturn(0);
+}
+
+/* Concentrations c_1..c_{N-1} (and c_N = 1 - sum) strictly inside the simplex, widened by a. */
+static PetscErrorCode CheckSimplex(MPI_Comm comm, const char *what, PetscInt nc, const PetscReal *c, PetscReal a)
+{
+  PetscReal s = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < nc; i++) {
+    if (!(c[i] - a > 0)) UPHILL_USER_ERROR(comm, "%s: c_%" PetscInt_FMT " = %g%s is not > 0, outside the simplex where the regular_solution (logarithmic) energy is defined", what, i + 1, (double)c[i], a > 0 ? " minus the noise amplitude" : "");
+    s += c[i] + a;
+  }
+  if (!(s < 1)) UPHILL_USER_ERROR(comm, "%s: c_1 + ... + c_%" PetscInt_FMT " = %g%s is not < 1 (c_%" PetscInt_FMT " = 1 - sum must be > 0), outside the simplex where the regular_solution energy is defined", what, nc, (double)s, a > 0 ? " with the noise amplitude" : "", nc + 1);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ValidateMulticomponent(MPI_Comm comm, const Params *p)
+{
+  const PetscInt nc = p->ncomp, N = nc + 1;
+
+  PetscFunctionBegin;
+  if (p->free_energy == FE_DOUBLE_WELL) UPHILL_USER_ERROR(comm, "option -free_energy double_well is for the binary model only (-components 2 without matrix options); use regular_solution or quadratic");
+  if (p->mobility_model == MOBILITY_DEGENERATE) UPHILL_USER_ERROR(comm, "option -mobility_model degenerate is for the binary model only; the N-component model takes -atomic_mobilities (a concentration-dependent L)");
+  if (p->mms) UPHILL_USER_ERROR(comm, "option -mms is for the binary model only");
+  if (p->analysis_interval > 0) UPHILL_USER_ERROR(comm, "option -analysis_interval: the in-situ analysis is for the binary model only");
+  if (p->free_energy == FE_REGULAR_SOLUTION) {
+    for (PetscInt i = 0; i < N; i++)
+      if (p->omega_matrix[i * N + i] != 0) UPHILL_USER_ERROR(comm, "option -omega_matrix: diagonal entry Omega_%" PetscInt_FMT "%" PetscInt_FMT " = %g must be 0", i + 1, i + 1, (double)p->omega_matrix[i * N + i]);
+    {
+      PetscInt        i, j;
+      const PetscReal asym = LinalgAsymmetry(N, p->omega_matrix, &i, &j);
+      if (asym > 0) UPHILL_USER_ERROR(comm, "option -omega_matrix: not symmetric: Omega_%" PetscInt_FMT "%" PetscInt_FMT " = %g but Omega_%" PetscInt_FMT "%" PetscInt_FMT " = %g (they differ by %g)", i + 1, j + 1, (double)p->omega_matrix[i * N + j], j + 1, i + 1, (double)p->omega_matrix[j * N + i], (double)asym);
+    }
+    /* c0 sets the scales and the report's G(c0) also for a couple or a file */
+    PetscCall(CheckSimplex(comm, "option -c0", nc, p->c0v, p->ic == IC_NOISE || p->ic == IC_MODE ? p->ic_amplitude : 0));
+    if (p->ic == IC_COUPLE) {
+      PetscCall(CheckSimplex(comm, "option -couple_left", nc, p->couple_left, 0));
+      PetscCall(CheckSimplex(comm, "option -couple_right", nc, p->couple_right, 0));
+    }
+  } else PetscCall(CheckSymmetricMatrix(comm, "-hessian", "G", nc, p->hessian, PETSC_TRUE));
+  PetscCall(CheckSymmetricMatrix(comm, "-kappa_matrix", "kappa", nc, p->kappa_matrix, PETSC_FALSE));
+  if (p->atomic) {
+    for (PetscInt i = 0; i < N; i++)
+      if (!(p->atomic_mobilities[i] > 0)) UPHILL_USER_ERROR(comm, "option -atomic_mobilities: M_%" PetscInt_FMT " = %g must be positive", i + 1, (double)p->atomic_mobilities[i]);
+  } else {
+    PetscCall(CheckSymmetricMatrix(comm, "-mobility_matrix", "L", nc, p->mobility_matrix, PETSC_FALSE));
+    PetscReal tr = 0;
+    for (PetscInt i = 0; i < nc; i++) tr += p->mobility_matrix[i * nc + i];
+    if (!(tr > 0)) UPHILL_USER_ERROR(comm, "option -mobility_matrix: L is zero: nothing would diffuse");
+  }
+  if (p->ic == IC_COUPLE) {
+    if (p->grid[p->couple_axis] < 2) UPHILL_USER_ERROR(comm, "option -couple_axis %c: the grid has one point in that direction", (char)('x' + p->couple_axis));
+    if (!(p->couple_width >= 0)) UPHILL_USER_ERROR(comm, "option -couple_width: must be >= 0, got %g", (double)p->couple_width);
+  }
+  PetscFunctionReturn(0);
+}
+
 static void ParamsDefaults(Params *p)
 {
   PetscMemzero(p, sizeof *p);
@@ -212,17 +351,17 @@ static PetscErrorCode ParamsValidate(MPI_Comm comm, const Params *p)
     if (!(p->temperature > 0)) UPHILL_USER_ERROR(comm, "option -temperature: must be positive (K), got %g", (double)p->temperature);
     if (!(p->gas_constant > 0)) UPHILL_USER_ERROR(comm, "option -gas_constant: must be positive, got %g", (double)p->gas_constant);
     if (!(p->molar_volume > 0)) UPHILL_USER_ERROR(comm, "option -molar_volume: must be positive, got %g", (double)p->molar_volume);
-    if (!(p->c0 > 0 && p->c0 < 1)) UPHILL_USER_ERROR(comm, "option -c0: %g is outside (0,1), where the regular_solution (logarithmic) energy is defined", (double)p->c0);
-    if (p->ic != IC_FILE && !(p->c0 - p->ic_amplitude > 0 && p->c0 + p->ic_amplitude < 1))
+    if (!p->general && !(p->c0 > 0 && p->c0 < 1)) UPHILL_USER_ERROR(comm, "option -c0: %g is outside (0,1), where the regular_solution (logarithmic) energy is defined", (double)p->c0);
+    if (!p->general && p->ic != IC_FILE && !(p->c0 - p->ic_amplitude > 0 && p->c0 + p->ic_amplitude < 1))
       UPHILL_USER_ERROR(comm, "options -c0 %g and -ic_amplitude %g give concentrations outside (0,1), where the regular_solution energy is defined", (double)p->c0, (double)p->ic_amplitude);
-  } else {
+  } else if (p->free_energy == FE_DOUBLE_WELL) {
     if (!(p->rho > 0)) UPHILL_USER_ERROR(comm, "option -rho: must be positive, got %g", (double)p->rho);
     if (!(p->c_alpha < p->c_beta)) UPHILL_USER_ERROR(comm, "options -c_alpha %g and -c_beta %g: need c_alpha < c_beta", (double)p->c_alpha, (double)p->c_beta);
   }
   if (!(p->ic_amplitude >= 0)) UPHILL_USER_ERROR(comm, "option -ic_amplitude: must be >= 0, got %g", (double)p->ic_amplitude);
   if (p->ic == IC_FILE && !p->ic_file[0]) UPHILL_USER_ERROR(comm, "option -ic file needs -ic_file FILE.h5");
   if (p->stats_interval < 1) UPHILL_USER_ERROR(comm, "option -stats_interval: must be >= 1, got %" PetscInt_FMT, p->stats_interval);
-  if (p->ncomp != 1) UPHILL_USER_ERROR(comm, "option -components: only 2 (binary) is implemented in this version, got %" PetscInt_FMT, p->ncomp + 1);
+  if (p->general) PetscCall(ValidateMulticomponent(comm, p));
   if (!p->output_dir[0]) UPHILL_USER_ERROR(comm, "option -output_dir: empty directory name");
   if (!(p->output_interval >= 0 && p->output_interval < PETSC_INFINITY)) UPHILL_USER_ERROR(comm, "option -output_interval: must be >= 0 (simulation time; 0 = off), got %g", (double)p->output_interval);
   if (p->output_steps < 0) UPHILL_USER_ERROR(comm, "option -output_steps: must be >= 0 (0 = off), got %" PetscInt_FMT, p->output_steps);
@@ -251,7 +390,7 @@ PetscErrorCode ParamsRead(MPI_Comm comm, Params *p)
     PetscCall(PetscOptionsReal(lenname[d], lenhelp[d], NULL, p->length[d], &p->length[d], NULL));
   }
   PetscCall(OptEnum(PetscOptionsObject, comm, "-bc", "Boundary condition on all walls", BoundaryTypes, 2, (int *)&p->bc));
-  PetscCall(OptEnum(PetscOptionsObject, comm, "-free_energy", "Homogeneous free energy f(c)", FreeEnergyTypes, 2, (int *)&p->free_energy));
+  PetscCall(OptEnum(PetscOptionsObject, comm, "-free_energy", "Homogeneous free energy f(c)", FreeEnergyTypes, 3, (int *)&p->free_energy));
   PetscCall(OptReal(PetscOptionsObject, comm, "-omega", "regular_solution: interaction parameter Omega (J/mol)", &p->omega));
   PetscCall(OptReal(PetscOptionsObject, comm, "-temperature", "regular_solution: temperature T (K)", &p->temperature));
   PetscCall(OptReal(PetscOptionsObject, comm, "-gas_constant", "Gas constant R (J/(mol K)); 1 for dimensionless work", &p->gas_constant));
@@ -265,8 +404,8 @@ PetscErrorCode ParamsRead(MPI_Comm comm, Params *p)
   ncomponents = p->ncomp + 1;
   PetscCall(OptInt(PetscOptionsObject, comm, "-components", "Number of components N (2 = binary)", &ncomponents));
   p->ncomp = ncomponents - 1;
-  PetscCall(OptEnum(PetscOptionsObject, comm, "-ic", "Initial condition: noise (c0 + uniform noise), mode (c0 + cosine mode), file", InitialTypes, 3, (int *)&p->ic));
-  PetscCall(OptReal(PetscOptionsObject, comm, "-c0", "Mean initial concentration c0", &p->c0));
+  PetscCall(OptEnum(PetscOptionsObject, comm, "-ic", "Initial condition: noise (c0 + uniform noise), mode (c0 + cosine mode, in c_1), file, couple (a diffusion couple)", InitialTypes, 4, (int *)&p->ic));
+  PetscCall(ReadMulticomponent(PetscOptionsObject, comm, p));
   PetscCall(OptReal(PetscOptionsObject, comm, "-ic_amplitude", "Amplitude of the initial noise or mode", &p->ic_amplitude));
   PetscCall(OptInt(PetscOptionsObject, comm, "-ic_seed", "Seed of the initial noise (independent of the rank count)", &p->ic_seed));
   PetscCall(CheckNumber(comm, "-ic_mode", PETSC_TRUE, 3, &set));

@@ -1,6 +1,78 @@
 /* The parameter report printed at start (MODEL.md section 4): what the options mean
    physically, before the user spends an allocation on them. */
 #include <uphill/report.h>
+#include <uphill/linalg.h>
+
+static PetscErrorCode PrintMatrix(MPI_Comm comm, const char *label, PetscInt n, const PetscReal *A)
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < n; i++) {
+    PetscCall(PetscPrintf(comm, "  %-11s %s", i ? "" : label, i ? " " : "["));
+    for (PetscInt j = 0; j < n; j++) PetscCall(PetscPrintf(comm, " %12.6g", (double)A[i * n + j]));
+    PetscCall(PetscPrintf(comm, "%s\n", i == n - 1 ? " ]" : ""));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PrintVector(MPI_Comm comm, const char *label, PetscInt n, const PetscReal *v)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscPrintf(comm, "  %-11s", label));
+  for (PetscInt i = 0; i < n; i++) PetscCall(PetscPrintf(comm, " %.6g", (double)v[i]));
+  PetscCall(PetscPrintf(comm, "\n"));
+  PetscFunctionReturn(0);
+}
+
+/* The N-component report: the model, the Hessian G at c0 and its eigenvalues (a negative one:
+   c0 is inside the spinodal region), L(c0), D = L G and its eigenvalues (a negative one:
+   uphill modes grow), and the fastest-growing mode of -k^2 L (G + kappa k^2). */
+static PetscErrorCode ReportGeneral(const App *app)
+{
+  const Params     *p = &app->p;
+  const MultiModel *m = &app->mm;
+  const PetscInt    nc = m->nc, N = nc + 1;
+  MPI_Comm          comm = PetscObjectComm((PetscObject)app->da);
+  PetscMPIInt       size;
+  PetscReal         H[UPHILL_MAX_NC * UPHILL_MAX_NC], L[UPHILL_MAX_NC * UPHILL_MAX_NC], D[UPHILL_MAX_NC * UPHILL_MAX_NC], lh[UPHILL_MAX_NC], ld[UPHILL_MAX_NC], c0[UPHILL_MAX_COMPONENTS];
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  for (PetscInt i = 0; i < nc; i++) c0[i] = p->c0v[i];
+  c0[nc] = MultiDependent(m, p->c0v);
+  PetscCall(PetscPrintf(comm, "uphill3d: %" PetscInt_FMT "-component Cahn-Hilliard (Onsager mobility matrix) on %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " cells, %d rank%s, %s walls\n", N, p->grid[0], p->grid[1], p->grid[2], size, size > 1 ? "s" : "", BoundaryTypes[p->bc]));
+  PetscCall(PetscPrintf(comm, "  domain      %g x %g x %g, h = %g x %g x %g\n", (double)p->length[0], (double)p->length[1], (double)p->length[2], (double)app->h[0], (double)app->h[1], (double)app->h[2]));
+  if (m->type == FE_REGULAR_SOLUTION) {
+    PetscCall(PetscPrintf(comm, "  energy      regular_solution: T = %g K, R = %g, V_m = %g, Omega_ij (J/mol):\n", (double)p->temperature, (double)p->gas_constant, (double)p->molar_volume));
+    PetscCall(PrintMatrix(comm, "Omega", N, p->omega_matrix));
+  } else {
+    PetscCall(PetscPrintf(comm, "  energy      quadratic: f = (c - c_ref)^T G (c - c_ref)/2\n"));
+    PetscCall(PrintVector(comm, "c_ref", nc, m->cref));
+  }
+  PetscCall(PrintVector(comm, "c0", N, c0));
+  MultiD2F(m, p->c0v, H);
+  LinalgSymEig(nc, H, lh, NULL);
+  PetscCall(PrintMatrix(comm, "G(c0)", nc, H));
+  PetscCall(PrintVector(comm, "eig G", nc, lh));
+  PetscCall(PetscPrintf(comm, "  %-11s %s\n", "", lh[0] < 0 ? "a negative eigenvalue: c0 is INSIDE the spinodal region (spinodal decomposition)" : "all positive: c0 is outside the spinodal region (no spontaneous decomposition)"));
+  PetscCall(PrintMatrix(comm, "kappa", nc, m->kappa));
+  MultiL(m, p->c0v, L);
+  PetscCall(PetscPrintf(comm, "  mobility    %s\n", m->atomic ? "lattice-fixed L(c) from atomic mobilities" : "constant Onsager matrix"));
+  if (m->atomic) PetscCall(PrintVector(comm, "M_k", N, m->M));
+  PetscCall(PrintMatrix(comm, "L(c0)", nc, L));
+  LinalgMul(nc, L, H, D);
+  LinalgProductEig(nc, L, H, ld);
+  PetscCall(PrintMatrix(comm, "D = L G", nc, D));
+  PetscCall(PrintVector(comm, "eig D", nc, ld));
+  {
+    PetscBool coupled = PETSC_FALSE;
+    for (PetscInt i = 0; i < nc; i++)
+      for (PetscInt j = 0; j < nc; j++)
+        if (i != j && D[i * nc + j] != 0) coupled = PETSC_TRUE;
+    PetscCall(PetscPrintf(comm, "  %-11s %s\n", "", ld[0] < 0 ? "negative diffusivity eigenvalue: uphill modes grow" : coupled ? "off-diagonal D: a component can diffuse up its own gradient (collective uphill diffusion)" : "diagonal D: independent Fickian diffusion"));
+  }
+  PetscCall(PetscPrintf(comm, "  scales      energy E = %g J/m^3, time tau = %g s\n", (double)app->s.E, (double)app->s.tau));
+  PetscFunctionReturn(0);
+}
 
 PetscErrorCode ReportParameters(const App *app)
 {
@@ -12,6 +84,10 @@ PetscErrorCode ReportParameters(const App *app)
   const PetscReal f2 = ThermoD2F(th, p->c0), m = MobilityValue(&app->mob, p->c0);
 
   PetscFunctionBegin;
+  if (p->general) {
+    PetscCall(ReportGeneral(app));
+    PetscFunctionReturn(0);
+  }
   PetscCallMPI(MPI_Comm_size(comm, &size));
   for (int d = 0; d < 3; d++)
     if (p->grid[d] > 1) hmin = PetscMin(hmin, app->h[d]);

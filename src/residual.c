@@ -33,6 +33,49 @@ static void ResidualBinary(const GridBox *b, const App *app, const KernelCoef *k
   }
 }
 
+/* The same equations for N components (MODEL.md section 2), point layout (c_1..c_nc, mu_1..mu_nc):
+
+     F_ci  = tau * dc_i/dt - tau E sum_d h_d^-2 sum_j [ L_ij+ (mu_j+ - mu_j) - L_ij- (mu_j - mu_j-) ]
+     F_mui = mu_i - (df/dc_i)/E + sum_j (kappa_ij/E) sum_d h_d^-2 (c_j+ - 2c_j + c_j-)
+
+   with L_ij+- = L_ij(here) + L_ij(neighbour) (the face mean's 1/2 is in KernelCoef.a).  L(here)
+   multiplies the sum of the face differences once; L(neighbour) is applied face by face
+   without forming it (MultiLApply: O(N) for the lattice-fixed L), and a constant L once. */
+static void ResidualGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f)
+{
+  const MultiModel *m  = &app->mm;
+  const PetscInt    nc = m->nc, dof = 2 * nc, dim = b->info.dim;
+
+  GRID_FOR_OWNED(b, i, j, kk)
+  {
+    const PetscScalar *u = x + GridGhosted(b, i, j, kk) * dof;
+    const PetscInt     o = GridOwned(b, i, j, kk) * dof;
+    PetscReal          sum[UPHILL_MAX_NC] = {0}, lap[UPHILL_MAX_NC] = {0}, div[UPHILL_MAX_NC] = {0}, dmu[UPHILL_MAX_NC], y[UPHILL_MAX_NC], df[UPHILL_MAX_NC];
+
+    for (PetscInt d = 0; d < dim; d++)
+      for (int side = 0; side < 2; side++) {
+        const PetscScalar *v = u + (side ? b->off[d] : -b->off[d]) * dof;
+        for (PetscInt c = 0; c < nc; c++) {
+          dmu[c] = k->a[d] * (v[nc + c] - u[nc + c]);
+          sum[c] += dmu[c];
+          lap[c] += k->ih2[d] * (v[c] - u[c]);
+        }
+        if (m->atomic) {
+          MultiLApply(m, v, dmu, y);
+          for (PetscInt c = 0; c < nc; c++) div[c] += y[c];
+        }
+      }
+    MultiLApply(m, u, sum, y);
+    MultiDF(m, u, df);
+    for (PetscInt r = 0; r < nc; r++) {
+      PetscReal g = 0;
+      for (PetscInt c = 0; c < nc; c++) g += k->kE[r * nc + c] * lap[c];
+      f[o + r]      = k->tau * xdot[o + r] - (m->atomic ? div[r] + y[r] : 2 * y[r]);
+      f[o + nc + r] = u[nc + r] - k->iE * df[r] + g;
+    }
+  }
+}
+
 PetscErrorCode FormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, void *ctx)
 {
   App               *app = (App *)ctx;
@@ -52,12 +95,13 @@ PetscErrorCode FormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, void *c
   PetscCall(VecGetArrayRead(Xl, &x));
   PetscCall(VecGetArrayRead(Xdot, &xdot));
   PetscCall(VecGetArray(F, &f));
-  ResidualBinary(&b, app, &k, (const BinaryField *)x, (const BinaryField *)xdot, (BinaryField *)f);
+  if (app->p.general) ResidualGeneral(&b, app, &k, x, xdot, f);
+  else ResidualBinary(&b, app, &k, (const BinaryField *)x, (const BinaryField *)xdot, (BinaryField *)f);
   PetscCall(VecRestoreArray(F, &f));
   PetscCall(VecRestoreArrayRead(Xdot, &xdot));
   PetscCall(VecRestoreArrayRead(Xl, &x));
   PetscCall(DMRestoreLocalVector(app->da, &Xl));
-  PetscCall(PetscLogFlops(60.0 * b.info.xm * b.info.ym * b.info.zm));
+  PetscCall(PetscLogFlops(60.0 * app->p.ncomp * app->p.ncomp * b.info.xm * b.info.ym * b.info.zm));
   PetscFunctionReturn(0);
 }
 
@@ -77,9 +121,24 @@ PetscErrorCode ComputeConsistentPotential(const App *app, Vec X)
   PetscCall(GridGlobalToLocal(app, X, Xl));
   PetscCall(VecGetArrayRead(Xl, &xl));
   PetscCall(VecGetArray(X, &xg));
+  if (app->p.general) {
+    const PetscInt nc = app->p.ncomp, dof = 2 * nc;
+    GRID_FOR_OWNED(&b, i, j, kk)
+    {
+      const PetscScalar *u = xl + GridGhosted(&b, i, j, kk) * dof;
+      PetscReal          df[UPHILL_MAX_NC];
+      MultiDF(&app->mm, u, df);
+      for (PetscInt r = 0; r < nc; r++) {
+        PetscReal lap = 0;
+        for (PetscInt d = 0; d < b.info.dim; d++)
+          for (PetscInt c = 0; c < nc; c++) lap += k.kE[r * nc + c] * k.ih2[d] * (u[b.off[d] * dof + c] - 2 * u[c] + u[-b.off[d] * dof + c]);
+        xg[GridOwned(&b, i, j, kk) * dof + nc + r] = k.iE * df[r] - lap;
+      }
+    }
+  }
   const BinaryField *x = (const BinaryField *)xl;
   BinaryField       *y = (BinaryField *)xg;
-  GRID_FOR_OWNED(&b, i, j, kk)
+  if (!app->p.general) GRID_FOR_OWNED(&b, i, j, kk)
   {
     const BinaryField *u = x + GridGhosted(&b, i, j, kk);
     const PetscReal    c = u->c;

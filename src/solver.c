@@ -31,11 +31,23 @@ static PetscErrorCode PreCheckDomain(SNESLineSearch ls, Vec X, Vec Y, PetscBool 
   PetscCall(VecGetLocalSize(X, &n));
   PetscCall(VecGetArrayRead(X, &x));
   PetscCall(VecGetArrayRead(Y, &y));
-  for (PetscInt i = 0; i < n; i += 2 * app->p.ncomp) { /* new c = c - lambda y */
-    const PetscReal c = x[i], dc = y[i];
-    if (dc > 0 && c - dc <= 0) lambda = PetscMin(lambda, theta * c / dc);
-    if (dc < 0 && c - dc >= 1) lambda = PetscMin(lambda, theta * (1 - c) / -dc);
-  }
+  if (!app->p.general)
+    for (PetscInt i = 0; i < n; i += 2 * app->p.ncomp) { /* new c = c - lambda y */
+      const PetscReal c = x[i], dc = y[i];
+      if (dc > 0 && c - dc <= 0) lambda = PetscMin(lambda, theta * c / dc);
+      if (dc < 0 && c - dc >= 1) lambda = PetscMin(lambda, theta * (1 - c) / -dc);
+    }
+  else /* every c_i and c_N = 1 - sum c_i stay positive */
+    for (PetscInt i = 0; i < n; i += 2 * app->p.ncomp) {
+      PetscReal cN = 1, dN = 0;
+      for (PetscInt r = 0; r < app->p.ncomp; r++) {
+        const PetscReal c = x[i + r], dc = y[i + r];
+        if (dc > 0 && c - dc <= 0) lambda = PetscMin(lambda, theta * c / dc);
+        cN -= c;
+        dN -= dc;
+      }
+      if (dN > 0 && cN - dN <= 0) lambda = PetscMin(lambda, theta * cN / dN);
+    }
   PetscCall(VecRestoreArrayRead(Y, &y));
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &lambda, 1, MPIU_REAL, MPIU_MIN, PetscObjectComm((PetscObject)X)));
@@ -56,7 +68,7 @@ static PetscErrorCode ConvergedConservative(SNES snes, PetscInt it, PetscReal xn
   Vec                F, X;
   const PetscScalar *f, *x;
   PetscInt           n, maxit, nc = app->p.ncomp;
-  PetscReal          sums[2] = {0, 0}, dt;
+  PetscReal          sums[1 + UPHILL_MAX_NC] = {0}, dt, defect = 0;
 
   PetscFunctionBegin;
   PetscCall(SNESConvergedDefault(snes, it, xnorm, snorm, fnorm, reason, NULL));
@@ -68,16 +80,17 @@ static PetscErrorCode ConvergedConservative(SNES snes, PetscInt it, PetscReal xn
   PetscCall(VecGetLocalSize(F, &n));
   PetscCall(VecGetArrayRead(F, &f));
   PetscCall(VecGetArrayRead(X, &x));
-  for (PetscInt i = 0; i < n; i += 2 * nc)
+  for (PetscInt i = 0; i < n; i += 2 * nc) /* each component's mass defect, and the scale sum |c| */
     for (PetscInt c = 0; c < nc; c++) {
-      sums[0] += f[i + c];
-      sums[1] += PetscAbsReal(x[i + c]);
+      sums[1 + c] += f[i + c];
+      sums[0] += PetscAbsReal(x[i + c]);
     }
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCall(VecRestoreArrayRead(F, &f));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)snes)));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, (PetscMPIInt)(1 + nc), MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)snes)));
   PetscCall(TSGetTimeStep(app->ts, &dt));
-  if (PetscAbsReal(sums[0]) * dt / app->s.tau > 1e-15 * sums[1]) *reason = SNES_CONVERGED_ITERATING;
+  for (PetscInt c = 0; c < nc; c++) defect = PetscMax(defect, PetscAbsReal(sums[1 + c]));
+  if (defect * dt / app->s.tau > 1e-15 * sums[0]) *reason = SNES_CONVERGED_ITERATING;
   PetscFunctionReturn(0);
 }
 
@@ -99,7 +112,7 @@ static PetscErrorCode StageAcceptable(TS ts, PetscReal t, Vec X, PetscBool *acce
   PetscCall(VecGetLocalSize(X, &n));
   PetscCall(VecGetArrayRead(X, &x));
   for (PetscInt i = 0; i < n; i++)
-    if (PetscIsInfOrNanReal(x[i]) || (i % (2 * app->p.ncomp) < app->p.ncomp && !ThermoInDomain(&app->th, x[i]))) {
+    if (PetscIsInfOrNanReal(x[i]) || (i % (2 * app->p.ncomp) == 0 && (app->p.general ? !MultiInDomain(&app->mm, x + i) : !ThermoInDomain(&app->th, x[i])))) {
       ok = 0;
       break;
     }
@@ -169,12 +182,14 @@ static PetscErrorCode DefaultLinearSolver(App *app, KSP ksp)
    controller grows it by orders of magnitude as the microstructure coarsens. */
 static PetscReal InitialTimeStep(const App *app)
 {
-  PetscReal hmin = PETSC_MAX_REAL, f2 = PetscAbsReal(ThermoD2F(&app->th, app->p.c0));
+  PetscReal hmin = PETSC_MAX_REAL, f2, kappa = app->p.kappa, mobility = app->p.mobility;
+  if (app->p.general) MultiScales(&app->mm, app->p.c0v, &f2, &kappa, &mobility);
+  else f2 = PetscAbsReal(ThermoD2F(&app->th, app->p.c0));
   for (int d = 0; d < 3; d++)
     if (app->p.grid[d] > 1) hmin = PetscMin(hmin, app->h[d]);
   if (hmin == PETSC_MAX_REAL) hmin = app->h[0];
   const PetscReal k2 = 4.0 / (hmin * hmin);
-  return 1.0 / (app->p.mobility * k2 * (f2 + app->p.kappa * k2));
+  return 1.0 / (mobility * k2 * (f2 + kappa * k2));
 }
 
 PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
@@ -237,10 +252,12 @@ PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
   PetscCall(TSGetTolerances(*ts, &atol, NULL, &rtol, NULL));
   PetscCall(VecDuplicate(X, &vatol));
   PetscCall(VecDuplicate(X, &vrtol));
-  PetscCall(VecStrideSet(vatol, 0, atol));
-  PetscCall(VecStrideSet(vrtol, 0, rtol));
-  PetscCall(VecStrideSet(vatol, 1, PETSC_MAX_REAL / 4));
-  PetscCall(VecStrideSet(vrtol, 1, 0.0));
+  for (PetscInt r = 0; r < app->p.ncomp; r++) {
+    PetscCall(VecStrideSet(vatol, r, atol));
+    PetscCall(VecStrideSet(vrtol, r, rtol));
+    PetscCall(VecStrideSet(vatol, app->p.ncomp + r, PETSC_MAX_REAL / 4));
+    PetscCall(VecStrideSet(vrtol, app->p.ncomp + r, 0.0));
+  }
   PetscCall(TSSetTolerances(*ts, PETSC_DECIDE, vatol, PETSC_DECIDE, vrtol));
   PetscCall(VecDestroy(&vatol));
   PetscCall(VecDestroy(&vrtol));

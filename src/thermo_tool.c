@@ -494,7 +494,14 @@ static PetscErrorCode Run(void)
   PetscReal   c0[2];
   PetscInt    nc0 = 0;
 
+  char        omega_matrix[4096];
+  PetscBool   om_set;
+
   PetscFunctionBegin;
+  /* -omega_matrix is the tool's own (ternary) option: hidden from ParamsRead, which would read
+     it as the N-component solver's matrix. */
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-omega_matrix", omega_matrix, sizeof omega_matrix, &om_set));
+  if (om_set) PetscCall(PetscOptionsClearValue(NULL, "-omega_matrix"));
   PetscCall(GetInt(comm, "-components", &ncomponents, &set));
   if (ncomponents != 2 && ncomponents != 3) UPHILL_USER_ERROR(comm, "option -components: uphill3d-thermo maps 2 (binary) or 3 (ternary) components, got %" PetscInt_FMT, ncomponents);
   if (ncomponents == 3) {
@@ -511,6 +518,8 @@ static PetscErrorCode Run(void)
     PetscCall(PetscOptionsSetValue(NULL, "-components", "3"));
     PetscCall(PetscOptionsHasName(NULL, NULL, "-components", &set)); /* marks it used */
   } else PetscCall(ParamsRead(comm, &p));
+  if (om_set) PetscCall(PetscOptionsSetValue(NULL, "-omega_matrix", omega_matrix));
+  if (p.free_energy == FE_QUADRATIC) UPHILL_USER_ERROR(comm, "option -free_energy quadratic: uphill3d-thermo maps the regular_solution and double_well energies (the quadratic energy's landscape is its Hessian, printed by uphill3d's report)");
   PetscCall(ToolOptionsRead(comm, ncomponents - 1, &o));
   if (c0_set) {
     o.c0[0] = c0[0];

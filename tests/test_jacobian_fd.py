@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """The analytic Jacobian (src/jacobian.c) against PETSc's finite-difference Jacobian of the
 residual (src/residual.c), on small grids where the FD Jacobian is cheap: periodic and no-flux
-walls, constant and degenerate mobility, both energies, 1 and 2 ranks.
+walls, constant and degenerate mobility, both energies, 1 and 2 ranks; and the N-component
+kernels (N = 3 and 5 with the lattice-fixed L(c), N = 3 with a kappa matrix, N = 4 quadratic with
+coupled constant L and kappa).
 
 Tolerance: a correct Jacobian agrees with the FD one to the FD truncation/round-off level,
 measured at 1e-9 .. 1e-8 relative (Frobenius); a missing or wrong term (e.g. the degenerate
@@ -18,6 +20,19 @@ CASES = {
     "noflux_double_well_degenerate": ["-bc", "noflux", "-free_energy", "double_well", "-rho", "1",
                                       "-c_alpha", "0.2", "-c_beta", "0.8", "-mobility_model", "degenerate"],
     "periodic_double_well_2d": ["-bc", "periodic", "-free_energy", "double_well", "-da_grid_z", "1"],
+    # the N-component kernels (issue 5): lattice-fixed L(c) (its dL/dc terms), coupled kappa, N = 4
+    "ternary_periodic_atomic": ["-bc", "periodic", "-components", "3", "-omega_matrix", "0,3,1,3,0,0.5,1,0.5,0",
+                                "-atomic_mobilities", "1,0.5,0.2", "-c0", "0.3,0.35", "-ic_amplitude", "0.1"],
+    "ternary_noflux_atomic_kappa_matrix": ["-bc", "noflux", "-components", "3", "-omega_matrix", "0,3,1,3,0,0.5,1,0.5,0",
+                                           "-atomic_mobilities", "1,0.5,0.2", "-kappa_matrix", "1,0.3,0.3,2",
+                                           "-c0", "0.3,0.35", "-ic_amplitude", "0.1"],
+    "quinary_regular_atomic": ["-bc", "noflux", "-components", "5",
+                               "-omega_matrix", "0,3,3,3,3,3,0,3,3,3,3,3,0,3,3,3,3,3,0,3,3,3,3,3,0",
+                               "-atomic_mobilities", "1,0.5,1,2,1", "-c0", "0.2,0.15,0.25,0.1", "-ic_amplitude", "0.03"],
+    "quaternary_quadratic_coupled_2d": ["-bc", "noflux", "-components", "4", "-free_energy", "quadratic",
+                                        "-hessian", "2,0.5,0.1,0.5,1,0.2,0.1,0.2,1.5", "-c0", "0.2,0.3,0.1",
+                                        "-mobility_matrix", "1,0.2,0,0.2,1,0.1,0,0.1,0.5",
+                                        "-kappa_matrix", "1,0.1,0,0.1,0.5,0,0,0,0.7", "-da_grid_z", "1"],
 }
 TOL = 1e-6
 

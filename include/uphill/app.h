@@ -6,6 +6,7 @@
 #include <uphill/params.h>
 #include <uphill/thermo.h>
 #include <uphill/mobility.h>
+#include <uphill/multicomp.h>
 
 /* Nondimensional scaling of the unknowns and residual rows.  The state vector holds
    (c, mu/E) at each point, and the residual rows are (tau * c-equation, mu-equation / E),
@@ -15,8 +16,8 @@ typedef struct {
   PetscReal tau; /* time scale kappa / (M0 E^2) (s) */
 } Scales;
 
-/* Binary point layout: the first ncomp entries are concentrations, the next ncomp the
-   scaled diffusion potentials (here ncomp = 1). */
+/* Point layout: the first ncomp entries are concentrations, the next ncomp the scaled
+   diffusion potentials.  The binary kernels address a point as a BinaryField (ncomp = 1). */
 typedef struct {
   PetscScalar c, mu;
 } BinaryField;
@@ -25,6 +26,7 @@ typedef struct {
   Params    p;
   Thermo    th;
   Mobility  mob;
+  MultiModel mm;   /* the N-component model (p.general) */
   Scales    s;
   DM        da;
   PetscReal h[3];  /* grid spacings */

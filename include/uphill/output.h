@@ -13,6 +13,13 @@ PetscErrorCode OutputWriteFields(const App *app, Vec X, PetscInt step, PetscReal
 /* Read c from an HDF5 field file (written by OutputWriteFields) into X; checks the grid. */
 PetscErrorCode OutputReadConcentration(const App *app, const char *path, Vec X);
 
+/* The dataset name of component comp of the state (0 .. 2 ncomp - 1): c and mu for a binary
+   run, c_1 .. c_{N-1} and mu_1 .. mu_{N-1} for N > 2. */
+void OutputFieldName(const App *app, PetscInt comp, char *name, size_t len);
+/* The N-component model's matrices as one string (empty for the binary model): a run
+   attribute, and part of a checkpoint's fingerprint. */
+void OutputModelString(const Params *p, char *s, size_t len);
+
 /* Shared with checkpoint.c. */
 /* A root attribute of an open HDF5 viewer. */
 PetscErrorCode OutputWriteRealAttr(PetscViewer v, const char *name, PetscReal x);

@@ -7,11 +7,15 @@
   #error "uphill3d needs a real-scalar PETSc build"
 #endif
 
-typedef enum { FE_REGULAR_SOLUTION, FE_DOUBLE_WELL } FreeEnergyType;
+typedef enum { FE_REGULAR_SOLUTION, FE_DOUBLE_WELL, FE_QUADRATIC } FreeEnergyType;
 typedef enum { MOBILITY_CONSTANT, MOBILITY_DEGENERATE } MobilityModel;
 typedef enum { BC_PERIODIC, BC_NOFLUX } BoundaryType;
-typedef enum { IC_NOISE, IC_MODE, IC_FILE } InitialType;
+typedef enum { IC_NOISE, IC_MODE, IC_FILE, IC_COUPLE } InitialType;
 typedef enum { RESTART_CHANGE_TEMPERATURE, RESTART_CHANGE_KAPPA, RESTART_CHANGE_MOBILITY, RESTART_CHANGE_MOBILITY_MODEL, RESTART_CHANGE_COUNT } RestartChange;
+
+/* Components N = ncomp + 1 of the general (multicomponent) path: 2 .. UPHILL_MAX_COMPONENTS. */
+#define UPHILL_MAX_COMPONENTS 6
+#define UPHILL_MAX_NC         (UPHILL_MAX_COMPONENTS - 1)
 
 extern const char *const FreeEnergyTypes[];
 extern const char *const MobilityModels[];
@@ -39,6 +43,19 @@ typedef struct {
   PetscBool      mms;               /* manufactured-solution verification mode */
   PetscReal      mms_rate;          /* d(amplitude)/dt of the manufactured solution */
   PetscInt       ncomp;             /* independent concentrations (components - 1) */
+  /* the N-component model (MODEL.md section 2; multicomp.c).  general: the run uses the
+     N-component kernels (N > 2, or N = 2 with any of the options below). Matrices row by row. */
+  PetscBool      general;
+  PetscReal      omega_matrix[UPHILL_MAX_COMPONENTS * UPHILL_MAX_COMPONENTS]; /* N x N, J/mol */
+  PetscReal      hessian[UPHILL_MAX_NC * UPHILL_MAX_NC];      /* quadratic: G (J/m^3) */
+  PetscReal      c_ref[UPHILL_MAX_NC];                        /* quadratic: minimum of f */
+  PetscReal      kappa_matrix[UPHILL_MAX_NC * UPHILL_MAX_NC]; /* J/m */
+  PetscReal      mobility_matrix[UPHILL_MAX_NC * UPHILL_MAX_NC]; /* constant L */
+  PetscReal      atomic_mobilities[UPHILL_MAX_COMPONENTS];    /* M_k of the lattice-fixed L(c) */
+  PetscBool      atomic;                                      /* L(c) from -atomic_mobilities */
+  PetscReal      c0v[UPHILL_MAX_NC];                          /* -c0 c1,c2,... */
+  PetscInt       couple_axis;                                 /* -ic couple: 0, 1, 2 */
+  PetscReal      couple_left[UPHILL_MAX_NC], couple_right[UPHILL_MAX_NC], couple_width;
   /* field output series and checkpoints (output.c, checkpoint.c) */
   PetscReal      output_interval;     /* simulation time between field files; 0: off */
   PetscInt       output_steps;        /* accepted steps between field files; 0: off */

@@ -9,15 +9,20 @@ typedef struct {
   PetscReal a[3]; /* tau E / (2 h_d^2): face-flux factor including the face mean's 1/2 */
   PetscReal b[3]; /* kappa / (E h_d^2) */
   PetscReal tau, iE;
+  PetscReal ih2[3];                         /* h_d^-2 */
+  PetscReal kE[UPHILL_MAX_NC * UPHILL_MAX_NC]; /* N-component: kappa_ij / E */
 } KernelCoef;
 
 static inline void KernelCoefficients(const App *app, KernelCoef *k)
 {
+  const PetscInt nc = app->p.ncomp;
   for (int d = 0; d < 3; d++) {
     const PetscReal ih2 = 1.0 / (app->h[d] * app->h[d]);
     k->a[d]             = 0.5 * app->s.tau * app->s.E * ih2;
     k->b[d]             = app->p.kappa / app->s.E * ih2;
+    k->ih2[d]           = ih2;
   }
+  for (PetscInt i = 0; i < nc * nc; i++) k->kE[i] = app->p.kappa_matrix[i] / app->s.E;
   k->tau = app->s.tau;
   k->iE  = 1.0 / app->s.E;
 }
@@ -29,8 +34,9 @@ PetscErrorCode ComputeConsistentPotential(const App *app, Vec X);
 
 typedef struct {
   PetscReal free_energy; /* discrete F, MODEL.md section 3 */
-  PetscReal mass;        /* integral of c */
-  PetscReal c_min, c_max, c_std;
+  PetscReal mass;        /* integral of c (N-component: of c_1) */
+  PetscReal masses[UPHILL_MAX_NC]; /* integral of each c_i */
+  PetscReal c_min, c_max, c_std; /* of c (N-component: of c_1) */
 } Observables;
 PetscErrorCode ComputeObservables(const App *app, Vec X, Observables *obs);
 /* The discrete F alone (one pass); Fabs, if asked, sums |cell energies| (a round-off scale). */

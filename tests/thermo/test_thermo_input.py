@@ -31,6 +31,7 @@ ERRORS = [
     (["-components", 3, "-omega_matrix", SYM, "-ternary_grid", 2], "-ternary_grid"),
     (["-components", 3, "-omega_matrix", SYM, "-ternary_csv", "no/such/dir/t.csv"], "cannot write"),
     (["-omega_matrix", SYM], "-components 3"),
+    (["-free_energy", "quadratic", "-hessian", 2], "quadratic"),
     (["-ternary_csv", "t.csv"], "-components 3"),
     (["-ncomp_grid", "ten"], "not an integer"),
     (["-ncomp_grid", 0], "-ncomp_grid"),

@@ -1,0 +1,16 @@
+/* Small dense linear algebra for the N-component model's matrices (N - 1 <= 5): symmetric
+   eigenvalues (cyclic Jacobi), the symmetric square root, products. Row-major, n x n. */
+#ifndef UPHILL_LINALG_H
+#define UPHILL_LINALG_H
+#include <petscsys.h>
+
+/* Eigenvalues (ascending) and, if V is not NULL, eigenvectors (columns of V) of symmetric A. */
+void LinalgSymEig(PetscInt n, const PetscReal *A, PetscReal *lambda, PetscReal *V);
+/* C = A B. */
+void LinalgMul(PetscInt n, const PetscReal *A, const PetscReal *B, PetscReal *C);
+/* The eigenvalues (ascending) of D = L G with L symmetric positive semidefinite and G
+   symmetric: those of the symmetric L^1/2 G L^1/2, so they are real. */
+void LinalgProductEig(PetscInt n, const PetscReal *L, const PetscReal *G, PetscReal *lambda);
+/* The largest |A_ij - A_ji| and where (i < j). */
+PetscReal LinalgAsymmetry(PetscInt n, const PetscReal *A, PetscInt *i, PetscInt *j);
+#endif

@@ -1,0 +1,173 @@
+/* The N-component model (MODEL.md section 2): free energy f(c_1..c_{N-1}), its gradient and
+   Hessian, the gradient-energy matrix and the Onsager mobility matrix L(c), per unit volume.
+   Inline because the N-component stencil kernels call them at every grid point.  Matrices
+   are (N-1) x (N-1), row major, except omega (N x N). */
+#ifndef UPHILL_MULTICOMP_H
+#define UPHILL_MULTICOMP_H
+#include <uphill/params.h>
+
+typedef struct {
+  PetscInt       nc;    /* N - 1 */
+  FreeEnergyType type;  /* FE_REGULAR_SOLUTION or FE_QUADRATIC */
+  PetscReal      omega[UPHILL_MAX_COMPONENTS * UPHILL_MAX_COMPONENTS]; /* Omega_ij / V_m (J/m^3) */
+  PetscReal      rt;    /* R T / V_m */
+  PetscReal      G[UPHILL_MAX_NC * UPHILL_MAX_NC], cref[UPHILL_MAX_NC];
+  PetscReal      kappa[UPHILL_MAX_NC * UPHILL_MAX_NC];
+  PetscBool      atomic;
+  PetscReal      L[UPHILL_MAX_NC * UPHILL_MAX_NC];  /* constant L */
+  PetscReal      M[UPHILL_MAX_COMPONENTS];          /* atomic mobilities */
+} MultiModel;
+
+PetscErrorCode MultiFromParams(const Params *p, MultiModel *m);
+/* Scalars for the scaling and the first step: max |Hessian eigenvalue| at c0, the largest
+   diagonal entry of kappa and of L(c0). */
+void           MultiScales(const MultiModel *m, const PetscReal *c0, PetscReal *g, PetscReal *kap, PetscReal *mob);
+
+static inline PetscReal MultiDependent(const MultiModel *m, const PetscReal *c)
+{
+  PetscReal s = 1;
+  for (PetscInt i = 0; i < m->nc; i++) s -= c[i];
+  return s;
+}
+
+/* All N fractions positive (where the logarithmic energy is defined). */
+static inline PetscBool MultiInDomain(const MultiModel *m, const PetscReal *c)
+{
+  if (m->type != FE_REGULAR_SOLUTION) return PETSC_TRUE;
+  for (PetscInt i = 0; i < m->nc; i++)
+    if (!(c[i] > 0)) return PETSC_FALSE;
+  return MultiDependent(m, c) > 0 ? PETSC_TRUE : PETSC_FALSE;
+}
+
+static inline PetscReal MultiF(const MultiModel *m, const PetscReal *c)
+{
+  const PetscInt nc = m->nc, N = nc + 1;
+  PetscReal      f = 0;
+  if (m->type == FE_QUADRATIC) {
+    for (PetscInt i = 0; i < nc; i++)
+      for (PetscInt j = 0; j < nc; j++) f += 0.5 * (c[i] - m->cref[i]) * m->G[i * nc + j] * (c[j] - m->cref[j]);
+    return f;
+  }
+  PetscReal x[UPHILL_MAX_COMPONENTS];
+  for (PetscInt i = 0; i < nc; i++) x[i] = c[i];
+  x[nc] = MultiDependent(m, c);
+  for (PetscInt i = 0; i < N; i++) {
+    for (PetscInt j = i + 1; j < N; j++) f += m->omega[i * N + j] * x[i] * x[j];
+    f += m->rt * x[i] * PetscLogReal(x[i]);
+  }
+  return f;
+}
+
+/* df_i = df/dc_i (i < N-1, c_N = 1 - sum c_i dependent). */
+static inline void MultiDF(const MultiModel *m, const PetscReal *c, PetscReal *df)
+{
+  const PetscInt nc = m->nc, N = nc + 1;
+  if (m->type == FE_QUADRATIC) {
+    for (PetscInt i = 0; i < nc; i++) {
+      PetscReal s = 0;
+      for (PetscInt j = 0; j < nc; j++) s += m->G[i * nc + j] * (c[j] - m->cref[j]);
+      df[i] = s;
+    }
+    return;
+  }
+  PetscReal x[UPHILL_MAX_COMPONENTS], gN = 0;
+  for (PetscInt i = 0; i < nc; i++) x[i] = c[i];
+  x[nc] = MultiDependent(m, c);
+  for (PetscInt j = 0; j < N; j++) gN += m->omega[nc * N + j] * x[j];
+  for (PetscInt i = 0; i < nc; i++) {
+    PetscReal g = 0;
+    for (PetscInt j = 0; j < N; j++) g += m->omega[i * N + j] * x[j];
+    df[i] = g - gN + m->rt * PetscLogReal(x[i] / x[nc]);
+  }
+}
+
+/* H_ij = d^2 f / dc_i dc_j. */
+static inline void MultiD2F(const MultiModel *m, const PetscReal *c, PetscReal *H)
+{
+  const PetscInt nc = m->nc, N = nc + 1;
+  if (m->type == FE_QUADRATIC) {
+    for (PetscInt i = 0; i < nc * nc; i++) H[i] = m->G[i];
+    return;
+  }
+  const PetscReal iN = 1 / MultiDependent(m, c);
+  for (PetscInt i = 0; i < nc; i++)
+    for (PetscInt j = 0; j < nc; j++)
+      H[i * nc + j] = m->omega[i * N + j] - m->omega[i * N + nc] - m->omega[nc * N + j] + m->rt * ((i == j ? 1 / c[i] : 0) + iN);
+}
+
+/* The lattice-fixed form's ingredients: all N fractions x_k (clipped to [0,1]), g_k = x_k M_k and
+   S = sum_k g_k. */
+static inline PetscReal MultiAtomicWeights(const MultiModel *m, const PetscReal *c, PetscReal *x, PetscReal *g)
+{
+  const PetscInt nc = m->nc;
+  PetscReal      S  = 0;
+  for (PetscInt k = 0; k < nc; k++) x[k] = c[k];
+  x[nc] = MultiDependent(m, c);
+  for (PetscInt k = 0; k <= nc; k++) {
+    x[k] = PetscMin(PetscMax(x[k], 0), 1);
+    g[k] = x[k] * m->M[k];
+    S += g[k];
+  }
+  return S;
+}
+
+/* Onsager matrix L(c): constant, or the lattice-fixed form
+   L_ij = sum_k (d_ik - c_i)(d_jk - c_j) c_k M_k = d_ij g_i - c_i g_j - c_j g_i + c_i c_j S,
+   g_k = c_k M_k, S = sum_k g_k (k = 1..N).  Fractions outside [0,1] are clipped so that L stays
+   positive semidefinite. */
+static inline void MultiL(const MultiModel *m, const PetscReal *c, PetscReal *L)
+{
+  const PetscInt nc = m->nc;
+  if (!m->atomic) {
+    for (PetscInt i = 0; i < nc * nc; i++) L[i] = m->L[i];
+    return;
+  }
+  PetscReal       g[UPHILL_MAX_COMPONENTS], x[UPHILL_MAX_COMPONENTS];
+  const PetscReal S = MultiAtomicWeights(m, c, x, g);
+  for (PetscInt i = 0; i < nc; i++)
+    for (PetscInt j = 0; j < nc; j++) L[i * nc + j] = (i == j ? g[i] : 0) - x[i] * g[j] - x[j] * g[i] + x[i] * x[j] * S;
+}
+
+/* y = L(c) v without forming L: O(N) for the lattice-fixed form,
+   (L v)_i = g_i v_i - x_i (g.v) - g_i (x.v) + x_i (x.v) S (sums over j < N). */
+static inline void MultiLApply(const MultiModel *m, const PetscReal *c, const PetscReal *v, PetscReal *y)
+{
+  const PetscInt nc = m->nc;
+  if (!m->atomic) {
+    for (PetscInt i = 0; i < nc; i++) {
+      PetscReal s = 0;
+      for (PetscInt j = 0; j < nc; j++) s += m->L[i * nc + j] * v[j];
+      y[i] = s;
+    }
+    return;
+  }
+  PetscReal       g[UPHILL_MAX_COMPONENTS], x[UPHILL_MAX_COMPONENTS], gv = 0, xv = 0;
+  const PetscReal S = MultiAtomicWeights(m, c, x, g);
+  for (PetscInt k = 0; k < nc; k++) {
+    gv += g[k] * v[k];
+    xv += x[k] * v[k];
+  }
+  for (PetscInt i = 0; i < nc; i++) y[i] = g[i] * v[i] - x[i] * gv - g[i] * xv + x[i] * xv * S;
+}
+
+/* dL[(r * nc + i) * nc + j] = dL_ij / dc_r (zero for a constant L; inside the simplex, where no
+   fraction is clipped). */
+static inline void MultiDL(const MultiModel *m, const PetscReal *c, PetscReal *dL)
+{
+  const PetscInt nc = m->nc;
+  if (!m->atomic) {
+    for (PetscInt i = 0; i < nc * nc * nc; i++) dL[i] = 0;
+    return;
+  }
+  PetscReal       g[UPHILL_MAX_COMPONENTS], x[UPHILL_MAX_COMPONENTS];
+  const PetscReal S = MultiAtomicWeights(m, c, x, g);
+  for (PetscInt r = 0; r < nc; r++) {
+    const PetscReal dS = m->M[r] - m->M[nc];
+    for (PetscInt i = 0; i < nc; i++)
+      for (PetscInt j = 0; j < nc; j++) {
+        const PetscReal dgi = i == r ? m->M[i] : 0, dgj = j == r ? m->M[j] : 0;
+        dL[(r * nc + i) * nc + j] = (i == j ? dgi : 0) - (i == r ? g[j] : 0) - x[i] * dgj - (j == r ? g[i] : 0) - x[j] * dgi + ((i == r ? x[j] : 0) + (j == r ? x[i] : 0)) * S + x[i] * x[j] * dS;
+      }
+  }
+}
+#endif
