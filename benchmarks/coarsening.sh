@@ -8,7 +8,9 @@
 #
 # Environment: BUILD (build dir, default build), OUT (default out/coarsening), KAPPA (default
 # 12: interface width sqrt(kappa/|f''(1/2)|) = 2.45 cells, fastest wavelength 21.8 cells),
-# TMAX_CONSTANT (3e4), TMAX_DEGENERATE (2e5), PARALLEL=1 runs the two mobilities side by side.
+# TMAX_CONSTANT (3e4), TMAX_DEGENERATE (2e5), PARALLEL=1 runs the two mobilities side by side,
+# EXTRA: more uphill3d options (e.g. EXTRA="-ts_rtol 1e-2 -ts_atol 1e-2": a looser step error
+# control; while domains merge all the time the default 1e-4 keeps dt nearly constant).
 # Writes OUT/{constant,degenerate}/analysis.csv, OUT/coarsening.csv (run,exponent,tmin,points),
 # OUT/coarsening.png, and prints the fitted exponents and the analysis cost per call.
 # Each run checkpoints every 10 minutes: rerun the same command to continue a stopped one.
@@ -23,7 +25,7 @@ NZ=$GRID; LZ=$GRID; [ "$DIM" = 2 ] && { NZ=1; LZ=1; }
 # Dimensionless regular solution at Omega/RT = 3 (binodal 0.0707 .. 0.9293), critical quench.
 COMMON=(-gas_constant 1 -temperature 1 -omega 3 -kappa "$KAPPA" -c0 0.5 -ic noise -ic_amplitude 0.01
         -ic_seed 11 -bc periodic -da_grid_x "$GRID" -da_grid_y "$GRID" -da_grid_z "$NZ"
-        -Lx "$GRID" -Ly "$GRID" -Lz "$LZ" -progress_interval 60 -checkpoint_walltime 600)
+        -Lx "$GRID" -Ly "$GRID" -Lz "$LZ" -progress_interval 60 -checkpoint_walltime 600 ${EXTRA:-})
 
 run() { # name tmax analysis_interval extra...
   local name=$1 tmax=$2 every=$3; shift 3
