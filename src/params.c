@@ -13,7 +13,7 @@ const char *const InitialTypes[]    = {"noise", "mode", "file", "couple", "Initi
 const char *const RestartChangeNames[] = {"temperature", "kappa", "mobility", "mobility_model", NULL};
 
 /* PETSc's own parsers do not name the option in their message; these do. */
-static PetscErrorCode ParseReal(MPI_Comm comm, const char *name, const char *s, PetscReal *v)
+PetscErrorCode ParamsParseReal(MPI_Comm comm, const char *name, const char *s, PetscReal *v)
 {
   char  *end;
   double d;
@@ -27,7 +27,7 @@ static PetscErrorCode ParseReal(MPI_Comm comm, const char *name, const char *s, 
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode ParseInt(MPI_Comm comm, const char *name, const char *s, PetscInt *v)
+PetscErrorCode ParamsParseInt(MPI_Comm comm, const char *name, const char *s, PetscInt *v)
 {
   char     *end;
   long long l;
@@ -55,10 +55,10 @@ static PetscErrorCode CheckNumber(MPI_Comm comm, const char *name, PetscBool int
   for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save), count++) {
     if (integer) {
       PetscInt v;
-      PetscCall(ParseInt(comm, name, tok, &v));
+      PetscCall(ParamsParseInt(comm, name, tok, &v));
     } else {
       PetscReal v;
-      PetscCall(ParseReal(comm, name, tok, &v));
+      PetscCall(ParamsParseReal(comm, name, tok, &v));
     }
   }
   if (count > maxcount) UPHILL_USER_ERROR(comm, "option %s takes at most %" PetscInt_FMT " comma-separated values, got %" PetscInt_FMT, name, maxcount, count);
@@ -181,7 +181,7 @@ static PetscErrorCode OptList(PetscOptionItems *PetscOptionsObject, MPI_Comm com
   if (!*set) PetscFunctionReturn(0);
   if (!buf[0]) UPHILL_USER_ERROR(comm, "option %s needs a value: %" PetscInt_FMT " comma-separated numbers (%s)", name, expect, what);
   for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save), n++)
-    if (n < (PetscInt)(sizeof tmp / sizeof tmp[0])) PetscCall(ParseReal(comm, name, tok, &tmp[n]));
+    if (n < (PetscInt)(sizeof tmp / sizeof tmp[0])) PetscCall(ParamsParseReal(comm, name, tok, &tmp[n]));
   if (n != expect) UPHILL_USER_ERROR(comm, "option %s: expected %" PetscInt_FMT " comma-separated values (%s), got %" PetscInt_FMT, name, expect, what, n);
   for (PetscInt i = 0; i < n; i++) v[i] = tmp[i];
   PetscFunctionReturn(0);

@@ -41,21 +41,7 @@ typedef struct {
   PetscInt  ternary_grid;
 } ToolOptions;
 
-/* ---- option parsing: a message that names the option, as in params.c ------------------------ */
-
-static PetscErrorCode ParseReal(MPI_Comm comm, const char *name, const char *s, PetscReal *v)
-{
-  char  *end;
-  double d;
-
-  PetscFunctionBegin;
-  errno = 0;
-  d     = strtod(s, &end);
-  while (*end && isspace((unsigned char)*end)) end++;
-  if (end == s || *end || errno == ERANGE || d != d) UPHILL_USER_ERROR(comm, "option %s: '%s' is not a number", name, s);
-  *v = (PetscReal)d;
-  PetscFunctionReturn(0);
-}
+/* ---- option parsing: a message that names the option (ParamsParseReal/Int) ------------------ */
 
 /* Raw comma-separated reals of an option (so that a bad entry is named); n = how many. */
 static PetscErrorCode GetRealList(MPI_Comm comm, const char *name, PetscInt max, PetscReal *v, PetscInt *n, PetscBool *set)
@@ -69,7 +55,7 @@ static PetscErrorCode GetRealList(MPI_Comm comm, const char *name, PetscInt max,
   if (!buf[0]) UPHILL_USER_ERROR(comm, "option %s needs a value", name);
   for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
     PetscReal x;
-    PetscCall(ParseReal(comm, name, tok, &x));
+    PetscCall(ParamsParseReal(comm, name, tok, &x));
     if (*n < max) v[*n] = x;
     (*n)++;
   }
@@ -79,17 +65,11 @@ static PetscErrorCode GetRealList(MPI_Comm comm, const char *name, PetscInt max,
 
 static PetscErrorCode GetInt(MPI_Comm comm, const char *name, PetscInt *v, PetscBool *set)
 {
-  char      buf[256], *end;
-  long long l;
+  char buf[256];
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetString(NULL, NULL, name, buf, sizeof buf, set));
-  if (!*set) PetscFunctionReturn(0);
-  errno = 0;
-  l     = strtoll(buf, &end, 10);
-  while (*end && isspace((unsigned char)*end)) end++;
-  if (end == buf || *end || errno == ERANGE || (long long)(PetscInt)l != l) UPHILL_USER_ERROR(comm, "option %s: '%s' is not an integer", name, buf);
-  *v = (PetscInt)l;
+  if (*set) PetscCall(ParamsParseInt(comm, name, buf, v));
   PetscFunctionReturn(0);
 }
 

@@ -72,6 +72,9 @@ typedef struct {
 extern const char *const RestartChangeNames[];
 
 PetscErrorCode ParamsRead(MPI_Comm comm, Params *p);
+/* One value s of option name, or a user error that names the option (also for uphill3d-thermo). */
+PetscErrorCode ParamsParseReal(MPI_Comm comm, const char *name, const char *s, PetscReal *v);
+PetscErrorCode ParamsParseInt(MPI_Comm comm, const char *name, const char *s, PetscInt *v);
 /* Error for every option nobody read: call once all solver objects are set up. */
 PetscErrorCode ParamsCheckUnused(MPI_Comm comm);
 /* Syntax check of an options file before PETSc reads it; non-zero with a message on error. */
