@@ -11,7 +11,7 @@
 # dt = tau (-ts_adapt_type none -ts_dt 2.5e-4; the same nonlinear systems on every rank
 # count), STEPS steps (default 3), default solver, -log_view.  Time per step = the TSStep
 # event's time (slowest rank) / steps; also the time in KSPSolve, PCSetUp (multigrid set-up,
-# Galerkin products), residual and Jacobian evaluation, and MPI messages and bytes per step.
+# Galerkin products), residual and Jacobian evaluation, MPI messages and bytes (run totals).
 # Weak scaling splits the ranks into a near-cubic px x py x pz (-da_processors_x/y/z) and
 # takes the grid (N px) x (N py) x (N pz).  Efficiency is measured against the smallest rank
 # count given (strong: p0 T(p0) / (p T(p)); weak: T(p0) / T(p)).

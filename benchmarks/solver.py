@@ -58,11 +58,11 @@ def row(case, grid, ranks, rundir, log):
     mem = float(m.group(1)) if m else float("nan")
     pts = grid ** 3
     status = "ok" if "uphill3d: finished" in text else "did not finish"
-    if re.search(r"^# timeout", text, re.M):
-        status = "timeout"
     m = re.search(r"\((\d+) rejected, (\d+) failed Newton solves\)", text)
     if m and int(m.group(2)) > 0:
         status = f"{m.group(2)} failed Newton solves"
+    if (re.search(r"^# timeout", text, re.M) or "caught SIGTERM" in text) and "finished (CONVERGED_ITS)" not in text:
+        status = "timeout" + (f" ({steps} steps done)" if steps else "")
     pc = re.search(r"^# pc_options: (.*)$", text, re.M)
     out = [case, pc.group(1).strip() if pc else "", grid, ranks, pts, 2 * pts, steps, rejected,
            f"{newton / max(steps, 1):.3f}", f"{krylov / max(newton, 1):.3f}", f"{tstep:.4g}",
@@ -84,7 +84,7 @@ def plot(csvpath, png):
               ("time_per_unknown_step_us", "time / unknown / step (us)"),
               ("peak_mem_bytes_per_point", "peak memory / grid point (B)")]
     for case in cases:
-        rs = [r for r in rows if r["case"] == case and r["status"] not in ("timeout", "did not finish")]
+        rs = [r for r in rows if r["case"] == case and not r["status"].startswith(("timeout", "did not", "failed"))]
         if not rs:
             continue
         n = [int(r["grid"]) for r in rs]

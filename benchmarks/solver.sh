@@ -21,7 +21,8 @@
 #   ilu      FGMRES + block Jacobi / ILU(0) (one-level: expect growth with N)
 # Every run: -log_view (TSStep: time per step) and -memory_view (peak resident memory, all
 # ranks: PetscMemoryGetMaximumUsage), stats.csv (Newton and Krylov iterations per step).
-# A run longer than TIMEOUT seconds (default 300) is stopped and reported as 'timeout'.
+# A run longer than TIMEOUT seconds (default 240) gets SIGTERM (uphill3d finishes its step,
+# writes a checkpoint and stops) and SIGKILL 30 s later; it is reported as 'timeout'.
 # Writes CSV (default benchmarks/results/solver.csv) and a PNG beside it, prints the table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +31,7 @@ NP=${NP:-1}
 CASES=${CASES:-"default gamg hypre ilu"}
 L=${L:-48}
 DT=${DT:-2.5e-4}
-TIMEOUT=${TIMEOUT:-300}
+TIMEOUT=${TIMEOUT:-240}
 BUILD=${BUILD:-build}
 PY=${PY:-/usr/bin/python3}
 CSV=${CSV:-benchmarks/results/solver.csv}
@@ -64,12 +65,12 @@ for N in $GRIDS; do
     echo "# pc_options: $opts" > "$log"
     launch=("$BUILD/uphill3d"); [ "$NP" -gt 1 ] && launch=($MPIEXEC -n "$NP" "$BUILD/uphill3d")
     set +e
-    timeout "$TIMEOUT" "${launch[@]}" -da_grid_x "$N" -da_grid_y "$N" -da_grid_z "$N" -Lx "$L" -Ly "$L" -Lz "$L" \
+    timeout -k 30 "$TIMEOUT" "${launch[@]}" -da_grid_x "$N" -da_grid_y "$N" -da_grid_z "$N" -Lx "$L" -Ly "$L" -Lz "$L" \
       -ic file -ic_file "$DIR/ic$N.h5" -ts_adapt_type none -ts_dt "$DT" -ts_max_steps "$(steps_for "$N")" \
       -output_dir "$run" -final_output 0 -progress_interval 60 -log_view -memory_view $opts >> "$log" 2>&1
     rc=$?
     set -e
-    [ $rc -eq 124 ] && echo "# timeout after $TIMEOUT s" >> "$log"
+    if [ $rc -eq 124 ] || [ $rc -eq 137 ] || grep -q "caught SIGTERM" "$log"; then echo "# timeout after $TIMEOUT s" >> "$log"; fi
     if [ -f "$run/stats.csv" ]; then
       $PY benchmarks/solver.py row "$case" "$N" "$NP" "$run" "$log" | tee -a "$CSV"
     else
