@@ -88,14 +88,18 @@ def plot(csvpath, png):
         if not rs:
             continue
         n = [int(r["grid"]) for r in rs]
+        bad = [r["status"] != "ok" for r in rs]  # failed Newton solves: dt was cut, not the same problem
         for a, (key, label) in zip(ax, panels):
             y = [float(r[key]) if r[key] not in ("", "nan") else np.nan for r in rs]
-            a.plot(n, y, "o-", label=case)
+            line, = a.plot(n, y, "-", label=case + (" (x: failed solves)" if any(bad) else ""))
+            a.plot([v for v, b in zip(n, bad) if not b], [v for v, b in zip(y, bad) if not b], "o", color=line.get_color())
+            a.plot([v for v, b in zip(n, bad) if b], [v for v, b in zip(y, bad) if b], "x", ms=9, color=line.get_color())
             a.set_xlabel("grid N (N^3)")
             a.set_title(label)
             a.set_xscale("log", base=2)
     ax[3].axhline(1536, color="k", ls=":", lw=1, label="target 1.5 KB")
     ax[0].axhline(4, color="k", ls=":", lw=1)
+    ax[1].set_yscale("log")
     ax[0].legend(fontsize=8)
     ax[3].legend(fontsize=8)
     fig.tight_layout()
