@@ -87,7 +87,9 @@ static void Triad(PetscInt n, PetscReal *restrict a, const PetscReal *restrict b
    meaning).  It shows what the rewrite of the residual can reach on this machine; ProblemCreate
    checks it against FormIFunction (the same values to round-off).  Like FormIFunction it
    includes the ghost update. */
+#if defined(UPHILL_HAVE_LIBMVEC)
 extern double log(double) __attribute__((__simd__("notinbranch")));
+#endif
 
 static PetscErrorCode ResidualReference(const App *app, Vec X, Vec Xdot, Vec F, Vec Xl)
 {
