@@ -80,6 +80,7 @@ def plot(csvpath, png):
         if r["case"] not in cases:
             cases.append(r["case"])
     fig, ax = plt.subplots(1, 4, figsize=(16, 4))
+    plotted = False
     panels = [("newton_per_step", "Newton its / step"), ("krylov_per_newton", "Krylov its / Newton"),
               ("time_per_unknown_step_us", "time / unknown / step (us)"),
               ("peak_mem_bytes_per_point", "peak memory / grid point (B)")]
@@ -87,6 +88,7 @@ def plot(csvpath, png):
         rs = [r for r in rows if r["case"] == case and not r["status"].startswith(("timeout", "did not", "failed"))]
         if not rs:
             continue
+        plotted = True
         n = [int(r["grid"]) for r in rs]
         bad = [r["status"] != "ok" for r in rs]  # failed Newton solves: dt was cut, not the same problem
         for a, (key, label) in zip(ax, panels):
@@ -99,7 +101,8 @@ def plot(csvpath, png):
             a.set_xscale("log", base=2)
     ax[3].axhline(1536, color="k", ls=":", lw=1, label="target 1.5 KB")
     ax[0].axhline(4, color="k", ls=":", lw=1)
-    ax[1].set_yscale("log")
+    if plotted:
+        ax[1].set_yscale("log")
     ax[0].legend(fontsize=8)
     ax[3].legend(fontsize=8)
     fig.tight_layout()
