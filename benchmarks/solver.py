@@ -85,7 +85,8 @@ def plot(csvpath, png):
               ("time_per_unknown_step_us", "time / unknown / step (us)"),
               ("peak_mem_bytes_per_point", "peak memory / grid point (B)")]
     for case in cases:
-        rs = [r for r in rows if r["case"] == case and not r["status"].startswith(("timeout", "did not", "failed"))]
+        rs = [r for r in rows if r["case"] == case and r["krylov_per_newton"] not in ("", "nan")
+              and not r["status"].startswith(("timeout", "did not", "failed", "not run"))]
         if not rs:
             continue
         plotted = True
