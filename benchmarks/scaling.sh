@@ -14,7 +14,9 @@
 # Galerkin products), residual and Jacobian evaluation, MPI messages and bytes (run totals).
 # Weak scaling splits the ranks into a near-cubic px x py x pz (-da_processors_x/y/z) and
 # takes the grid (N px) x (N py) x (N pz).  Efficiency is measured against the smallest rank
-# count given (strong: p0 T(p0) / (p T(p)); weak: T(p0) / T(p)).
+# count given (strong: p0 T(p0) / (p T(p)); weak: T(p0) / T(p)).  REPEAT=n runs the whole
+# series n times (rank counts interleaved) and takes the fastest run of each rank count (on a
+# shared machine); the CSV keeps every run and marks the ones used ('best').
 # Environment: N, STEPS, DT, BUILD (build), MPIEXEC (mpiexec --oversubscribe; srun on Slurm),
 # NPFLAG (-n), EXTRA (more uphill3d options), CSV (benchmarks/results/scaling_MODE.csv; the
 # PNG beside it), DIR (run directories; a temporary one by default).  Placement on a cluster:
@@ -28,6 +30,7 @@ case "$MODE" in strong|weak) shift ;; *) sed -n '2,9p' "$0"; exit 2 ;; esac
 RANKS=("$@")
 if [ "$MODE" = strong ]; then N=${N:-128}; else N=${N:-64}; fi
 STEPS=${STEPS:-3}
+REPEAT=${REPEAT:-1}
 DT=${DT:-2.5e-4}
 BUILD=${BUILD:-build}
 UPHILL3D=${UPHILL3D:-$BUILD/uphill3d}
@@ -59,12 +62,13 @@ factor3() {
   echo "$best"
 }
 
-echo "scaling ($MODE): $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(hostname), ranks ${RANKS[*]}, N = $N, $STEPS steps, dt = $DT; runs in $DIR"
+echo "scaling ($MODE): $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(hostname), ranks ${RANKS[*]}, N = $N, $STEPS steps, dt = $DT, $REPEAT repeat(s); load average $(cut -d' ' -f1-3 /proc/loadavg); runs in $DIR"
 $PY benchmarks/scaling.py header > "$CSV"
+for rep in $(seq 1 "$REPEAT"); do
 for p in "${RANKS[@]}"; do
   read -r px py pz <<< "$(factor3 "$p")"
   if [ "$MODE" = strong ]; then gx=$N gy=$N gz=$N; dec=(); else gx=$((N * px)) gy=$((N * py)) gz=$((N * pz)); dec=(-da_processors_x $px -da_processors_y $py -da_processors_z $pz); fi
-  run="$DIR/${MODE}_np$p"; log="$run.log"
+  run="$DIR/${MODE}_np${p}_$rep"; log="$run.log"
   rm -rf "$run"
   place=()
   nodes=""
@@ -81,7 +85,8 @@ for p in "${RANKS[@]}"; do
   rc=$?
   set -e
   [ $rc -eq 0 ] || echo "scaling.sh: run on $p ranks failed (rc $rc); see $log" >&2
-  $PY benchmarks/scaling.py row "$MODE" "$p" "${gx}x${gy}x${gz}" "$log" "$run" >> "$CSV"
+  $PY benchmarks/scaling.py row "$MODE" "$p" "${gx}x${gy}x${gz}" "$log" "$run" "$rep" >> "$CSV"
+done
 done
 $PY benchmarks/scaling.py finish "$CSV" "$PNG"
 column -s, -t < "$CSV"
