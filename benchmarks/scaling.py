@@ -10,7 +10,8 @@ Efficiency: strong  E(p) = p0 T(p0) / (p T(p)),  weak  E(p) = T(p0) / T(p), T = 
 (the TSStep event of -log_view: the slowest rank's time, divided by the number of steps).
 ksp_s, pcsetup_s, residual_s, jacobian_s (KSPSolve, PCSetUp, SNESFunctionEval, SNESJacobianEval)
 and msgs, msg_bytes (MPI messages and bytes, all ranks) are totals of the whole run, including
-the solver set-up before the first step (one multigrid hierarchy build).
+the solver set-up before the first step (one multigrid hierarchy build); peak_mem_bytes_per_point:
+-memory_view's maximum resident memory of all ranks together per grid point.
 """
 import csv
 import re
@@ -18,7 +19,7 @@ import sys
 
 HEADER = ["mode", "ranks", "grid", "points", "points_per_rank", "steps", "newton_per_step",
           "krylov_per_newton", "time_per_step_s", "ksp_s", "pcsetup_s", "residual_s", "jacobian_s",
-          "msgs", "msg_bytes",
+          "msgs", "msg_bytes", "peak_mem_bytes_per_point",
           "efficiency", "status", "repeat", "best"]
 
 
@@ -32,6 +33,12 @@ def summary(text, name):
     """Total column of a -log_view summary line ('MPI Messages:', ...), or 0."""
     m = re.search(r"^%s\s+([\d.eE+-]+)\s+([\d.eE+-]+)\s+([\d.eE+-]+)\s+([\d.eE+-]+)" % re.escape(name), text, re.M)
     return float(m.group(4)) if m else 0.0
+
+
+def peak_memory(text):
+    """-memory_view's maximum resident memory of all ranks together (bytes), or nan."""
+    m = re.search(r"Maximum \(over computational time\) process memory:\s+total\s+([\d.eE+-]+)", text)
+    return float(m.group(1)) if m else float("nan")
 
 
 def row(mode, ranks, grid, log, rundir, rep="1"):
@@ -57,6 +64,7 @@ def row(mode, ranks, grid, log, rundir, rep="1"):
            f"{event(text, 'SNESFunctionEval')[1]:.5g}", f"{event(text, 'SNESJacobianEval')[1]:.5g}",
            f"{summary(text, 'MPI Msg Count:') or summary(text, 'MPI Messages:'):.5g}",
            f"{summary(text, 'MPI Msg Len (bytes):') or summary(text, 'MPI Message Lengths:'):.5g}",
+           f"{peak_memory(text) / pts:.1f}",
            "", status, rep, ""]
     print(",".join(str(v) for v in out))
 
@@ -91,7 +99,10 @@ def finish(path, png):
         if not rs:
             continue
         p = [int(r["ranks"]) for r in rs]
-        ax[0].plot(p, [float(r["time_per_step_s"]) for r in rs], mk, label=f"{mode} ({rs[0]['grid']} at {p[0]} rank(s))")
+        t = [float(r["time_per_step_s"]) for r in rs]
+        ax[0].plot(p, t, mk, label=f"{mode} ({rs[0]['grid']} at {p[0]} rank(s))")
+        ideal = [t[0] * p[0] / q for q in p] if mode == "strong" else [t[0] for q in p]
+        ax[0].plot(p, ideal, ":", color=ax[0].lines[-1].get_color(), label=f"{mode}: ideal")
         ax[1].plot(p, [float(r["efficiency"]) for r in rs], mk, label=mode)
     for a in ax:
         a.set_xscale("log", base=2)

@@ -11,7 +11,8 @@
 # dt = tau (-ts_adapt_type none -ts_dt 2.5e-4; the same nonlinear systems on every rank
 # count), STEPS steps (default 3), default solver, -log_view.  Time per step = the TSStep
 # event's time (slowest rank) / steps; also the time in KSPSolve, PCSetUp (multigrid set-up,
-# Galerkin products), residual and Jacobian evaluation, MPI messages and bytes (run totals).
+# Galerkin products), residual and Jacobian evaluation, MPI messages and bytes (run totals),
+# and the peak memory per grid point (-memory_view, all ranks).
 # Weak scaling splits the ranks into a near-cubic px x py x pz (-da_processors_x/y/z) and
 # takes the grid (N px) x (N py) x (N pz).  Efficiency is measured against the smallest rank
 # count given (strong: p0 T(p0) / (p T(p)); weak: T(p0) / T(p)).  REPEAT=n runs the whole
@@ -81,7 +82,7 @@ for p in "${RANKS[@]}"; do
   if [ "$p" -gt 1 ] || [ -n "$nodes" ] || [ "${MPIEXEC%% *}" = srun ]; then launch=($MPIEXEC "${place[@]}" $NPFLAG "$p" $UPHILL3D); fi
   set +e
   "${launch[@]}" -da_grid_x $gx -da_grid_y $gy -da_grid_z $gz "${dec[@]}" -ts_adapt_type none -ts_dt "$DT" \
-    -ts_max_steps "$STEPS" -output_dir "$run" -final_output 0 -progress_interval 60 -log_view $EXTRA > "$log" 2>&1
+    -ts_max_steps "$STEPS" -output_dir "$run" -final_output 0 -progress_interval 60 -log_view -memory_view $EXTRA > "$log" 2>&1
   rc=$?
   set -e
   [ $rc -eq 0 ] || echo "scaling.sh: run on $p ranks failed (rc $rc); see $log" >&2
