@@ -68,7 +68,7 @@ $PY benchmarks/scaling.py header > "$CSV"
 for rep in $(seq 1 "$REPEAT"); do
 for p in "${RANKS[@]}"; do
   read -r px py pz <<< "$(factor3 "$p")"
-  if [ "$MODE" = strong ]; then gx=$N gy=$N gz=$N; dec=(); else gx=$((N * px)) gy=$((N * py)) gz=$((N * pz)); dec=(-da_processors_x $px -da_processors_y $py -da_processors_z $pz); fi
+  if [ "$MODE" = strong ]; then gx=$N gy=$N gz=$N; dec=(); else gx=$((N * px)) gy=$((N * py)) gz=$((N * pz)); dec=(-da_processors_x "$px" -da_processors_y "$py" -da_processors_z "$pz"); fi
   run="$DIR/${MODE}_np${p}_$rep"; log="$run.log"
   rm -rf "$run"
   place=()
@@ -78,8 +78,8 @@ for p in "${RANKS[@]}"; do
   if [ -n "$nodes" ]; then
     if [ "${MPIEXEC%% *}" = srun ]; then place=(-N "$nodes"); else place=(--map-by "ppr:$(( (p + nodes - 1) / nodes )):node"); fi
   fi
-  launch=($UPHILL3D)
-  if [ "$p" -gt 1 ] || [ -n "$nodes" ] || [ "${MPIEXEC%% *}" = srun ]; then launch=($MPIEXEC "${place[@]}" $NPFLAG "$p" $UPHILL3D); fi
+  launch=("$UPHILL3D")
+  if [ "$p" -gt 1 ] || [ -n "$nodes" ] || [ "${MPIEXEC%% *}" = srun ]; then read -r -a mpiexec <<< "$MPIEXEC"; launch=("${mpiexec[@]}" "${place[@]}" "$NPFLAG" "$p" "$UPHILL3D"); fi
   set +e
   "${launch[@]}" -da_grid_x $gx -da_grid_y $gy -da_grid_z $gz "${dec[@]}" -ts_adapt_type none -ts_dt "$DT" \
     -ts_max_steps "$STEPS" -output_dir "$run" -final_output 0 -progress_interval 60 -log_view -memory_view $EXTRA > "$log" 2>&1

@@ -69,7 +69,7 @@ for N in $GRIDS; do
     run="$DIR/${case}_$N"; log="$run.log"
     rm -rf "$run"
     echo "# pc_options: $opts" > "$log"
-    launch=("$BUILD/uphill3d"); [ "$NP" -gt 1 ] && launch=($MPIEXEC -n "$NP" "$BUILD/uphill3d")
+    launch=("$BUILD/uphill3d"); if [ "$NP" -gt 1 ]; then read -r -a mpiexec <<< "$MPIEXEC"; launch=("${mpiexec[@]}" -n "$NP" "$BUILD/uphill3d"); fi
     set +e
     timeout -k 30 "$TIMEOUT" "${launch[@]}" -da_grid_x "$N" -da_grid_y "$N" -da_grid_z "$N" -Lx "$L" -Ly "$L" -Lz "$L" \
       -ic file -ic_file "$DIR/ic$N.h5" -ts_adapt_type none -ts_dt "$DT" -ts_max_steps "$(steps_for "$N")" \

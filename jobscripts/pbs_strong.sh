@@ -11,7 +11,8 @@
 set -euo pipefail
 cd "${PBS_O_WORKDIR:-.}"
 # module load petsc hdf5          # as for the build
-export MPIEXEC="mpiexec --bind-to core" NPFLAG=-n NODES=$(sort -u "$PBS_NODEFILE" | wc -l)
+NODES=$(sort -u "$PBS_NODEFILE" | wc -l)
+export MPIEXEC="mpiexec --bind-to core" NPFLAG=-n NODES
 export N=512 STEPS=${STEPS:-3}
 jid=${PBS_JOBID%%.*}
 export CSV=benchmarks/results/scaling_strong_512_${jid}.csv
