@@ -10,7 +10,9 @@ steps, on one rank, with -log_view.  From PETSc's event log:
              effective memory traffic of the least data it must move (read the ghosted state and
              the time derivative, write the residual: 8 (2 + 1 + 2)(N-1) bytes per point) in GB/s;
   jacobian   time per Jacobian assembly per point;
-  step       wall time per time step per unknown (Newton, Krylov/multigrid, everything).
+  step       wall time per time step per unknown (Newton, Krylov/multigrid, everything);
+  stream     the STREAM triad bandwidth measured by bench_kernels (built beside uphill3d) before
+             and after the runs (the better of the two), and the residual's fraction of it.
 
 The cost per unknown should grow no faster than the coupling: the residual does O((N-1)^2)
 work per point (the L_ij(mu_j) sums), the Jacobian O((N-1)^3) with a concentration-dependent L
@@ -34,6 +36,7 @@ CSV = os.environ.get("CSV", os.path.join(os.path.dirname(os.path.abspath(__file_
 OUT = os.environ.get("DIR", "/tmp/uphill3d_ncomp_scaling")
 MOB = os.environ.get("MOB", "constant")  # constant: L = I (-mobility_matrix); atomic: L(c) from M_k = 1
 
+BENCH = os.environ.get("BENCH_KERNELS", os.path.join(os.path.dirname(EXE), "bench_kernels"))
 W = 3.5  # Omega_ij / RT for every pair: inside the spinodal for N = 2 .. 5 at c_i = 1/N
 
 
@@ -56,7 +59,22 @@ def event(log, name):
     return (int(m.group(1)), float(m.group(2))) if m else (0, float("nan"))
 
 
+def stream():
+    """STREAM triad GB/s from one short bench_kernels run (nan if it is not built)."""
+    if not os.path.exists(BENCH):
+        return float("nan")
+    csv = os.path.join(OUT, "stream.csv")
+    os.makedirs(OUT, exist_ok=True)
+    subprocess.run([BENCH, "-bench_grids", "16", "-bench_rounds", "5", "-bench_csv", csv], stdout=subprocess.DEVNULL, check=True)
+    with open(csv) as fp:
+        lines = [l.split(",") for l in fp.read().splitlines()]
+    head = lines[0]
+    row = next(l for l in lines[1:] if l[head.index("kernel")] == "stream_triad")
+    return float(row[head.index("stream_GBps")])
+
+
 rows = []
+stream_before = stream()
 for tag in NS:
     nc = int(tag.rstrip("g")) - 1
     args = [EXE] + [str(a) for a in model(tag)] + ["-da_grid_x", G, "-da_grid_y", G, "-da_grid_z", G, "-Lx", G, "-Ly", G, "-Lz", G,
@@ -76,6 +94,11 @@ for tag in NS:
     rows.append(row)
     print("N=%-3s res %7.1f ns/pt %6.1f ns/unknown %5.2f GB/s | jac %8.1f ns/pt | step %6.3f us/unknown (%.1f Newton/step)" %
           (tag, row["res_ns_per_point"], row["res_ns_per_unknown"], row["res_GBs"], row["jac_ns_per_point"], row["step_us_per_unknown"], row["newton_per_step"]), flush=True)
+bw = max(stream_before, stream())
+for r in rows:
+    r["stream_GBs"] = bw
+    r["res_fraction_of_stream"] = r["res_GBs"] / bw
+print("STREAM triad %.2f GB/s: residual at %s of it" % (bw, ", ".join("N=%s %.1f%%" % (r["case"], 100 * r["res_fraction_of_stream"]) for r in rows)))
 os.makedirs(os.path.dirname(CSV), exist_ok=True)
 with open(CSV, "w") as fp:
     fp.write("# G=%d steps=%d MOB=%s one rank; %s\n" % (G, STEPS, MOB, os.uname().nodename))
