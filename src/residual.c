@@ -12,25 +12,53 @@
 #include <uphill/physics.h>
 #include <uphill/grid.h>
 
-static void ResidualBinary(const GridBox *b, const App *app, const KernelCoef *k, const BinaryField *x, const BinaryField *xdot, BinaryField *f)
-{
-  const Thermo   *th = &app->th;
-  const Mobility *mob = &app->mob;
-  const PetscInt  ox = b->off[0], oy = b->off[1], oz = b->off[2];
+#if defined(UPHILL_HAVE_LIBMVEC)
+/* glibc's vector log (libmvec), declared as glibc's <bits/math-vector.h> does under -ffast-math;
+   here without -ffast-math, so NaN and Inf keep their meaning (c outside (0,1) gives NaN). */
+extern double log(double) __attribute__((__simd__("notinbranch")));
+#endif
 
-  GRID_FOR_OWNED(b, i, j, kk)
-  {
-    const BinaryField *u = x + GridGhosted(b, i, j, kk);
-    const BinaryField  e = u[ox], w = u[-ox], n = u[oy], s = u[-oy], t = u[oz], d = u[-oz];
-    const PetscInt     o = GridOwned(b, i, j, kk);
-    const PetscReal    m = MobilityValue(mob, u->c);
-    const PetscReal    div = k->a[0] * ((m + MobilityValue(mob, e.c)) * (e.mu - u->mu) - (m + MobilityValue(mob, w.c)) * (u->mu - w.mu))
-                         + k->a[1] * ((m + MobilityValue(mob, n.c)) * (n.mu - u->mu) - (m + MobilityValue(mob, s.c)) * (u->mu - s.mu))
-                         + k->a[2] * ((m + MobilityValue(mob, t.c)) * (t.mu - u->mu) - (m + MobilityValue(mob, d.c)) * (u->mu - d.mu));
-    const PetscReal lap = k->b[0] * (e.c - 2 * u->c + w.c) + k->b[1] * (n.c - 2 * u->c + s.c) + k->b[2] * (t.c - 2 * u->c + d.c);
-    f[o].c  = k->tau * xdot[o].c - div;
-    f[o].mu = u->mu - k->iE * ThermoDF(th, u->c) + lap;
+/* One grid row of the binary residual: a contiguous, branch-free loop that the compiler
+   vectorises.  The energy and mobility are compile-time constants of each instance
+   (ResidualBinary calls it with literals), so no per-point branch or call remains. */
+static inline __attribute__((always_inline)) void BinaryRow(PetscInt n, const PetscReal *restrict u, PetscInt oy, PetscInt oz, const PetscReal *restrict ud, PetscReal *restrict fo, const KernelCoef *k, const Thermo *th, PetscReal m0, const int regular, const int degenerate)
+{
+  const PetscReal ax = k->a[0], ay = k->a[1], az = k->a[2], bx = k->b[0], by = k->b[1], bz = k->b[2], tau = k->tau, iE = k->iE;
+  const PetscReal om = th->omega, rt = th->rt, rho = th->rho, ca = th->ca, cb = th->cb;
+#define UPHILL_MOB(c) (degenerate ? m0 * PetscMax((c) * (1 - (c)), 0.0) : m0)
+#pragma omp simd
+  for (PetscInt i = 0; i < n; i++) {
+    const PetscInt  p = 2 * i;
+    const PetscReal c = u[p], mu = u[p + 1], m = UPHILL_MOB(c);
+    const PetscReal div = ax * ((m + UPHILL_MOB(u[p + 2])) * (u[p + 3] - mu) - (m + UPHILL_MOB(u[p - 2])) * (mu - u[p - 1]))
+                        + ay * ((m + UPHILL_MOB(u[p + oy])) * (u[p + oy + 1] - mu) - (m + UPHILL_MOB(u[p - oy])) * (mu - u[p - oy + 1]))
+                        + az * ((m + UPHILL_MOB(u[p + oz])) * (u[p + oz + 1] - mu) - (m + UPHILL_MOB(u[p - oz])) * (mu - u[p - oz + 1]));
+    const PetscReal lap = bx * (u[p + 2] - 2 * c + u[p - 2]) + by * (u[p + oy] - 2 * c + u[p - oy]) + bz * (u[p + oz] - 2 * c + u[p - oz]);
+    const PetscReal df  = regular ? om * (1 - 2 * c) + rt * log(c / (1 - c)) : 2 * rho * (c - ca) * (cb - c) * (ca + cb - 2 * c);
+    fo[p]     = tau * ud[p] - div;
+    fo[p + 1] = mu - iE * df + lap;
   }
+#undef UPHILL_MOB
+}
+
+/* The binary residual (the same equations as ThermoDF and MobilityValue), row by row.  In a
+   flat direction the neighbour offset is 0, so its terms vanish. */
+static void ResidualBinary(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f)
+{
+  const int       regular = app->th.type == FE_REGULAR_SOLUTION, degenerate = app->mob.model == MOBILITY_DEGENERATE;
+  const PetscReal m0 = app->mob.m0;
+  const PetscInt  n = b->info.xm, oy = 2 * b->off[1], oz = 2 * b->off[2];
+
+  for (PetscInt kk = b->info.zs; kk < b->info.zs + b->info.zm; kk++)
+    for (PetscInt j = b->info.ys; j < b->info.ys + b->info.ym; j++) {
+      const PetscReal *u  = x + 2 * GridGhosted(b, b->info.xs, j, kk);
+      const PetscReal *ud = xdot + 2 * GridOwned(b, b->info.xs, j, kk);
+      PetscReal       *fo = f + 2 * GridOwned(b, b->info.xs, j, kk);
+      if (regular && !degenerate) BinaryRow(n, u, oy, oz, ud, fo, k, &app->th, m0, 1, 0);
+      else if (regular) BinaryRow(n, u, oy, oz, ud, fo, k, &app->th, m0, 1, 1);
+      else if (!degenerate) BinaryRow(n, u, oy, oz, ud, fo, k, &app->th, m0, 0, 0);
+      else BinaryRow(n, u, oy, oz, ud, fo, k, &app->th, m0, 0, 1);
+    }
 }
 
 /* The same equations for N components (MODEL.md section 2), point layout (c_1..c_nc, mu_1..mu_nc):
@@ -96,7 +124,7 @@ PetscErrorCode FormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, void *c
   PetscCall(VecGetArrayRead(Xdot, &xdot));
   PetscCall(VecGetArray(F, &f));
   if (app->p.general) ResidualGeneral(&b, app, &k, x, xdot, f);
-  else ResidualBinary(&b, app, &k, (const BinaryField *)x, (const BinaryField *)xdot, (BinaryField *)f);
+  else ResidualBinary(&b, app, &k, x, xdot, f);
   PetscCall(VecRestoreArray(F, &f));
   PetscCall(VecRestoreArrayRead(Xdot, &xdot));
   PetscCall(VecRestoreArrayRead(Xl, &x));
