@@ -18,47 +18,46 @@
 extern double log(double) __attribute__((__simd__("notinbranch")));
 #endif
 
-/* One grid row of the binary residual: a contiguous, branch-free loop that the compiler
-   vectorises.  The energy and mobility are compile-time constants of each instance
-   (ResidualBinary calls it with literals), so no per-point branch or call remains. */
-static inline __attribute__((always_inline)) void BinaryRow(PetscInt n, const PetscReal *restrict u, PetscInt oy, PetscInt oz, const PetscReal *restrict ud, PetscReal *restrict fo, const KernelCoef *k, const Thermo *th, PetscReal m0, const int regular, const int degenerate)
+/* The binary residual, row by row: each row a contiguous, branch-free loop that the compiler
+   vectorises.  Each call site fixes the energy and mobility model with literals, so that the
+   branches inside ThermoDF and MobilityValue fold away once this is inlined.  In a flat
+   direction the neighbour offset is 0, so its terms vanish. */
+static inline __attribute__((always_inline)) void BinaryRows(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *x, const PetscReal *xdot, PetscReal *f, FreeEnergyType energy, MobilityModel model)
 {
+  Thermo          th  = app->th;
+  Mobility        mob = app->mob;
   const PetscReal ax = k->a[0], ay = k->a[1], az = k->a[2], bx = k->b[0], by = k->b[1], bz = k->b[2], tau = k->tau, iE = k->iE;
-  const PetscReal om = th->omega, rt = th->rt, rho = th->rho, ca = th->ca, cb = th->cb;
-#define UPHILL_MOB(c) (degenerate ? m0 * PetscMax((c) * (1 - (c)), 0.0) : m0)
-#pragma omp simd
-  for (PetscInt i = 0; i < n; i++) {
-    const PetscInt  p = 2 * i;
-    const PetscReal c = u[p], mu = u[p + 1], m = UPHILL_MOB(c);
-    const PetscReal div = ax * ((m + UPHILL_MOB(u[p + 2])) * (u[p + 3] - mu) - (m + UPHILL_MOB(u[p - 2])) * (mu - u[p - 1]))
-                        + ay * ((m + UPHILL_MOB(u[p + oy])) * (u[p + oy + 1] - mu) - (m + UPHILL_MOB(u[p - oy])) * (mu - u[p - oy + 1]))
-                        + az * ((m + UPHILL_MOB(u[p + oz])) * (u[p + oz + 1] - mu) - (m + UPHILL_MOB(u[p - oz])) * (mu - u[p - oz + 1]));
-    const PetscReal lap = bx * (u[p + 2] - 2 * c + u[p - 2]) + by * (u[p + oy] - 2 * c + u[p - oy]) + bz * (u[p + oz] - 2 * c + u[p - oz]);
-    const PetscReal df  = regular ? om * (1 - 2 * c) + rt * log(c / (1 - c)) : 2 * rho * (c - ca) * (cb - c) * (ca + cb - 2 * c);
-    fo[p]     = tau * ud[p] - div;
-    fo[p + 1] = mu - iE * df + lap;
-  }
-#undef UPHILL_MOB
-}
-
-/* The binary residual (the same equations as ThermoDF and MobilityValue), row by row.  In a
-   flat direction the neighbour offset is 0, so its terms vanish. */
-static void ResidualBinary(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f)
-{
-  const int       regular = app->th.type == FE_REGULAR_SOLUTION, degenerate = app->mob.model == MOBILITY_DEGENERATE;
-  const PetscReal m0 = app->mob.m0;
   const PetscInt  n = b->info.xm, oy = 2 * b->off[1], oz = 2 * b->off[2];
 
+  th.type   = energy;
+  mob.model = model;
   for (PetscInt kk = b->info.zs; kk < b->info.zs + b->info.zm; kk++)
     for (PetscInt j = b->info.ys; j < b->info.ys + b->info.ym; j++) {
-      const PetscReal *u  = x + 2 * GridGhosted(b, b->info.xs, j, kk);
-      const PetscReal *ud = xdot + 2 * GridOwned(b, b->info.xs, j, kk);
-      PetscReal       *fo = f + 2 * GridOwned(b, b->info.xs, j, kk);
-      if (regular && !degenerate) BinaryRow(n, u, oy, oz, ud, fo, k, &app->th, m0, 1, 0);
-      else if (regular) BinaryRow(n, u, oy, oz, ud, fo, k, &app->th, m0, 1, 1);
-      else if (!degenerate) BinaryRow(n, u, oy, oz, ud, fo, k, &app->th, m0, 0, 0);
-      else BinaryRow(n, u, oy, oz, ud, fo, k, &app->th, m0, 0, 1);
+      const PetscReal *restrict u  = x + 2 * GridGhosted(b, b->info.xs, j, kk);
+      const PetscReal *restrict ud = xdot + 2 * GridOwned(b, b->info.xs, j, kk);
+      PetscReal *restrict       fo = f + 2 * GridOwned(b, b->info.xs, j, kk);
+#pragma omp simd
+      for (PetscInt i = 0; i < n; i++) {
+        const PetscInt  p = 2 * i;
+        const PetscReal c = u[p], mu = u[p + 1], m = MobilityValue(&mob, c);
+        const PetscReal div = ax * ((m + MobilityValue(&mob, u[p + 2])) * (u[p + 3] - mu) - (m + MobilityValue(&mob, u[p - 2])) * (mu - u[p - 1]))
+                            + ay * ((m + MobilityValue(&mob, u[p + oy])) * (u[p + oy + 1] - mu) - (m + MobilityValue(&mob, u[p - oy])) * (mu - u[p - oy + 1]))
+                            + az * ((m + MobilityValue(&mob, u[p + oz])) * (u[p + oz + 1] - mu) - (m + MobilityValue(&mob, u[p - oz])) * (mu - u[p - oz + 1]));
+        const PetscReal lap = bx * (u[p + 2] - 2 * c + u[p - 2]) + by * (u[p + oy] - 2 * c + u[p - oy]) + bz * (u[p + oz] - 2 * c + u[p - oz]);
+        fo[p]     = tau * ud[p] - div;
+        fo[p + 1] = mu - iE * ThermoDF(&th, c) + lap;
+      }
     }
+}
+
+static void ResidualBinary(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f)
+{
+  const PetscBool regular = (PetscBool)(app->th.type == FE_REGULAR_SOLUTION), degenerate = (PetscBool)(app->mob.model == MOBILITY_DEGENERATE);
+
+  if (regular && !degenerate) BinaryRows(b, app, k, x, xdot, f, FE_REGULAR_SOLUTION, MOBILITY_CONSTANT);
+  else if (regular) BinaryRows(b, app, k, x, xdot, f, FE_REGULAR_SOLUTION, MOBILITY_DEGENERATE);
+  else if (!degenerate) BinaryRows(b, app, k, x, xdot, f, FE_DOUBLE_WELL, MOBILITY_CONSTANT);
+  else BinaryRows(b, app, k, x, xdot, f, FE_DOUBLE_WELL, MOBILITY_DEGENERATE);
 }
 
 /* The same equations for N components (MODEL.md section 2), point layout (c_1..c_nc, mu_1..mu_nc):
