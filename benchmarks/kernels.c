@@ -22,8 +22,6 @@
                     (through the public IFunction FormIFunction, which includes the
                     global-to-local ghost update; that copy is NOT in the model: it is the
                     implementation's overhead, measured separately as 'ghost update')
-     residual_reference  the same residual (regular solution, constant mobility) as a
-                    benchmark-only vectorised kernel (see ResidualReference): 48 B/point
      ghost update   GridGlobalToLocal: reads X, writes the local (ghosted) copy: 32 B/point
      MatMult (AIJ)  values and column indices of every stored non-zero, a row pointer per
                     row, x read once and y written once:
@@ -43,10 +41,10 @@
 #define MAX_GRIDS 8
 #define MAX_ROUNDS 200
 
-typedef enum { K_TRIAD, K_RES_LOG, K_RES_POLY, K_RES_DEGEN, K_RES_REF, K_GHOST, K_JAC_MF, K_MATMULT, K_ASSEMBLY, K_COUNT } Kernel;
+typedef enum { K_TRIAD, K_RES_LOG, K_RES_POLY, K_RES_DEGEN, K_GHOST, K_JAC_MF, K_MATMULT, K_ASSEMBLY, K_COUNT } Kernel;
 
-static const char *const kname[K_COUNT] = {"stream_triad", "residual", "residual", "residual", "residual_reference", "ghost_update", "jacobian_action_mf", "matmult_assembled", "jacobian_assembly"};
-static const char *const kvariant[K_COUNT] = {"", "regular_solution/constant", "double_well/constant", "regular_solution/degenerate", "regular_solution/constant/simd", "", "", "aij", ""};
+static const char *const kname[K_COUNT] = {"stream_triad", "residual", "residual", "residual", "ghost_update", "jacobian_action_mf", "matmult_assembled", "jacobian_assembly"};
+static const char *const kvariant[K_COUNT] = {"", "regular_solution/constant", "double_well/constant", "regular_solution/degenerate", "", "", "aij", ""};
 
 typedef struct {
   PetscReal t[MAX_ROUNDS]; /* best time of each round (s) */
@@ -79,57 +77,6 @@ static void Triad(PetscInt n, PetscReal *restrict a, const PetscReal *restrict b
   for (PetscInt i = 0; i < n; i++) a[i] = b[i] + s * c[i];
 }
 
-/* Benchmark-only reference (NOT used by uphill3d): the residual of src/residual.c for the
-   regular-solution energy and constant mobility, written the way issue 4 asks for — one
-   branch-free, contiguous inner loop per grid row, vectorised with `#pragma omp simd` and
-   glibc's vector log (libmvec, declared below as GCC's simd attribute does in glibc's own
-   <bits/math-vector.h> under -ffast-math; here without -ffast-math, so NaN and Inf keep their
-   meaning).  It shows what the rewrite of the residual can reach on this machine; ProblemCreate
-   checks it against FormIFunction (the same values to round-off).  Like FormIFunction it
-   includes the ghost update. */
-#if defined(UPHILL_HAVE_LIBMVEC)
-extern double log(double) __attribute__((__simd__("notinbranch")));
-#endif
-
-static PetscErrorCode ResidualReference(const App *app, Vec X, Vec Xdot, Vec F, Vec Xl)
-{
-  GridBox            b;
-  KernelCoef         k;
-  const PetscScalar *x, *xdot;
-  PetscScalar       *f;
-
-  PetscFunctionBegin;
-  PetscCheck(app->th.type == FE_REGULAR_SOLUTION && app->mob.model == MOBILITY_CONSTANT, PETSC_COMM_SELF, PETSC_ERR_SUP, "reference kernel: regular solution, constant mobility only");
-  KernelCoefficients(app, &k);
-  PetscCall(GridGetBox(app->da, &b));
-  PetscCall(GridGlobalToLocal(app, X, Xl));
-  PetscCall(VecGetArrayRead(Xl, &x));
-  PetscCall(VecGetArrayRead(Xdot, &xdot));
-  PetscCall(VecGetArray(F, &f));
-  const PetscReal m2 = 2 * app->mob.m0, om = app->th.omega, rt = app->th.rt;
-  const PetscReal ax = k.a[0] * m2, ay = k.a[1] * m2, az = k.a[2] * m2, bx = k.b[0], by = k.b[1], bz = k.b[2];
-  const PetscInt  oy = 2 * b.off[1], oz = 2 * b.off[2], n = b.info.xm;
-  for (PetscInt kk = b.info.zs; kk < b.info.zs + b.info.zm; kk++)
-    for (PetscInt j = b.info.ys; j < b.info.ys + b.info.ym; j++) {
-      const PetscReal *restrict u  = x + 2 * GridGhosted(&b, b.info.xs, j, kk);
-      const PetscReal *restrict ud = xdot + 2 * GridOwned(&b, b.info.xs, j, kk);
-      PetscReal *restrict       fo = f + 2 * GridOwned(&b, b.info.xs, j, kk);
-#pragma omp simd
-      for (PetscInt i = 0; i < n; i++) {
-        const PetscInt  p = 2 * i;
-        const PetscReal c = u[p], mu = u[p + 1];
-        const PetscReal div = ax * (u[p + 3] - 2 * mu + u[p - 1]) + ay * (u[p + oy + 1] - 2 * mu + u[p - oy + 1]) + az * (u[p + oz + 1] - 2 * mu + u[p - oz + 1]);
-        const PetscReal lap = bx * (u[p + 2] - 2 * c + u[p - 2]) + by * (u[p + oy] - 2 * c + u[p - oy]) + bz * (u[p + oz] - 2 * c + u[p - oz]);
-        fo[p]     = k.tau * ud[p] - div;
-        fo[p + 1] = mu - k.iE * (om * (1 - 2 * c) + rt * log(c / (1 - c))) + lap;
-      }
-    }
-  PetscCall(VecRestoreArray(F, &f));
-  PetscCall(VecRestoreArrayRead(Xdot, &xdot));
-  PetscCall(VecRestoreArrayRead(Xl, &x));
-  PetscFunctionReturn(0);
-}
-
 typedef struct {
   App       app[3]; /* residual variants: the same DMDA, other energy/mobility */
   Vec       X, Xdot, F, Xl, Y;
@@ -151,9 +98,6 @@ static PetscErrorCode RunKernel(Problem *pb, Kernel k, PetscReal *tri[3], PetscI
   case K_RES_POLY:
   case K_RES_DEGEN:
     PetscCall(FormIFunction(NULL, 0.0, pb->X, pb->Xdot, pb->F, &pb->app[k - K_RES_LOG]));
-    break;
-  case K_RES_REF:
-    PetscCall(ResidualReference(&pb->app[0], pb->X, pb->Xdot, pb->F, pb->Xl));
     break;
   case K_GHOST:
     PetscCall(GridGlobalToLocal(&pb->app[0], pb->X, pb->Xl));
@@ -198,16 +142,6 @@ static PetscErrorCode ProblemCreate(MPI_Comm comm, const Params *p0, PetscInt N,
   PetscCall(PetscRandomSetInterval(rnd, -1.0, 1.0));
   PetscCall(VecSetRandom(pb->Xdot, rnd));
   PetscCall(PetscRandomDestroy(&rnd));
-  { /* the reference kernel computes what FormIFunction computes */
-    PetscReal d, nf;
-    PetscCall(FormIFunction(NULL, 0.0, pb->X, pb->Xdot, pb->Y, &pb->app[0]));
-    PetscCall(ResidualReference(&pb->app[0], pb->X, pb->Xdot, pb->F, pb->Xl));
-    PetscCall(VecNorm(pb->Y, NORM_INFINITY, &nf));
-    PetscCall(VecAXPY(pb->F, -1.0, pb->Y));
-    PetscCall(VecNorm(pb->F, NORM_INFINITY, &d));
-    PetscCheck(d <= 1e-12 * nf, comm, PETSC_ERR_PLIB, "reference residual differs from FormIFunction: max |diff| %g, max |F| %g", (double)d, (double)nf);
-    PetscCall(PetscPrintf(comm, "reference residual vs FormIFunction at %" PetscInt_FMT "^3: max |diff| / max |F| = %.1e\n", N, (double)(d / nf)));
-  }
   PetscCall(DMCreateMatrix(pb->app[0].da, &pb->J));
   PetscCall(FormIJacobian(NULL, 0.0, pb->X, pb->Xdot, 1.0e3, pb->J, pb->J, &pb->app[0]));
   PetscCall(MatGetInfo(pb->J, MAT_GLOBAL_SUM, &info));
@@ -238,8 +172,7 @@ static PetscReal ModelBytes(const Problem *pb, Kernel k, PetscReal triad_elems)
   case K_TRIAD: return 24.0 * triad_elems;
   case K_RES_LOG:
   case K_RES_POLY:
-  case K_RES_DEGEN:
-  case K_RES_REF: return 48.0 * pb->points;
+  case K_RES_DEGEN: return 48.0 * pb->points;
   case K_GHOST: return 32.0 * pb->points;
   case K_JAC_MF: return 48.0 * pb->points;
   case K_MATMULT: return pb->nz * (8.0 + sizeof(PetscInt)) + pb->rows * (sizeof(PetscInt) + 16.0);
@@ -339,11 +272,11 @@ int main(int argc, char **argv)
       PetscCall(PetscPrintf(comm, "%-20s %-28s %9.1f %11.3f %11.3f %10.3f %9s %9s\n", kname[k], kvariant[k], bytes > 0 ? (double)bpp : 0.0, (double)(1e3 * best), (double)(1e3 * med), (double)nspp, gbps, frac));
       if (csv) {
         fprintf(csv, "%s,%d,%" PetscInt_FMT ",%.0f,%s,%s,", date, size, grids[g], (double)pb.points, kname[k], kvariant[k]);
-        if (bytes > 0) fprintf(csv, "%.2f,%.6g,%.6g,%" PetscInt_FMT ",%.6g,%.6g,%.6g,%.4f,%s\n", (double)bpp, (double)best, (double)med, s[k].n, (double)nspp, (double)(bytes / best / 1e9), (double)(stream_bw / 1e9), (double)(bytes / best / stream_bw), k == K_TRIAD ? "per element; all ranks" : k == K_RES_REF ? "benchmark-only vectorised reference kernel (benchmarks/kernels.c); not used by uphill3d" : "");
+        if (bytes > 0) fprintf(csv, "%.2f,%.6g,%.6g,%" PetscInt_FMT ",%.6g,%.6g,%.6g,%.4f,%s\n", (double)bpp, (double)best, (double)med, s[k].n, (double)nspp, (double)(bytes / best / 1e9), (double)(stream_bw / 1e9), (double)(bytes / best / stream_bw), k == K_TRIAD ? "per element; all ranks" : "");
         else fprintf(csv, ",%.6g,%.6g,%" PetscInt_FMT ",%.6g,,%.6g,,no byte model (information)\n", (double)best, (double)med, s[k].n, (double)nspp, (double)(stream_bw / 1e9));
       }
     }
-    PetscCall(PetscPrintf(comm, "  (residual includes the ghost update; its model counts X, Xdot, F once: 48 B/point;\n   residual_reference: a benchmark-only vectorised rewrite, not used by uphill3d)\n"));
+    PetscCall(PetscPrintf(comm, "  (residual includes the ghost update; its model counts X, Xdot, F once: 48 B/point)\n"));
     PetscCall(ProblemDestroy(&pb));
   }
   if (csv) fclose(csv);
