@@ -26,9 +26,9 @@
      MatMult (AIJ)  values and column indices of every stored non-zero, a row pointer per
                     row, x read once and y written once:
                     nz (8 + sizeof(PetscInt)) + rows (sizeof(PetscInt) + 16) bytes
-     Jacobian action, matrix-free: NOT YET IMPLEMENTED.  Slot kept for the MatShell of
-                    issue 4 (after the N-component generalisation lands).  Its model will be
-                    reads x, reads the linearisation state (c, mu), writes y: 48 B/point.
+     Jacobian action, matrix-free (the MatShell of src/jacobian_action.c, through MatMult):
+                    reads x, reads the linearisation state (c, mu), writes y: 48 B/point
+                    (like the residual, it ghost-updates x first; that copy is not in the model).
    Jacobian assembly (FormIJacobian) is timed for information (ns per point, no byte model;
    one call in each of the first 3 rounds). */
 #include <uphill/app.h>
@@ -41,10 +41,10 @@
 #define MAX_GRIDS 8
 #define MAX_ROUNDS 200
 
-typedef enum { K_TRIAD, K_RES_LOG, K_RES_POLY, K_RES_DEGEN, K_GHOST, K_JAC_MF, K_MATMULT, K_ASSEMBLY, K_COUNT } Kernel;
+typedef enum { K_TRIAD, K_RES_LOG, K_RES_POLY, K_RES_DEGEN, K_GHOST, K_JAC_MF, K_JAC_MF_DEGEN, K_MATMULT, K_ASSEMBLY, K_COUNT } Kernel;
 
-static const char *const kname[K_COUNT] = {"stream_triad", "residual", "residual", "residual", "ghost_update", "jacobian_action_mf", "matmult_assembled", "jacobian_assembly"};
-static const char *const kvariant[K_COUNT] = {"", "regular_solution/constant", "double_well/constant", "regular_solution/degenerate", "", "", "aij", ""};
+static const char *const kname[K_COUNT] = {"stream_triad", "residual", "residual", "residual", "ghost_update", "jacobian_action_mf", "jacobian_action_mf", "matmult_assembled", "jacobian_assembly"};
+static const char *const kvariant[K_COUNT] = {"", "regular_solution/constant", "double_well/constant", "regular_solution/degenerate", "", "regular_solution/constant", "regular_solution/degenerate", "aij", ""};
 
 typedef struct {
   PetscReal t[MAX_ROUNDS]; /* best time of each round (s) */
@@ -81,6 +81,7 @@ typedef struct {
   App       app[3]; /* residual variants: the same DMDA, other energy/mobility */
   Vec       X, Xdot, F, Xl, Y;
   Mat       J;
+  Mat       Jmf[2]; /* matrix-free actions: constant and degenerate mobility */
   PetscReal nz;    /* stored non-zeros of J, all ranks */
   PetscReal rows;  /* rows of J, all ranks */
   PetscReal points;
@@ -101,6 +102,10 @@ static PetscErrorCode RunKernel(Problem *pb, Kernel k, PetscReal *tri[3], PetscI
     break;
   case K_GHOST:
     PetscCall(GridGlobalToLocal(&pb->app[0], pb->X, pb->Xl));
+    break;
+  case K_JAC_MF:
+  case K_JAC_MF_DEGEN:
+    PetscCall(MatMult(pb->Jmf[k - K_JAC_MF], pb->X, pb->Y));
     break;
   case K_MATMULT:
     PetscCall(MatMult(pb->J, pb->X, pb->Y));
@@ -144,6 +149,10 @@ static PetscErrorCode ProblemCreate(MPI_Comm comm, const Params *p0, PetscInt N,
   PetscCall(PetscRandomDestroy(&rnd));
   PetscCall(DMCreateMatrix(pb->app[0].da, &pb->J));
   PetscCall(FormIJacobian(NULL, 0.0, pb->X, pb->Xdot, 1.0e3, pb->J, pb->J, &pb->app[0]));
+  for (int v = 0; v < 2; v++) {
+    PetscCall(JacobianActionCreate(&pb->app[2 * v], &pb->Jmf[v]));
+    PetscCall(JacobianActionSetState(pb->Jmf[v], pb->X, 1.0e3));
+  }
   PetscCall(MatGetInfo(pb->J, MAT_GLOBAL_SUM, &info));
   PetscCall(MatGetSize(pb->J, &M, NULL));
   pb->nz     = info.nz_used;
@@ -156,6 +165,7 @@ static PetscErrorCode ProblemDestroy(Problem *pb)
 {
   PetscFunctionBegin;
   PetscCall(MatDestroy(&pb->J));
+  for (int v = 0; v < 2; v++) PetscCall(MatDestroy(&pb->Jmf[v]));
   PetscCall(VecDestroy(&pb->X));
   PetscCall(VecDestroy(&pb->Xdot));
   PetscCall(VecDestroy(&pb->F));
@@ -174,7 +184,8 @@ static PetscReal ModelBytes(const Problem *pb, Kernel k, PetscReal triad_elems)
   case K_RES_POLY:
   case K_RES_DEGEN: return 48.0 * pb->points;
   case K_GHOST: return 32.0 * pb->points;
-  case K_JAC_MF: return 48.0 * pb->points;
+  case K_JAC_MF:
+  case K_JAC_MF_DEGEN: return 48.0 * pb->points;
   case K_MATMULT: return pb->nz * (8.0 + sizeof(PetscInt)) + pb->rows * (sizeof(PetscInt) + 16.0);
   default: return 0;
   }
@@ -236,7 +247,6 @@ int main(int argc, char **argv)
     PetscCall(PetscMemzero(s, sizeof s));
     for (PetscInt r = 0; r < rounds; r++)
       for (int k = 0; k < K_COUNT; k++) {
-        if (k == K_JAC_MF) continue;             /* slot: no matrix-free Jacobian action yet */
         if (k == K_ASSEMBLY && r >= 3) continue; /* slow and informational: 3 rounds */
         const PetscInt n = k == K_ASSEMBLY ? 1 : reps;
         PetscReal      best = PETSC_MAX_REAL;
@@ -257,11 +267,6 @@ int main(int argc, char **argv)
     for (int k = 0; k < K_COUNT; k++) {
       const PetscReal bytes = ModelBytes(&pb, (Kernel)k, triad_elems);
       const PetscReal bpp   = k == K_TRIAD ? 24.0 : bytes / pb.points;
-      if (k == K_JAC_MF) {
-        PetscCall(PetscPrintf(comm, "%-20s %-28s %9.1f %11s %11s %10s %9s %9s  <- slot: matrix-free action not implemented yet\n", kname[k], "(MatShell, issue 4)", (double)bpp, "-", "-", "-", "-", "-"));
-        if (csv) fprintf(csv, "%s,%d,%" PetscInt_FMT ",%.0f,%s,%s,%.1f,,,0,,,%.6g,,not implemented yet (slot for the MatShell Jacobian action after the N-component work)\n", date, size, grids[g], (double)pb.points, kname[k], "matshell", (double)bpp, (double)(stream_bw / 1e9));
-        continue;
-      }
       const PetscReal best = Best(&s[k]), med = Median(&s[k]);
       const PetscReal nspp = k == K_TRIAD ? best / triad_elems * 1e9 : best / pb.points * 1e9;
       char gbps[32] = "-", frac[32] = "-";
@@ -276,7 +281,8 @@ int main(int argc, char **argv)
         else fprintf(csv, ",%.6g,%.6g,%" PetscInt_FMT ",%.6g,,%.6g,,no byte model (information)\n", (double)best, (double)med, s[k].n, (double)nspp, (double)(stream_bw / 1e9));
       }
     }
-    PetscCall(PetscPrintf(comm, "  (residual includes the ghost update; its model counts X, Xdot, F once: 48 B/point)\n"));
+    PetscCall(PetscPrintf(comm, "  (residual and matrix-free action include the ghost update; their models count each array once: 48 B/point)\n"));
+    PetscCall(PetscPrintf(comm, "  matrix-free action / assembled MatMult, time per application: %.2fx faster (constant M), %.2fx (degenerate M)\n", (double)(Best(&s[K_MATMULT]) / Best(&s[K_JAC_MF])), (double)(Best(&s[K_MATMULT]) / Best(&s[K_JAC_MF_DEGEN]))));
     PetscCall(ProblemDestroy(&pb));
   }
   if (csv) fclose(csv);

@@ -14,8 +14,11 @@
 # like-for-like comparison (with adaptive steps each grid would take different steps).
 #
 # Cases (PETSc options on top of the defaults of src/solver.c; CASES picks them by name):
-#   default  FGMRES + PCMG, Galerkin coarse operators, cell-centred interpolation,
-#            GMRES(3)/PBJacobi smoothing, LU (redundant in parallel) on the coarsest grid
+#   default  FGMRES on the matrix-free Jacobian action + PCMG: rediscretised coarse operators,
+#            cell-centred interpolation, GMRES(3)/PBJacobi smoothing, LU (redundant in
+#            parallel) on the coarsest grid
+#   galerkin the same with Galerkin coarse operators R A P (-coarse_operator galerkin)
+#   assembled the default with the assembled Jacobian as Krylov operator (-jacobian_matrix_free 0)
 #   gamg     FGMRES + PETSc's smoothed-aggregation AMG on the coupled (c, mu) system
 #   hypre    FGMRES + BoomerAMG on the coupled system (if PETSc has hypre; Debian's does)
 #   ilu      FGMRES + block Jacobi / ILU(0) (one-level: expect growth with N)
@@ -29,7 +32,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 GRIDS=${GRIDS:-"32 64 128"}
 NP=${NP:-1}
-CASES=${CASES:-"default gamg hypre ilu"}
+CASES=${CASES:-"default galerkin assembled gamg hypre ilu"}
 L=${L:-48}
 DT=${DT:-2.5e-4}
 TIMEOUT=${TIMEOUT:-240}
@@ -46,6 +49,8 @@ steps_for() { case $1 in 32) echo ${STEPS_32:-5} ;; 64) echo ${STEPS_64:-3} ;; *
 options_for() {
   case $1 in
     default) echo "" ;;
+    galerkin) echo "-coarse_operator galerkin" ;;
+    assembled) echo "-jacobian_matrix_free 0" ;;
     gamg) echo "-pc_type gamg" ;;
     hypre) echo "-pc_type hypre -pc_hypre_type boomeramg" ;;
     ilu) echo "-pc_type bjacobi -sub_pc_type ilu" ;;

@@ -1,6 +1,7 @@
 /* Assembling the run context from validated parameters. */
 #include <uphill/app.h>
 #include <uphill/grid.h>
+#include <uphill/multigrid.h>
 
 PetscErrorCode AppSetUp(MPI_Comm comm, App *app)
 {
@@ -36,6 +37,7 @@ PetscErrorCode AppSetUp(MPI_Comm comm, App *app)
 PetscErrorCode AppDestroy(App *app)
 {
   PetscFunctionBegin;
+  PetscCall(MultigridDestroy(&app->mg));
   PetscCall(DMDestroy(&app->da));
   PetscFunctionReturn(0);
 }

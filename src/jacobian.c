@@ -3,6 +3,7 @@
    and no gradient, so they contribute nothing and are skipped. */
 #include <uphill/physics.h>
 #include <uphill/grid.h>
+#include <uphill/multigrid.h>
 
 /* The N-component Jacobian (residual.c's ResidualGeneral), one block row of the point's 2 nc
    rows against its own and its neighbours' 2 nc unknowns, inserted as blocks.  The dL/dc terms
@@ -76,34 +77,56 @@ static PetscErrorCode JacobianGeneral(const App *app, const GridBox *b, const Ke
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode FormIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscReal shift, Mat J, Mat P, void *ctx)
+/* Whether SNES will rebuild the preconditioner from P after this evaluation: the same rule as
+   SNESComputeJacobian's for -snes_lag_preconditioner (counted from each solve's first
+   iteration).  Outside a solve (set-up, benchmarks) it always is. */
+static PetscErrorCode PreconditionerWillBeBuilt(const App *app, Mat P, PetscBool *build)
 {
-  App               *app = (App *)ctx;
-  const Mobility    *mob = &app->mob;
-  GridBox            b;
-  Vec                Xl;
-  KernelCoef         k;
-  const PetscScalar *xl;
+  SNES     snes;
+  PetscInt it, lag;
 
   PetscFunctionBegin;
-  (void)ts;
-  (void)t;
-  (void)Xdot;
-  KernelCoefficients(app, &k);
-  PetscCall(GridGetBox(app->da, &b));
-  PetscCall(DMGetLocalVector(app->da, &Xl));
-  PetscCall(GridGlobalToLocal(app, X, Xl));
-  PetscCall(VecGetArrayRead(Xl, &xl));
-  PetscCall(MatZeroEntries(P));
-  if (app->p.general) PetscCall(JacobianGeneral(app, &b, &k, shift, xl, P));
-  const BinaryField *x      = (const BinaryField *)xl;
-  const PetscInt     dim    = b.info.dim;
-  const PetscInt     mx[3]  = {b.info.mx, b.info.my, b.info.mz};
-  if (!app->p.general) GRID_FOR_OWNED(&b, i, j, kk)
+  *build = PETSC_TRUE;
+  if (!app->ts) PetscFunctionReturn(0);
+  PetscCall(TSGetSNES(app->ts, &snes));
+  PetscCall(SNESGetIterationNumber(snes, &it));
+  PetscCall(SNESGetLagPreconditioner(snes, &lag));
+  if (lag == -1) {
+    PetscBool assembled;
+    PetscCall(MatAssembled(P, &assembled));
+    *build = assembled ? PETSC_FALSE : PETSC_TRUE;
+  }
+  else if (lag > 1) *build = (it % lag) ? PETSC_FALSE : PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+/* What the binary Jacobian needs at a point: from the state (c, mu), or from a coefficient field
+   (f'', M) averaged onto a coarse grid (multigrid.c), which has no M' terms. */
+typedef struct {
+  PetscReal f2, m, dm, mu;
+} BinaryPoint;
+
+static inline BinaryPoint BinaryPointOf(const App *app, const PetscScalar *u, PetscBool coefficients)
+{
+  BinaryPoint q;
+  if (coefficients) {
+    q.f2 = u[0], q.m = u[1], q.dm = 0, q.mu = 0;
+  } else {
+    q.f2 = ThermoD2F(&app->th, u[0]), q.m = MobilityValue(&app->mob, u[0]), q.dm = MobilityDerivative(&app->mob, u[0]), q.mu = u[1];
+  }
+  return q;
+}
+
+static PetscErrorCode JacobianBinary(const App *app, const GridBox *b, const KernelCoef *k, PetscReal shift, const PetscScalar *x, PetscBool coefficients, Mat P)
+{
+  const PetscInt dim = b->info.dim, mx[3] = {b->info.mx, b->info.my, b->info.mz};
+
+  PetscFunctionBegin;
+  GRID_FOR_OWNED(b, i, j, kk)
   {
     const PetscInt     idx[3] = {i, j, kk};
-    const BinaryField *u      = x + GridGhosted(&b, i, j, kk);
-    const PetscReal    m = MobilityValue(mob, u->c), dm = MobilityDerivative(mob, u->c);
+    const PetscScalar *u      = x + 2 * GridGhosted(b, i, j, kk);
+    const BinaryPoint  q      = BinaryPointOf(app, u, coefficients);
     MatStencil         row[2], colc[7], colm[7];
     PetscScalar        vcc[7], vcm[7], vmc[7], vmm = 1;
     PetscInt           n = 1;
@@ -111,14 +134,14 @@ PetscErrorCode FormIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscReal shif
     row[0].i = i, row[0].j = j, row[0].k = kk, row[0].c = 0;
     row[1] = colc[0] = colm[0] = row[0];
     row[1].c = colm[0].c = 1;
-    vcc[0] = k.tau * shift;
+    vcc[0] = k->tau * shift;
     vcm[0] = 0;
-    vmc[0] = -k.iE * ThermoD2F(&app->th, u->c);
+    vmc[0] = -k->iE * q.f2;
     for (PetscInt d = 0; d < dim; d++)
       for (int side = 0; side < 2; side++) {
-        if (b.wall[d][side] && idx[d] == (side ? mx[d] - 1 : 0)) continue; /* no-flux wall face */
-        const BinaryField nb = u[side ? b.off[d] : -b.off[d]];
-        const PetscReal   mf = m + MobilityValue(mob, nb.c);
+        if (b->wall[d][side] && idx[d] == (side ? mx[d] - 1 : 0)) continue; /* no-flux wall face */
+        const BinaryPoint nb = BinaryPointOf(app, u + 2 * (side ? b->off[d] : -b->off[d]), coefficients);
+        const PetscReal   mf = q.m + nb.m;
         colc[n] = row[0];
         if (d == 0) colc[n].i += side ? 1 : -1;
         else if (d == 1) colc[n].j += side ? 1 : -1;
@@ -126,12 +149,12 @@ PetscErrorCode FormIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscReal shif
         colm[n]   = colc[n];
         colm[n].c = 1;
         /* F_c -= a (M_i + M_n)(mu_n - mu_i);  F_mu += b (c_n - c_i) */
-        vcm[0] += k.a[d] * mf;
-        vcc[0] -= k.a[d] * dm * (nb.mu - u->mu);
-        vcc[n] = -k.a[d] * MobilityDerivative(mob, nb.c) * (nb.mu - u->mu);
-        vcm[n] = -k.a[d] * mf;
-        vmc[0] -= k.b[d];
-        vmc[n] = k.b[d];
+        vcm[0] += k->a[d] * mf;
+        vcc[0] -= k->a[d] * q.dm * (nb.mu - q.mu);
+        vcc[n] = -k->a[d] * nb.dm * (nb.mu - q.mu);
+        vcm[n] = -k->a[d] * mf;
+        vmc[0] -= k->b[d];
+        vmc[n] = k->b[d];
         n++;
       }
     PetscCall(MatSetValuesStencil(P, 1, &row[0], n, colc, vcc, ADD_VALUES));
@@ -139,10 +162,79 @@ PetscErrorCode FormIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscReal shif
     PetscCall(MatSetValuesStencil(P, 1, &row[1], n, colc, vmc, ADD_VALUES));
     PetscCall(MatSetValuesStencil(P, 1, &row[1], 1, &colm[0], &vmm, ADD_VALUES));
   }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Assemble(const App *app, Vec X, PetscReal shift, PetscBool coefficients, Mat P)
+{
+  GridBox            b;
+  Vec                Xl;
+  KernelCoef         k;
+  const PetscScalar *xl;
+
+  PetscFunctionBegin;
+  KernelCoefficients(app, &k);
+  PetscCall(GridGetBox(app->da, &b));
+  PetscCall(DMGetLocalVector(app->da, &Xl));
+  PetscCall(GridGlobalToLocal(app, X, Xl));
+  PetscCall(VecGetArrayRead(Xl, &xl));
+  PetscCall(MatZeroEntries(P));
+  if (app->p.general) PetscCall(JacobianGeneral(app, &b, &k, shift, xl, P));
+  else PetscCall(JacobianBinary(app, &b, &k, shift, xl, coefficients, P));
   PetscCall(VecRestoreArrayRead(Xl, &xl));
   PetscCall(DMRestoreLocalVector(app->da, &Xl));
   PetscCall(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(P, MAT_FINAL_ASSEMBLY));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode JacobianAssemble(const App *app, Vec X, PetscReal shift, Mat P) { return Assemble(app, X, shift, PETSC_FALSE, P); }
+
+PetscErrorCode JacobianAssembleFromCoefficients(const App *app, Vec K, PetscReal shift, Mat P)
+{
+  PetscFunctionBegin;
+  PetscCheck(!app->p.general, PETSC_COMM_SELF, PETSC_ERR_SUP, "coefficient fields are binary only");
+  PetscCall(Assemble(app, K, shift, PETSC_TRUE, P));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode JacobianCoefficients(const App *app, Vec X, Vec K)
+{
+  const PetscScalar *x;
+  PetscScalar       *kf;
+  PetscInt           n;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetLocalSize(X, &n));
+  PetscCall(VecGetArrayRead(X, &x));
+  PetscCall(VecGetArray(K, &kf));
+  for (PetscInt i = 0; i < n; i += 2) {
+    const BinaryPoint q = BinaryPointOf(app, x + i, PETSC_FALSE);
+    kf[i]               = q.f2;
+    kf[i + 1]           = q.m;
+  }
+  PetscCall(VecRestoreArray(K, &kf));
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FormIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscReal shift, Mat J, Mat P, void *ctx)
+{
+  App *app = (App *)ctx;
+
+  PetscFunctionBegin;
+  (void)ts;
+  (void)t;
+  (void)Xdot;
+  if (J != P) {
+    PetscBool action, build;
+    PetscCall(JacobianIsAction(J, &action));
+    if (action) PetscCall(JacobianActionSetState(J, X, shift));
+    PetscCall(PreconditionerWillBeBuilt(app, P, &build));
+    if (!build) PetscFunctionReturn(0); /* the Krylov operator is J; this P would go unused */
+  }
+  PetscCall(JacobianAssemble(app, X, shift, P));
+  PetscCall(MultigridUpdate(app->mg, X, shift));
   if (J != P) {
     PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
     PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));

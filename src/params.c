@@ -331,6 +331,7 @@ static void ParamsDefaults(Params *p)
   p->progress_interval = 5.0;
   p->final_output   = PETSC_TRUE;
   p->mms_rate       = 0.0;
+  p->matrix_free    = PETSC_TRUE;
   p->ncomp          = 1;
   p->checkpoint_keep = 2;
   strcpy(p->output_dir, "out");
@@ -418,6 +419,13 @@ PetscErrorCode ParamsRead(MPI_Comm comm, Params *p)
   PetscCall(OptBool(PetscOptionsObject, comm, "-final_output", "Write OUTPUT_DIR/final.h5 (c and mu) at the end", &p->final_output));
   PetscCall(OptBool(PetscOptionsObject, comm, "-mms", "Verification: manufactured solution with source term; reports the error", &p->mms));
   PetscCall(OptReal(PetscOptionsObject, comm, "-mms_rate", "Verification: amplitude growth rate r of the manufactured solution", &p->mms_rate));
+  PetscCall(OptBool(PetscOptionsObject, comm, "-jacobian_matrix_free", "Krylov operator: the matrix-free Jacobian action (true) or the assembled Jacobian (false); the assembled Jacobian builds the preconditioner either way", &p->matrix_free));
+  {
+    const char *const coarse_ops[] = {"rediscretise", "galerkin"};
+    int               g = p->general ? 1 : 0; /* rediscretising the N-component model converges poorly */
+    PetscCall(OptEnum(PetscOptionsObject, comm, "-coarse_operator", "Multigrid coarse operators: rediscretised on each level (binary: from cell-averaged f'' and M; the binary default), or Galerkin products R A P (the N-component default)", coarse_ops, 2, &g));
+    p->mg_galerkin = g ? PETSC_TRUE : PETSC_FALSE;
+  }
   PetscCall(OptReal(PetscOptionsObject, comm, "-analysis_interval", "Simulation time between in-situ analyses (OUTPUT_DIR/analysis.csv, structure_factor.h5); 0: off", &p->analysis_interval));
   PetscCall(OptReal(PetscOptionsObject, comm, "-output_interval", "Simulation time between field files OUTPUT_DIR/fields_NNNNNN.h5 (+ fields.xdmf); 0: off", &p->output_interval));
   PetscCall(OptInt(PetscOptionsObject, comm, "-output_steps", "Accepted steps between field files; 0: off", &p->output_steps));

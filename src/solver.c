@@ -8,8 +8,10 @@
      rejects the step; TS retries with a smaller one.
    - SNES: Newton with a pre-check that shortens a step which would leave (0,1), and a
      convergence test that also asks for the step's mass defect to be at round-off.
-   - KSP/PC: FGMRES with geometric multigrid on the DMDA hierarchy (Galerkin coarse
-     operators, GMRES + point-block Jacobi smoothing, LU on the coarsest grid). */
+   - KSP/PC: the Krylov operator is the matrix-free Jacobian action (jacobian_action.c); the
+     assembled Jacobian builds the preconditioner and is assembled only when it is rebuilt.
+     FGMRES with geometric multigrid on the DMDA hierarchy (multigrid.c: rediscretised or
+     Galerkin coarse operators, GMRES + point-block Jacobi smoothing, LU on the coarsest grid). */
 #include <uphill/solver.h>
 #include <uphill/physics.h>
 #include <uphill/mms.h>
@@ -155,9 +157,7 @@ static PetscErrorCode DefaultLinearSolver(App *app, KSP ksp)
     PetscFunctionReturn(0);
   }
   PetscCall(PCSetType(pc, PCMG));
-  PetscCall(PCMGSetLevels(pc, levels, NULL));
-  PetscCall(PCMGSetGalerkin(pc, PC_MG_GALERKIN_PMAT));
-  PetscCall(MultigridSetInterpolations(app, pc, levels));
+  PetscCall(MultigridCreate(app, pc, levels, app->p.mg_galerkin, &app->mg));
   for (PetscInt l = 1; l < levels; l++) {
     KSP smoother;
     PC  spc;
@@ -198,7 +198,7 @@ PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
   SNESLineSearch ls;
   KSP            ksp;
   TSAdapt        adapt;
-  Mat            J;
+  Mat            J, P;
   PetscReal      atol, rtol;
   Vec            vatol, vrtol;
 
@@ -212,9 +212,12 @@ PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
   PetscCall(TSBDFSetOrder(*ts, 2));
   PetscCall(TSSetEquationType(*ts, TS_EQ_DAE_IMPLICIT_INDEX1));
   PetscCall(TSSetIFunction(*ts, NULL, FormIFunction, app));
-  PetscCall(DMCreateMatrix(app->da, &J));
-  PetscCall(TSSetIJacobian(*ts, J, J, FormIJacobian, app));
+  PetscCall(DMCreateMatrix(app->da, &P));
+  if (app->p.matrix_free) PetscCall(JacobianActionCreate(app, &J));
+  else PetscCall(PetscObjectReference((PetscObject)(J = P)));
+  PetscCall(TSSetIJacobian(*ts, J, P, FormIJacobian, app));
   PetscCall(MatDestroy(&J));
+  PetscCall(MatDestroy(&P));
   if (app->p.mms) PetscCall(TSSetRHSFunction(*ts, NULL, MMSSource, app));
   PetscCall(TSSetFunctionDomainError(*ts, StageAcceptable));
   PetscCall(TSSetTime(*ts, 0.0));
@@ -286,6 +289,12 @@ PetscErrorCode SolverSetUpNow(App *app, TS ts, Vec X)
   PetscCall(TSComputeIJacobian(ts, 0.0, X, Xdot, 1.5 / dt, J, P, PETSC_FALSE));
   PetscCall(VecDestroy(&Xdot));
   PetscCall(KSPSetOperators(ksp, J, P));
+  if (app->mg) { /* the hierarchy is ours (multigrid.c): a DM would make PCMG coarsen it again and
+                     restrict the integrator's vectors down its own DM hierarchy */
+    PC pc;
+    PetscCall(KSPGetPC(ksp, &pc));
+    PetscCall(PCSetDM(pc, NULL));
+  }
   ErrorsReadingPetscOptions(PETSC_TRUE); /* the PC reads its level options here */
   PetscCall(KSPSetUp(ksp));
   ErrorsReadingPetscOptions(PETSC_FALSE);

@@ -22,6 +22,8 @@ typedef struct {
   PetscScalar c, mu;
 } BinaryField;
 
+typedef struct Multigrid *Multigrid; /* the multigrid hierarchy (multigrid.c) */
+
 typedef struct {
   Params    p;
   Thermo    th;
@@ -32,6 +34,7 @@ typedef struct {
   PetscReal h[3];  /* grid spacings */
   PetscReal dV;    /* cell volume */
   TS        ts;    /* the integrator (borrowed reference, set by SolverCreate) */
+  Multigrid mg;    /* the default preconditioner's hierarchy, or NULL */
   PetscInt  energy_step;           /* step whose accepted state has free energy ... */
   PetscReal energy, energy_abs;    /* ... F and sum |cell energy|, for the stage check */
 } App;

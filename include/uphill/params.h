@@ -42,6 +42,8 @@ typedef struct {
   PetscBool      final_output;      /* write OUTPUT_DIR/final.h5 at the end */
   PetscBool      mms;               /* manufactured-solution verification mode */
   PetscReal      mms_rate;          /* d(amplitude)/dt of the manufactured solution */
+  PetscBool      matrix_free;       /* Krylov operator: matrix-free Jacobian action (else the assembled one) */
+  PetscBool      mg_galerkin;       /* multigrid coarse operators: Galerkin products (else rediscretised); default: general */
   PetscInt       ncomp;             /* independent concentrations (components - 1) */
   /* the N-component model (MODEL.md section 2; multicomp.c).  general: the run uses the
      N-component kernels (N > 2, or N = 2 with any of the options below). Matrices row by row. */

@@ -28,7 +28,20 @@ static inline void KernelCoefficients(const App *app, KernelCoef *k)
 }
 
 PetscErrorCode FormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, void *ctx);
+/* J: the Krylov operator (the matrix-free action below, or P itself); P: the assembled Jacobian
+   that builds the preconditioner, assembled only when the preconditioner will be rebuilt. */
 PetscErrorCode FormIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscReal shift, Mat J, Mat P, void *ctx);
+/* The Jacobian of the residual at X (a global vector of app->da), assembled into P. */
+PetscErrorCode JacobianAssemble(const App *app, Vec X, PetscReal shift, Mat P);
+/* Binary: the pointwise coefficients (f''(c), M(c)) of the state X into K (same layout), and the
+   Jacobian without M' terms from such a coefficient field (for coarse grids, multigrid.c). */
+PetscErrorCode JacobianCoefficients(const App *app, Vec X, Vec K);
+PetscErrorCode JacobianAssembleFromCoefficients(const App *app, Vec K, PetscReal shift, Mat P);
+/* The matrix-free Jacobian (jacobian_action.c): a MatShell that applies the Jacobian of the
+   residual at the state and shift of its last JacobianActionSetState. */
+PetscErrorCode JacobianActionCreate(App *app, Mat *J);
+PetscErrorCode JacobianActionSetState(Mat J, Vec X, PetscReal shift);
+PetscErrorCode JacobianIsAction(Mat J, PetscBool *is);
 /* mu consistent with c: mu = f'(c) - kappa Lap_h c (scaled by 1/E), so that the DAE starts on its constraint. */
 PetscErrorCode ComputeConsistentPotential(const App *app, Vec X);
 
