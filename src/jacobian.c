@@ -100,6 +100,25 @@ static PetscErrorCode PreconditionerWillBeBuilt(const App *app, Mat P, PetscBool
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode JacobianCreatePreconditioningMatrix(App *app, PetscBool block_diagonal, Mat *P)
+{
+  PetscFunctionBegin;
+  app->block_diagonal_pmat = (PetscBool)(block_diagonal && !app->p.general);
+  if (!app->block_diagonal_pmat) {
+    PetscCall(DMCreateMatrix(app->da, P));
+    PetscFunctionReturn(0);
+  }
+  Vec      X;
+  PetscInt n, N;
+  PetscCall(DMGetGlobalVector(app->da, &X));
+  PetscCall(VecGetLocalSize(X, &n));
+  PetscCall(VecGetSize(X, &N));
+  PetscCall(DMRestoreGlobalVector(app->da, &X));
+  PetscCall(MatCreateBAIJ(PetscObjectComm((PetscObject)app->da), 2, n, n, N, N, 1, NULL, 0, NULL, P));
+  PetscCall(MatSetOption(*P, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+  PetscFunctionReturn(0);
+}
+
 /* What the binary Jacobian needs at a point: from the state (c, mu), or from a coefficient field
    (f'', M) averaged onto a coarse grid (multigrid.c), which has no M' terms. */
 typedef struct {
@@ -117,7 +136,8 @@ static inline BinaryPoint BinaryPointOf(const App *app, const PetscScalar *u, Pe
   return q;
 }
 
-static PetscErrorCode JacobianBinary(const App *app, const GridBox *b, const KernelCoef *k, PetscReal shift, const PetscScalar *x, PetscBool coefficients, Mat P)
+/* ltog: global block indices of the ghosted points when P is block-diagonal, else NULL. */
+static PetscErrorCode JacobianBinary(const App *app, const GridBox *b, const KernelCoef *k, PetscReal shift, const PetscScalar *x, PetscBool coefficients, const PetscInt *ltog, Mat P)
 {
   const PetscInt dim = b->info.dim, mx[3] = {b->info.mx, b->info.my, b->info.mz};
 
@@ -157,6 +177,12 @@ static PetscErrorCode JacobianBinary(const App *app, const GridBox *b, const Ker
         vmc[n] = k->b[d];
         n++;
       }
+    if (ltog) { /* the point's 2x2 diagonal block only (a block-diagonal P) */
+      const PetscInt    g = ltog[GridGhosted(b, i, j, kk)];
+      const PetscScalar block[4] = {vcc[0], vcm[0], vmc[0], vmm};
+      PetscCall(MatSetValuesBlocked(P, 1, &g, 1, &g, block, INSERT_VALUES));
+      continue;
+    }
     PetscCall(MatSetValuesStencil(P, 1, &row[0], n, colc, vcc, ADD_VALUES));
     PetscCall(MatSetValuesStencil(P, 1, &row[0], n, colm, vcm, ADD_VALUES));
     PetscCall(MatSetValuesStencil(P, 1, &row[1], n, colc, vmc, ADD_VALUES));
@@ -180,7 +206,15 @@ static PetscErrorCode Assemble(const App *app, Vec X, PetscReal shift, PetscBool
   PetscCall(VecGetArrayRead(Xl, &xl));
   PetscCall(MatZeroEntries(P));
   if (app->p.general) PetscCall(JacobianGeneral(app, &b, &k, shift, xl, P));
-  else PetscCall(JacobianBinary(app, &b, &k, shift, xl, coefficients, P));
+  else if (!app->block_diagonal_pmat) PetscCall(JacobianBinary(app, &b, &k, shift, xl, coefficients, NULL, P));
+  else {
+    ISLocalToGlobalMapping map;
+    const PetscInt        *ltog;
+    PetscCall(DMGetLocalToGlobalMapping(app->da, &map));
+    PetscCall(ISLocalToGlobalMappingGetBlockIndices(map, &ltog));
+    PetscCall(JacobianBinary(app, &b, &k, shift, xl, coefficients, ltog, P));
+    PetscCall(ISLocalToGlobalMappingRestoreBlockIndices(map, &ltog));
+  }
   PetscCall(VecRestoreArrayRead(Xl, &xl));
   PetscCall(DMRestoreLocalVector(app->da, &Xl));
   PetscCall(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));

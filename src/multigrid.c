@@ -169,7 +169,8 @@ PetscErrorCode MultigridCreate(App *app, PC pc, PetscInt levels, PetscBool galer
     for (PetscInt d = 0; d < 3; d++)
       if (app->p.grid[d] > 1) coarse->h[d] = 2 * fine->h[d];
     coarse->dV = coarse->h[0] * coarse->h[1] * coarse->h[2];
-    coarse->ts = NULL;
+    coarse->ts                  = NULL;
+    coarse->block_diagonal_pmat = PETSC_FALSE;
     PetscCall(CellCentredInterpolation(app, coarse->da, fine->da, &mg->interp[l]));
     PetscCall(PCMGSetInterpolation(pc, l, mg->interp[l]));
     PetscCall(DMCreateGlobalVector(coarse->da, &mg->X[l - 1]));

@@ -426,6 +426,12 @@ PetscErrorCode ParamsRead(MPI_Comm comm, Params *p)
     PetscCall(OptEnum(PetscOptionsObject, comm, "-coarse_operator", "Multigrid coarse operators: rediscretised on each level (binary: from cell-averaged f'' and M; the binary default), or Galerkin products R A P (the N-component default)", coarse_ops, 2, &g));
     p->mg_galerkin = g ? PETSC_TRUE : PETSC_FALSE;
   }
+  {
+    const char *const pcm[] = {"block_diagonal", "full"};
+    int               f     = 0;
+    PetscCall(OptEnum(PetscOptionsObject, comm, "-preconditioner_matrix", "Assembled matrix behind the preconditioner, binary runs with the default multigrid: the Jacobian's 2x2 point blocks (all the point-block Jacobi smoother uses), or the full Jacobian (for other smoothers, e.g. -mg_levels_pc_type sor); Galerkin, N components and other -pc_type always get the full one", pcm, 2, &f));
+    p->pc_matrix_block_diagonal = f ? PETSC_FALSE : PETSC_TRUE;
+  }
   PetscCall(OptReal(PetscOptionsObject, comm, "-analysis_interval", "Simulation time between in-situ analyses (OUTPUT_DIR/analysis.csv, structure_factor.h5); 0: off", &p->analysis_interval));
   PetscCall(OptReal(PetscOptionsObject, comm, "-output_interval", "Simulation time between field files OUTPUT_DIR/fields_NNNNNN.h5 (+ fields.xdmf); 0: off", &p->output_interval));
   PetscCall(OptInt(PetscOptionsObject, comm, "-output_steps", "Accepted steps between field files; 0: off", &p->output_steps));

@@ -35,6 +35,7 @@ typedef struct {
   PetscReal dV;    /* cell volume */
   TS        ts;    /* the integrator (borrowed reference, set by SolverCreate) */
   Multigrid mg;    /* the default preconditioner's hierarchy, or NULL */
+  PetscBool block_diagonal_pmat; /* the preconditioning matrix holds the Jacobian's point blocks only */
   PetscInt  energy_step;           /* step whose accepted state has free energy ... */
   PetscReal energy, energy_abs;    /* ... F and sum |cell energy|, for the stage check */
 } App;

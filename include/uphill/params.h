@@ -43,6 +43,7 @@ typedef struct {
   PetscBool      mms;               /* manufactured-solution verification mode */
   PetscReal      mms_rate;          /* d(amplitude)/dt of the manufactured solution */
   PetscBool      matrix_free;       /* Krylov operator: matrix-free Jacobian action (else the assembled one) */
+  PetscBool      pc_matrix_block_diagonal; /* fine-level preconditioning matrix: point blocks only (else full) */
   PetscBool      mg_galerkin;       /* multigrid coarse operators: Galerkin products (else rediscretised); default: general */
   PetscInt       ncomp;             /* independent concentrations (components - 1) */
   /* the N-component model (MODEL.md section 2; multicomp.c).  general: the run uses the

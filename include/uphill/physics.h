@@ -31,6 +31,10 @@ PetscErrorCode FormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, void *c
 /* J: the Krylov operator (the matrix-free action below, or P itself); P: the assembled Jacobian
    that builds the preconditioner, assembled only when the preconditioner will be rebuilt. */
 PetscErrorCode FormIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscReal shift, Mat J, Mat P, void *ctx);
+/* The matrix P that builds the preconditioner: the full Jacobian (DMDA AIJ), or for binary
+   runs with block_diagonal its 2x2 point blocks only (BAIJ; all a point-block Jacobi smoother
+   uses).  Records the choice in app->block_diagonal_pmat. */
+PetscErrorCode JacobianCreatePreconditioningMatrix(App *app, PetscBool block_diagonal, Mat *P);
 /* The Jacobian of the residual at X (a global vector of app->da), assembled into P. */
 PetscErrorCode JacobianAssemble(const App *app, Vec X, PetscReal shift, Mat P);
 /* Binary: the pointwise coefficients (f''(c), M(c)) of the state X into K (same layout), and the
