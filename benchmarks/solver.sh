@@ -17,6 +17,8 @@
 #   default  FGMRES on the matrix-free Jacobian action + PCMG: rediscretised coarse operators,
 #            cell-centred interpolation, GMRES(3)/PBJacobi smoothing, LU (redundant in
 #            parallel) on the coarsest grid
+#   fullpmat the default with the full assembled Jacobian behind the fine-level smoother instead
+#            of its 2x2 point blocks (-preconditioner_matrix full)
 #   galerkin the same with Galerkin coarse operators R A P (-coarse_operator galerkin)
 #   assembled the default with the assembled Jacobian as Krylov operator (-jacobian_matrix_free 0)
 #   gamg     FGMRES + PETSc's smoothed-aggregation AMG on the coupled (c, mu) system
@@ -32,7 +34,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 GRIDS=${GRIDS:-"32 64 128"}
 NP=${NP:-1}
-CASES=${CASES:-"default galerkin assembled gamg hypre ilu"}
+CASES=${CASES:-"default fullpmat galerkin assembled gamg hypre ilu"}
 L=${L:-48}
 DT=${DT:-2.5e-4}
 TIMEOUT=${TIMEOUT:-240}
@@ -49,6 +51,7 @@ steps_for() { case $1 in 32) echo ${STEPS_32:-5} ;; 64) echo ${STEPS_64:-3} ;; *
 options_for() {
   case $1 in
     default) echo "" ;;
+    fullpmat) echo "-preconditioner_matrix full" ;;
     galerkin) echo "-coarse_operator galerkin" ;;
     assembled) echo "-jacobian_matrix_free 0" ;;
     gamg) echo "-pc_type gamg" ;;

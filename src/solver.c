@@ -178,27 +178,29 @@ static PetscErrorCode DefaultLinearSolver(App *app, KSP ksp)
   PetscFunctionReturn(0);
 }
 
-/* With the matrix-free operator and rediscretised multigrid, the fine-level Jacobian only feeds
-   the point-block Jacobi smoother: keep just its 2x2 point blocks (48 instead of ~340 bytes per
-   point, and no neighbour entries to assemble).  Any other preconditioner (-pc_type, Galerkin
-   coarse operators, -preconditioner_matrix full) gets the full assembled Jacobian. */
-static PetscErrorCode ChoosePreconditioningMatrix(App *app, TS ts)
+/* The matrix behind the preconditioner of the matrix-free operator.  With rediscretised
+   multigrid the fine-level Jacobian only feeds the point-block Jacobi smoother: keep just its
+   2x2 point blocks (48 instead of ~340 bytes per point, and no neighbour entries to assemble).
+   Any other preconditioner (-pc_type, Galerkin coarse operators, -preconditioner_matrix full)
+   gets the full assembled Jacobian. */
+static PetscErrorCode SetPreconditioningMatrix(App *app, TS ts)
 {
   SNES      snes;
   KSP       ksp;
   PC        pc;
-  PetscBool ismg;
+  PetscBool ismg, action;
   Mat       J, P;
 
   PetscFunctionBegin;
+  PetscCall(TSGetIJacobian(ts, &J, NULL, NULL, NULL));
+  PetscCall(JacobianIsAction(J, &action));
+  if (!action) PetscFunctionReturn(0); /* -jacobian_matrix_free 0: J is the assembled Jacobian */
   PetscCall(TSGetSNES(ts, &snes));
   PetscCall(SNESGetKSP(snes, &ksp));
   PetscCall(KSPGetPC(ksp, &pc));
   PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCMG, &ismg));
-  if (!(ismg && app->mg && app->p.matrix_free && !app->p.mg_galerkin && !app->p.general && app->p.pc_matrix_block_diagonal)) PetscFunctionReturn(0);
-  PetscCall(TSGetIJacobian(ts, &J, NULL, NULL, NULL));
   PetscCall(PetscObjectReference((PetscObject)J));
-  PetscCall(JacobianCreatePreconditioningMatrix(app, PETSC_TRUE, &P));
+  PetscCall(JacobianCreatePreconditioningMatrix(app, (PetscBool)(ismg && app->mg && !app->p.mg_galerkin && app->p.pc_matrix_block_diagonal), &P));
   PetscCall(TSSetIJacobian(ts, J, P, FormIJacobian, app));
   PetscCall(MatDestroy(&J));
   PetscCall(MatDestroy(&P));
@@ -225,7 +227,7 @@ PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
   SNESLineSearch ls;
   KSP            ksp;
   TSAdapt        adapt;
-  Mat            J, P;
+  Mat            J;
   PetscReal      atol, rtol;
   Vec            vatol, vrtol;
 
@@ -239,12 +241,11 @@ PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
   PetscCall(TSBDFSetOrder(*ts, 2));
   PetscCall(TSSetEquationType(*ts, TS_EQ_DAE_IMPLICIT_INDEX1));
   PetscCall(TSSetIFunction(*ts, NULL, FormIFunction, app));
-  PetscCall(DMCreateMatrix(app->da, &P));
+  /* the matrix-free operator now; its preconditioning matrix once the PC type is known */
   if (app->p.matrix_free) PetscCall(JacobianActionCreate(app, &J));
-  else PetscCall(PetscObjectReference((PetscObject)(J = P)));
-  PetscCall(TSSetIJacobian(*ts, J, P, FormIJacobian, app));
+  else PetscCall(JacobianCreatePreconditioningMatrix(app, PETSC_FALSE, &J));
+  PetscCall(TSSetIJacobian(*ts, J, J, FormIJacobian, app));
   PetscCall(MatDestroy(&J));
-  PetscCall(MatDestroy(&P));
   if (app->p.mms) PetscCall(TSSetRHSFunction(*ts, NULL, MMSSource, app));
   PetscCall(TSSetFunctionDomainError(*ts, StageAcceptable));
   PetscCall(TSSetTime(*ts, 0.0));
@@ -276,7 +277,7 @@ PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
   ErrorsReadingPetscOptions(PETSC_TRUE);
   PetscCall(TSSetFromOptions(*ts));
   ErrorsReadingPetscOptions(PETSC_FALSE);
-  PetscCall(ChoosePreconditioningMatrix(app, *ts));
+  PetscCall(SetPreconditioningMatrix(app, *ts));
 
   /* Error control on c only: mu (algebraic) gets an infinite tolerance.  Built after
      TSSetFromOptions so that -ts_atol/-ts_rtol set the values used for c. */

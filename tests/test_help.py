@@ -16,6 +16,9 @@ EXPECTED = {
     "-da_grid_x": r"(now )?32",
     "-free_energy": r"(now )?regular_solution",
     "-mobility_model": r"(now )?constant",
+    "-jacobian_matrix_free": r"(now )?(TRUE|true)",
+    "-coarse_operator": r"(now )?rediscretise",
+    "-preconditioner_matrix": r"(now )?block_diagonal",
 }
 
 
@@ -27,7 +30,7 @@ def main():
     T.check("PETSC ERROR" not in text and "uphill3d: error" not in text, "no error printed")
     T.check(not os.path.exists(os.path.join(out, "stats.csv")), "-help runs no simulation (no stats.csv)")
     for opt, default in EXPECTED.items():
-        m = re.search(r"^\s*" + re.escape(opt) + r"\s+<([^>]*)>(.*)$", text, re.M)
+        m = re.search(r"^\s*" + re.escape(opt) + r":?\s+<([^>]*)>(.*)$", text, re.M)  # booleans print "-name: <...>"
         if not T.check(m is not None, "%s is listed with a default" % opt):
             continue
         shown = m.group(1).split(":")[0].strip()
