@@ -3,7 +3,7 @@
 # steps each (benchmarks/scaling.sh documents the runs).  Open MPI's mpiexec (which reads the
 # PBS node file); for other launchers set MPIEXEC/NPFLAG.  Submit from the built source tree:
 #   qsub jobscripts/pbs_strong.sh
-# Every rank count runs on all the job's nodes, spread evenly (NODES), for memory (~330 GB).
+# Every rank count runs on all the job's nodes, spread evenly (NODES), for memory (~200 GB).
 #PBS -N uphill3d-strong
 #PBS -l select=8:ncpus=128:mpiprocs=128
 #PBS -l walltime=02:00:00

@@ -5,8 +5,8 @@
 #   sbatch jobscripts/slurm_strong.sh
 # Adapt: nodes x tasks per node (1024 ranks in all), partition/account, modules.  Every rank
 # count runs on all the job's nodes (NODES), spread evenly, so that the 64-rank run has the
-# memory of all nodes: 512^3 needs ~2.4 KB per grid point with the default solver (measured at
-# 64^3-128^3, benchmarks/README.md): ~330 GB in all.
+# memory of all nodes: 512^3 needs ~1.5 KB per grid point with the default solver (measured at
+# 128^3, benchmarks/README.md): ~200 GB in all.
 #SBATCH --job-name=uphill3d-strong
 #SBATCH --nodes=8
 #SBATCH --ntasks-per-node=128
