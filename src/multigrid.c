@@ -100,7 +100,7 @@ PetscInt MultigridLevels(const App *app)
       if (M[d] % 2 || M[d] / 2 < PetscMax(P[d], 2)) can = PETSC_FALSE;
       if (M[d] > 4) big = PETSC_TRUE;
     }
-    if (!can || !big || levels >= 12) break;
+    if (!can || !big || levels >= 12 || (app->p.mg_levels > 0 && levels >= app->p.mg_levels)) break;
     for (PetscInt d = 0; d < dim; d++) M[d] /= 2;
     levels++;
   }

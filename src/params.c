@@ -426,6 +426,7 @@ PetscErrorCode ParamsRead(MPI_Comm comm, Params *p)
     PetscCall(OptEnum(PetscOptionsObject, comm, "-coarse_operator", "Multigrid coarse operators: rediscretised on each level (binary: from cell-averaged f'' and M; the binary default), or Galerkin products R A P (the N-component default)", coarse_ops, 2, &g));
     p->mg_galerkin = g ? PETSC_TRUE : PETSC_FALSE;
   }
+  PetscCall(OptInt(PetscOptionsObject, comm, "-multigrid_levels", "At most this many multigrid levels (0: halve the grid while every direction stays even and keeps 2 points per rank)", &p->mg_levels));
   {
     const char *const pcm[] = {"block_diagonal", "full"};
     int               f     = 0;
