@@ -19,6 +19,7 @@ EXPECTED = {
     "-jacobian_matrix_free": r"(now )?(TRUE|true)",
     "-coarse_operator": r"(now )?rediscretise",
     "-preconditioner_matrix": r"(now )?block_diagonal",
+    "-multigrid_levels": r"(now )?0",
 }
 
 
