@@ -9,8 +9,9 @@
 
    f''(c)/E is computed once per state (a contiguous array, read as 8 bytes per point); per
    application the kernel reads v and writes y, and with degenerate mobility also reads the
-   state (c, mu): 40 or 56 bytes per point, against ~340 for the assembled MatMult.  Walls: the ghost fill mirrors both the state and v, so a wall face has
-   zero differences and contributes nothing, as in the assembled matrix. */
+   state (c, mu): 40 or 56 bytes per point, against ~340 for the assembled MatMult.  Walls: the
+   ghost fill mirrors both the state and v, so a wall face has zero differences and contributes
+   nothing, as in the assembled matrix. */
 #include <uphill/physics.h>
 #include <uphill/grid.h>
 
@@ -23,9 +24,9 @@ typedef struct {
   PetscBool set;
 } Action;
 
-/* The binary action, row by row like residual.c's BinaryRows: literal model arguments fold the
-   energy and mobility branches away.  Constant mobility has no M' terms, so the state's mu is
-   then not read at all. */
+/* The binary action, row by row like residual.c's BinaryRows: the literal mobility model folds
+   the mobility branches away (f'' comes precomputed).  Constant mobility has no M' terms, so
+   the state is then not read at all. */
 static inline __attribute__((always_inline)) void BinaryActionRows(const GridBox *b, const App *app, const KernelCoef *k, PetscReal shift, const PetscReal *x, const PetscReal *f2, const PetscReal *v, PetscReal *y, MobilityModel model)
 {
   Mobility        mob = app->mob;

@@ -100,7 +100,7 @@ PetscInt MultigridLevels(const App *app)
       if (M[d] % 2 || M[d] / 2 < PetscMax(P[d], 2)) can = PETSC_FALSE;
       if (M[d] > 4) big = PETSC_TRUE;
     }
-    if (!can || !big || levels >= 12 || (app->p.mg_levels > 0 && levels >= app->p.mg_levels)) break;
+    if (!can || !big || levels >= MG_MAX_LEVELS || (app->p.mg_levels > 0 && levels >= app->p.mg_levels)) break;
     for (PetscInt d = 0; d < dim; d++) M[d] /= 2;
     levels++;
   }
@@ -174,7 +174,7 @@ PetscErrorCode MultigridCreate(App *app, PC pc, PetscInt levels, PetscBool galer
     PetscCall(CellCentredInterpolation(app, coarse->da, fine->da, &mg->interp[l]));
     PetscCall(PCMGSetInterpolation(pc, l, mg->interp[l]));
     PetscCall(DMCreateGlobalVector(coarse->da, &mg->X[l - 1]));
-    if (l == levels - 1) PetscCall(DMCreateGlobalVector(fine->da, &mg->X[l]));
+    if (l == levels - 1 && !galerkin && !app->p.general) PetscCall(DMCreateGlobalVector(fine->da, &mg->X[l])); /* f'', M of the fine grid */
     { /* PCMG keeps these operators (in Galerkin mode it replaces the second by R P I) */
       KSP smoother;
       PetscCall(PCMGGetSmoother(pc, l - 1, &smoother));

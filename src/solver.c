@@ -305,7 +305,6 @@ PetscErrorCode SolverSetUpNow(App *app, TS ts, Vec X)
   PetscReal dt;
 
   PetscFunctionBegin;
-  (void)app;
   PetscCall(TSSetSolution(ts, X));
   PetscCall(TSSetUp(ts));
   PetscCall(TSGetSNES(ts, &snes));

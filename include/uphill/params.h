@@ -44,8 +44,8 @@ typedef struct {
   PetscReal      mms_rate;          /* d(amplitude)/dt of the manufactured solution */
   PetscBool      matrix_free;       /* Krylov operator: matrix-free Jacobian action (else the assembled one) */
   PetscBool      pc_matrix_block_diagonal; /* fine-level preconditioning matrix: point blocks only (else full) */
-  PetscBool      mg_galerkin;
-  PetscInt       mg_levels;         /* at most this many multigrid levels; 0: as many as the grid allows */       /* multigrid coarse operators: Galerkin products (else rediscretised); default: general */
+  PetscBool      mg_galerkin;       /* multigrid coarse operators: Galerkin products (else rediscretised); default: general */
+  PetscInt       mg_levels;         /* at most this many multigrid levels; 0: as many as the grid allows */
   PetscInt       ncomp;             /* independent concentrations (components - 1) */
   /* the N-component model (MODEL.md section 2; multicomp.c).  general: the run uses the
      N-component kernels (N > 2, or N = 2 with any of the options below). Matrices row by row. */
