@@ -17,6 +17,7 @@
    steps, the same stats.csv and the same final state with or without field output, and
    restart equivalence does not depend on the output settings. */
 #include <uphill/output.h>
+#include <uphill/physics.h>
 #include <uphill/errors.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -555,6 +556,7 @@ PetscErrorCode OutputSeriesStep(OutputSeries s, TS ts, Vec X, PetscInt step, Pet
       } else {
         if (!s->work) PetscCall(VecDuplicate(X, &s->work));
         PetscCall(TSInterpolate(ts, tk, s->work));
+        if (p->integrator == INTEGRATOR_ROSW) PetscCall(ComputeConsistentPotential(s->app, s->work)); /* mu follows c there */
         PetscCall(SeriesWrite(s, s->work, step, tk));
       }
       s->k_next++;

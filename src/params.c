@@ -10,6 +10,7 @@ const char *const FreeEnergyTypes[] = {"regular_solution", "double_well", "quadr
 const char *const MobilityModels[]  = {"constant", "degenerate", "MobilityModel", "MOBILITY_", NULL};
 const char *const BoundaryTypes[]   = {"periodic", "noflux", "BoundaryType", "BC_", NULL};
 const char *const InitialTypes[]    = {"noise", "mode", "file", "couple", "InitialType", "IC_", NULL};
+const char *const IntegratorTypes[]   = {"auto", "bdf", "rosw", "IntegratorType", "INTEGRATOR_", NULL};
 const char *const RestartChangeNames[] = {"temperature", "kappa", "mobility", "mobility_model", NULL};
 
 /* PETSc's own parsers do not name the option in their message; these do. */
@@ -332,6 +333,7 @@ static void ParamsDefaults(Params *p)
   p->final_output   = PETSC_TRUE;
   p->mms_rate       = 0.0;
   p->matrix_free    = PETSC_TRUE;
+  p->integrator     = INTEGRATOR_AUTO;
   p->ncomp          = 1;
   p->checkpoint_keep = 2;
   strcpy(p->output_dir, "out");
@@ -370,6 +372,18 @@ static PetscErrorCode ParamsValidate(MPI_Comm comm, const Params *p)
   if (!(p->checkpoint_walltime >= 0 && p->checkpoint_walltime < PETSC_INFINITY)) UPHILL_USER_ERROR(comm, "option -checkpoint_walltime: must be >= 0 seconds (0 = off), got %g", (double)p->checkpoint_walltime);
   if (!(p->analysis_interval >= 0 && p->analysis_interval < PETSC_INFINITY)) UPHILL_USER_ERROR(comm, "option -analysis_interval: must be >= 0 (simulation time; 0 = off), got %g", (double)p->analysis_interval);
   if (p->checkpoint_keep < 1) UPHILL_USER_ERROR(comm, "option -checkpoint_keep: must be >= 1, got %" PetscInt_FMT, p->checkpoint_keep);
+  PetscFunctionReturn(0);
+}
+
+/* The Rosenbrock-W path inverts a constant-coefficient binary operator by transforms: it
+   needs the binary model and an autonomous equation (the manufactured solution has a source). */
+static PetscErrorCode ResolveIntegrator(MPI_Comm comm, Params *p)
+{
+  const PetscBool rosw_applies = (PetscBool)(!p->general && !p->mms);
+
+  PetscFunctionBegin;
+  if (p->integrator == INTEGRATOR_ROSW && !rosw_applies) UPHILL_USER_ERROR(comm, "option -integrator: rosw needs a binary run without -mms (use bdf or auto)");
+  if (p->integrator == INTEGRATOR_AUTO) p->integrator = rosw_applies ? INTEGRATOR_ROSW : INTEGRATOR_BDF;
   PetscFunctionReturn(0);
 }
 
@@ -419,6 +433,7 @@ PetscErrorCode ParamsRead(MPI_Comm comm, Params *p)
   PetscCall(OptBool(PetscOptionsObject, comm, "-final_output", "Write OUTPUT_DIR/final.h5 (c and mu) at the end", &p->final_output));
   PetscCall(OptBool(PetscOptionsObject, comm, "-mms", "Verification: manufactured solution with source term; reports the error", &p->mms));
   PetscCall(OptReal(PetscOptionsObject, comm, "-mms_rate", "Verification: amplitude growth rate r of the manufactured solution", &p->mms_rate));
+  PetscCall(OptEnum(PetscOptionsObject, comm, "-integrator", "Time integrator: rosw (linearly implicit Rosenbrock-W, its constant-coefficient operator inverted by FFT: binary runs), bdf (BDF2 with Newton-multigrid: any model), auto (rosw where it applies, else bdf)", IntegratorTypes, 3, (int *)&p->integrator));
   PetscCall(OptBool(PetscOptionsObject, comm, "-jacobian_matrix_free", "Krylov operator: the matrix-free Jacobian action (true) or the assembled Jacobian (false); the assembled Jacobian builds the preconditioner either way", &p->matrix_free));
   {
     const char *const coarse_ops[] = {"rediscretise", "galerkin"};
@@ -443,6 +458,7 @@ PetscErrorCode ParamsRead(MPI_Comm comm, Params *p)
   PetscCall(OptAllowChange(PetscOptionsObject, comm, p->allow_change));
   PetscOptionsEnd();
   PetscCall(ParamsValidate(comm, p));
+  PetscCall(ResolveIntegrator(comm, p));
   PetscFunctionReturn(0);
 }
 

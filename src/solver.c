@@ -232,6 +232,10 @@ PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
   Vec            vatol, vrtol;
 
   PetscFunctionBegin;
+  if (app->p.integrator == INTEGRATOR_ROSW) {
+    PetscCall(SolverCreateRosw(app, X, InitialTimeStep(app), ts));
+    PetscFunctionReturn(0);
+  }
   PetscCall(TSCreate(PetscObjectComm((PetscObject)app->da), ts));
   PetscCall(TSSetApplicationContext(*ts, app));
   app->ts          = *ts; /* borrowed: the Newton convergence test needs the current step */
@@ -305,6 +309,10 @@ PetscErrorCode SolverSetUpNow(App *app, TS ts, Vec X)
   PetscReal dt;
 
   PetscFunctionBegin;
+  if (app->p.integrator == INTEGRATOR_ROSW) {
+    PetscCall(SolverSetUpNowRosw(ts, X));
+    PetscFunctionReturn(0);
+  }
   PetscCall(TSSetSolution(ts, X));
   PetscCall(TSSetUp(ts));
   PetscCall(TSGetSNES(ts, &snes));

@@ -11,6 +11,8 @@ typedef enum { FE_REGULAR_SOLUTION, FE_DOUBLE_WELL, FE_QUADRATIC } FreeEnergyTyp
 typedef enum { MOBILITY_CONSTANT, MOBILITY_DEGENERATE } MobilityModel;
 typedef enum { BC_PERIODIC, BC_NOFLUX } BoundaryType;
 typedef enum { IC_NOISE, IC_MODE, IC_FILE, IC_COUPLE } InitialType;
+/* The time integrator (solver.c): auto picks the fastest one the problem admits. */
+typedef enum { INTEGRATOR_AUTO, INTEGRATOR_BDF, INTEGRATOR_ROSW } IntegratorType;
 typedef enum { RESTART_CHANGE_TEMPERATURE, RESTART_CHANGE_KAPPA, RESTART_CHANGE_MOBILITY, RESTART_CHANGE_MOBILITY_MODEL, RESTART_CHANGE_COUNT } RestartChange;
 
 /* Components N = ncomp + 1 of the general (multicomponent) path: 2 .. UPHILL_MAX_COMPONENTS. */
@@ -21,6 +23,7 @@ extern const char *const FreeEnergyTypes[];
 extern const char *const MobilityModels[];
 extern const char *const BoundaryTypes[];
 extern const char *const InitialTypes[];
+extern const char *const IntegratorTypes[];
 
 typedef struct {
   PetscInt       grid[3];   /* -da_grid_x/y/z */
@@ -42,6 +45,7 @@ typedef struct {
   PetscBool      final_output;      /* write OUTPUT_DIR/final.h5 at the end */
   PetscBool      mms;               /* manufactured-solution verification mode */
   PetscReal      mms_rate;          /* d(amplitude)/dt of the manufactured solution */
+  IntegratorType integrator;        /* resolved: never INTEGRATOR_AUTO after ParamsRead */
   PetscBool      matrix_free;       /* Krylov operator: matrix-free Jacobian action (else the assembled one) */
   PetscBool      pc_matrix_block_diagonal; /* fine-level preconditioning matrix: point blocks only (else full) */
   PetscBool      mg_galerkin;       /* multigrid coarse operators: Galerkin products (else rediscretised); default: general */

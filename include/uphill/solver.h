@@ -6,4 +6,8 @@ PetscErrorCode SolverCreate(App *app, Vec X, TS *ts);
 /* Set up every solver component now (reading all their options) so that unknown
    options are found before the run starts. */
 PetscErrorCode SolverSetUpNow(App *app, TS ts, Vec X);
+/* The Rosenbrock-W integrator with a transform-inverted W (integrator_rosw.c), for binary runs;
+   dt0 is the first step. */
+PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts);
+PetscErrorCode SolverSetUpNowRosw(TS ts, Vec X);
 #endif

@@ -1,0 +1,20 @@
+/* Constant-coefficient operators of the discrete Laplacian, inverted exactly by transforms
+   (docs/MODEL.md section 3): the 7-point Laplacian is diagonal in the DFT basis on periodic
+   boxes and in the cell-centred cosine basis (DCT-II/DCT-III) under no-flux walls, with
+   eigenvalues -lambda(k), lambda = sum_d (2/h_d)^2 sin^2(theta_d), theta_d = pi m_d/N_d
+   (periodic) or pi m_d/(2 N_d) (walls).  So (alpha + beta lambda + gamma lambda^2)^-1 costs
+   one forward and one inverse transform, on any rank count (FFTW-MPI slabs). */
+#ifndef UPHILL_SPECTRAL_H
+#define UPHILL_SPECTRAL_H
+#include <uphill/app.h>
+
+typedef struct _p_Spectral *Spectral;
+
+PetscErrorCode SpectralCreate(const App *app, Spectral *sp);
+PetscErrorCode SpectralDestroy(Spectral *sp);
+/* y = (alpha + beta L + gamma L^2)^-1 x for scalar vectors of the DMDA compatible with the
+   state's (SpectralScalarDM); L = -Lap_h.  x and y may be the same vector. */
+PetscErrorCode SpectralSolve(Spectral sp, PetscReal alpha, PetscReal beta, PetscReal gamma, Vec x, Vec y);
+/* The scalar (one value per cell) DMDA the transforms work on. */
+PetscErrorCode SpectralScalarDM(Spectral sp, DM *da1);
+#endif

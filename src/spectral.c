@@ -1,0 +1,219 @@
+/* Transform-diagonalised constant-coefficient operators (spectral.h).  The field goes to
+   natural order and to FFTW's slabs (a contiguous range of the slowest index per rank, as in
+   analysis.c), is transformed -- real-to-complex on periodic boxes, DCT-II (REDFT10) under
+   no-flux walls -- divided by the operator's eigenvalue and transformed back (complex-to-real,
+   DCT-III = REDFT01).  FFTW's transforms are unnormalised: the round trip multiplies by N
+   (periodic) or by prod 2 N_d (walls), folded into the stored 1/norm.  On one rank the DMDA's
+   global order is the natural order and the slab is the whole grid, so the two scatters are
+   skipped.  Quasi-1D grids are transformed as 1 x N. */
+#include <uphill/spectral.h>
+#include <fftw3-mpi.h>
+
+struct _p_Spectral {
+  DM         da1;              /* scalar DMDA compatible with the state's */
+  Vec        nat, slab;        /* natural-order field and this rank's slab (parallel only) */
+  VecScatter toslab;
+  PetscBool  serial;
+  PetscBool  r2c;              /* periodic: r2c/c2r; walls: r2r cosine transforms */
+  fftw_plan  forward, backward;
+  double    *rin;              /* slab in real space (r2c: rows padded to 2 (n_last/2 + 1)) */
+  double    *out;              /* spectral coefficients (complex pairs for r2c) */
+  PetscReal *lambda;           /* eigenvalue of -Lap_h of each local spectral coefficient */
+  ptrdiff_t  nspec;            /* local spectral coefficients */
+  ptrdiff_t  local_n0, local_0_start;
+  PetscInt   n[3], ndim;       /* transform dimensions, slowest first */
+  PetscReal  inorm;            /* 1 / (round-trip factor) */
+};
+
+/* (2/h)^2 sin^2(pi m / period) for m = 0 .. count-1, period = N (periodic) or 2N (walls). */
+static void Eigen1D(PetscInt count, PetscReal h, PetscReal period, PetscReal *e)
+{
+  for (PetscInt m = 0; m < count; m++) e[m] = 4.0 / (h * h) * PetscSqr(PetscSinReal(PETSC_PI * (PetscReal)m / period));
+}
+
+static PetscErrorCode SpectralEigenvalues(Spectral s, const App *app)
+{
+  PetscReal *e[3];
+  PetscInt   count[3];
+
+  PetscFunctionBegin;
+  for (PetscInt d = 0; d < s->ndim; d++) { /* FFT dimension d is grid direction ndim-1-d */
+    const PetscInt g = s->ndim - 1 - d;
+    count[d]         = (s->r2c && d == s->ndim - 1) ? s->n[d] / 2 + 1 : s->n[d];
+    PetscCall(PetscMalloc1(count[d], &e[d]));
+    Eigen1D(count[d], app->h[g], (PetscReal)(s->r2c ? s->n[d] : 2 * s->n[d]), e[d]);
+  }
+  const PetscInt nmid = s->ndim == 3 ? count[1] : 1, nlast = count[s->ndim - 1];
+  PetscCall(PetscMalloc1(s->nspec, &s->lambda));
+  for (PetscInt i0 = 0; i0 < (PetscInt)s->local_n0; i0++)
+    for (PetscInt i1 = 0; i1 < nmid; i1++)
+      for (PetscInt l = 0; l < nlast; l++) s->lambda[(i0 * nmid + i1) * nlast + l] = e[0][s->local_0_start + i0] + (s->ndim == 3 ? e[1][i1] : 0) + e[s->ndim - 1][l];
+  for (PetscInt d = 0; d < s->ndim; d++) PetscCall(PetscFree(e[d]));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SpectralPlan(Spectral s, MPI_Comm comm)
+{
+  ptrdiff_t nd[3], alloc;
+
+  PetscFunctionBegin;
+  for (PetscInt d = 0; d < s->ndim; d++) nd[d] = s->n[d];
+  fftw_mpi_init();
+  if (s->r2c) {
+    ptrdiff_t nc[3] = {nd[0], nd[1], nd[2]};
+    nc[s->ndim - 1] = nd[s->ndim - 1] / 2 + 1;
+    alloc           = fftw_mpi_local_size(s->ndim, nc, comm, &s->local_n0, &s->local_0_start);
+    s->nspec        = alloc; /* complex coefficients */
+    s->rin          = fftw_alloc_real(2 * alloc);
+    s->out          = fftw_alloc_real(2 * alloc);
+    PetscCheck(s->rin && s->out, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot allocate FFT buffers");
+    s->forward  = fftw_mpi_plan_dft_r2c(s->ndim, nd, s->rin, (fftw_complex *)s->out, comm, FFTW_ESTIMATE);
+    s->backward = fftw_mpi_plan_dft_c2r(s->ndim, nd, (fftw_complex *)s->out, s->rin, comm, FFTW_ESTIMATE);
+    s->nspec    = s->local_n0 * (s->ndim == 3 ? nd[1] : 1) * nc[s->ndim - 1];
+  } else {
+    fftw_r2r_kind fk[3] = {FFTW_REDFT10, FFTW_REDFT10, FFTW_REDFT10}, bk[3] = {FFTW_REDFT01, FFTW_REDFT01, FFTW_REDFT01};
+    alloc    = fftw_mpi_local_size(s->ndim, nd, comm, &s->local_n0, &s->local_0_start);
+    s->rin   = fftw_alloc_real(alloc);
+    s->out   = fftw_alloc_real(alloc);
+    PetscCheck(s->rin && s->out, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot allocate FFT buffers");
+    s->forward  = fftw_mpi_plan_r2r(s->ndim, nd, s->rin, s->out, comm, fk, FFTW_ESTIMATE);
+    s->backward = fftw_mpi_plan_r2r(s->ndim, nd, s->out, s->rin, comm, bk, FFTW_ESTIMATE);
+    s->nspec    = s->local_n0 * (s->ndim == 3 ? nd[1] : 1) * nd[s->ndim - 1];
+  }
+  PetscCheck(s->forward && s->backward, PETSC_COMM_SELF, PETSC_ERR_LIB, "FFTW could not plan the transforms");
+  s->inorm = 1;
+  for (PetscInt d = 0; d < s->ndim; d++) s->inorm /= (PetscReal)(s->r2c ? s->n[d] : 2 * s->n[d]);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SpectralCreate(const App *app, Spectral *sp)
+{
+  Spectral    s;
+  PetscInt    dim, M[3], rest = 1;
+  PetscMPIInt size;
+  MPI_Comm    comm = PetscObjectComm((PetscObject)app->da);
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&s));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  s->serial = (PetscBool)(size == 1);
+  s->r2c    = (PetscBool)(app->p.bc == BC_PERIODIC);
+  PetscCall(DMDAGetInfo(app->da, &dim, &M[0], &M[1], &M[2], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  s->ndim = PetscMax(dim, 2);
+  for (PetscInt d = 0; d < s->ndim; d++) {
+    const PetscInt g = s->ndim - 1 - d;
+    s->n[d]          = g < dim ? M[g] : 1;
+  }
+  PetscCall(SpectralPlan(s, comm));
+  PetscCall(SpectralEigenvalues(s, app));
+  PetscCall(DMDACreateCompatibleDMDA(app->da, 1, &s->da1));
+  if (!s->serial) {
+    IS is;
+    for (PetscInt d = 1; d < s->ndim; d++) rest *= s->n[d];
+    PetscCall(DMDACreateNaturalVector(s->da1, &s->nat));
+    PetscCall(VecCreateMPI(comm, (PetscInt)s->local_n0 * rest, PETSC_DETERMINE, &s->slab));
+    PetscCall(ISCreateStride(comm, (PetscInt)s->local_n0 * rest, (PetscInt)s->local_0_start * rest, 1, &is));
+    PetscCall(VecScatterCreate(s->nat, is, s->slab, NULL, &s->toslab));
+    PetscCall(ISDestroy(&is));
+  }
+  *sp = s;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SpectralScalarDM(Spectral sp, DM *da1)
+{
+  PetscFunctionBegin;
+  *da1 = sp->da1;
+  PetscFunctionReturn(0);
+}
+
+/* Rows of the slab between the vector (natural order, unpadded) and FFTW's input (padded for r2c). */
+static void SlabCopy(Spectral s, const PetscScalar *from, PetscScalar *to, PetscBool topadded)
+{
+  const PetscInt nl = s->n[s->ndim - 1], stride = s->r2c ? 2 * (nl / 2 + 1) : nl;
+  const PetscInt rows = (PetscInt)s->local_n0 * (s->ndim == 3 ? s->n[1] : 1);
+  for (PetscInt r = 0; r < rows; r++) {
+    const PetscScalar *f = from + r * (topadded ? nl : stride);
+    PetscScalar       *t = to + r * (topadded ? stride : nl);
+    for (PetscInt i = 0; i < nl; i++) t[i] = f[i];
+  }
+}
+
+static PetscErrorCode ToSlab(Spectral s, Vec x)
+{
+  const PetscScalar *a;
+
+  PetscFunctionBegin;
+  if (s->serial) {
+    PetscCall(VecGetArrayRead(x, &a));
+    SlabCopy(s, a, s->rin, PETSC_TRUE);
+    PetscCall(VecRestoreArrayRead(x, &a));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(DMDAGlobalToNaturalBegin(s->da1, x, INSERT_VALUES, s->nat));
+  PetscCall(DMDAGlobalToNaturalEnd(s->da1, x, INSERT_VALUES, s->nat));
+  PetscCall(VecScatterBegin(s->toslab, s->nat, s->slab, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(s->toslab, s->nat, s->slab, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecGetArrayRead(s->slab, &a));
+  SlabCopy(s, a, s->rin, PETSC_TRUE);
+  PetscCall(VecRestoreArrayRead(s->slab, &a));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FromSlab(Spectral s, Vec y)
+{
+  PetscScalar *a;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetArray(s->serial ? y : s->slab, &a));
+  SlabCopy(s, s->rin, a, PETSC_FALSE);
+  PetscCall(VecRestoreArray(s->serial ? y : s->slab, &a));
+  if (s->serial) PetscFunctionReturn(0);
+  PetscCall(VecScatterBegin(s->toslab, s->slab, s->nat, INSERT_VALUES, SCATTER_REVERSE));
+  PetscCall(VecScatterEnd(s->toslab, s->slab, s->nat, INSERT_VALUES, SCATTER_REVERSE));
+  PetscCall(DMDANaturalToGlobalBegin(s->da1, s->nat, INSERT_VALUES, y));
+  PetscCall(DMDANaturalToGlobalEnd(s->da1, s->nat, INSERT_VALUES, y));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SpectralSolve(Spectral s, PetscReal alpha, PetscReal beta, PetscReal gamma, Vec x, Vec y)
+{
+  const PetscReal *lam = s->lambda, inorm = s->inorm;
+  double *restrict out = s->out;
+
+  PetscFunctionBegin;
+  PetscCall(ToSlab(s, x));
+  fftw_execute(s->forward);
+  if (s->r2c)
+    for (ptrdiff_t i = 0; i < s->nspec; i++) {
+      const double g = inorm / (alpha + lam[i] * (beta + gamma * lam[i]));
+      out[2 * i] *= g;
+      out[2 * i + 1] *= g;
+    }
+  else
+    for (ptrdiff_t i = 0; i < s->nspec; i++) out[i] *= inorm / (alpha + lam[i] * (beta + gamma * lam[i]));
+  fftw_execute(s->backward);
+  PetscCall(FromSlab(s, y));
+  PetscCall(PetscLogFlops(10.0 * (PetscLogDouble)s->nspec));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SpectralDestroy(Spectral *sp)
+{
+  Spectral s = *sp;
+
+  PetscFunctionBegin;
+  if (!s) PetscFunctionReturn(0);
+  fftw_destroy_plan(s->forward);
+  fftw_destroy_plan(s->backward);
+  fftw_free(s->rin);
+  fftw_free(s->out);
+  PetscCall(PetscFree(s->lambda));
+  PetscCall(VecScatterDestroy(&s->toslab));
+  PetscCall(VecDestroy(&s->slab));
+  PetscCall(VecDestroy(&s->nat));
+  PetscCall(DMDestroy(&s->da1));
+  PetscCall(PetscFree(s));
+  *sp = NULL;
+  PetscFunctionReturn(0);
+}
