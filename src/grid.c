@@ -58,13 +58,20 @@ PetscErrorCode GridGetBox(DM da, GridBox *b)
 
 PetscErrorCode GridGlobalToLocal(const App *app, Vec g, Vec l)
 {
+  PetscFunctionBegin;
+  PetscCall(GridDMGlobalToLocal(app->da, app->p.bc, g, l));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode GridDMGlobalToLocal(DM da, BoundaryType bc, Vec g, Vec l)
+{
   GridBox      b;
   PetscScalar *x;
 
   PetscFunctionBegin;
-  PetscCall(DMGlobalToLocal(app->da, g, INSERT_VALUES, l));
-  if (app->p.bc == BC_PERIODIC) PetscFunctionReturn(0);
-  PetscCall(GridGetBox(app->da, &b));
+  PetscCall(DMGlobalToLocal(da, g, INSERT_VALUES, l));
+  if (bc == BC_PERIODIC) PetscFunctionReturn(0);
+  PetscCall(GridGetBox(da, &b));
   PetscCall(VecGetArray(l, &x));
   const PetscInt dof = b.info.dof;
   const PetscInt lo[3] = {b.info.xs, b.info.ys, b.info.zs}, hi[3] = {b.info.xs + b.info.xm - 1, b.info.ys + b.info.ym - 1, b.info.zs + b.info.zm - 1};

@@ -305,7 +305,7 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
   PetscCall(TSSetMaxSteps(*ts, PETSC_MAX_INT));
   PetscCall(TSSetExactFinalTime(*ts, TS_EXACTFINALTIME_MATCHSTEP));
   PetscCall(TSSetMaxStepRejections(*ts, 30));
-  PetscCall(TSSetTolerances(*ts, 1e-8, NULL, 3e-4, NULL)); /* rtol is relative to std(c): RoswUpdateTolerance */
+  PetscCall(TSSetTolerances(*ts, 1e-12, NULL, 3e-4, NULL)); /* rtol is relative to std(c): RoswUpdateTolerance */
   PetscCall(TSGetAdapt(*ts, &adapt));
   PetscCall(TSAdaptSetType(adapt, TSADAPTBASIC));
   PetscCall(TSAdaptSetClip(adapt, 0.1, 4.0));

@@ -52,11 +52,45 @@ static PetscErrorCode SpectralEigenvalues(Spectral s, const App *app)
   PetscFunctionReturn(0);
 }
 
+/* A quasi-1D grid is one line: FFTW-MPI would put it all on the first rank anyway (its
+   distributed dimension has length 1), so plan serial 1D transforms there and none elsewhere. */
+static PetscErrorCode SpectralPlanLine(Spectral s, MPI_Comm comm)
+{
+  PetscMPIInt rank;
+  const int   n = (int)s->n[1];
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  s->inorm         = 1.0 / (PetscReal)(s->r2c ? n : 2 * n); /* no transform along the flat direction */
+  s->local_n0      = rank == 0 ? 1 : 0;
+  s->local_0_start = 0;
+  s->nspec         = s->local_n0 * (s->r2c ? n / 2 + 1 : n);
+  if (!s->local_n0) PetscFunctionReturn(0);
+  s->rin = fftw_alloc_real(2 * (n / 2 + 1));
+  s->out = fftw_alloc_real(2 * (n / 2 + 1));
+  PetscCheck(s->rin && s->out, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot allocate FFT buffers");
+  if (s->r2c) {
+    s->forward  = fftw_plan_dft_r2c_1d(n, s->rin, (fftw_complex *)s->out, FFTW_ESTIMATE);
+    s->backward = fftw_plan_dft_c2r_1d(n, (fftw_complex *)s->out, s->rin, FFTW_ESTIMATE);
+  } else {
+    s->forward  = fftw_plan_r2r_1d(n, s->rin, s->out, FFTW_REDFT10, FFTW_ESTIMATE);
+    s->backward = fftw_plan_r2r_1d(n, s->out, s->rin, FFTW_REDFT01, FFTW_ESTIMATE);
+  }
+  PetscCheck(s->forward && s->backward, PETSC_COMM_SELF, PETSC_ERR_LIB, "FFTW could not plan the transforms");
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode SpectralPlan(Spectral s, MPI_Comm comm)
 {
   ptrdiff_t nd[3], alloc;
 
   PetscFunctionBegin;
+  s->inorm = 1;
+  for (PetscInt d = 0; d < s->ndim; d++) s->inorm /= (PetscReal)(s->r2c ? s->n[d] : 2 * s->n[d]);
+  if (s->n[0] == 1) {
+    PetscCall(SpectralPlanLine(s, comm));
+    PetscFunctionReturn(0);
+  }
   for (PetscInt d = 0; d < s->ndim; d++) nd[d] = s->n[d];
   fftw_mpi_init();
   if (s->r2c) {
@@ -81,8 +115,6 @@ static PetscErrorCode SpectralPlan(Spectral s, MPI_Comm comm)
     s->nspec    = s->local_n0 * (s->ndim == 3 ? nd[1] : 1) * nd[s->ndim - 1];
   }
   PetscCheck(s->forward && s->backward, PETSC_COMM_SELF, PETSC_ERR_LIB, "FFTW could not plan the transforms");
-  s->inorm = 1;
-  for (PetscInt d = 0; d < s->ndim; d++) s->inorm /= (PetscReal)(s->r2c ? s->n[d] : 2 * s->n[d]);
   PetscFunctionReturn(0);
 }
 
@@ -183,7 +215,7 @@ PetscErrorCode SpectralSolve(Spectral s, PetscReal alpha, PetscReal beta, PetscR
 
   PetscFunctionBegin;
   PetscCall(ToSlab(s, x));
-  fftw_execute(s->forward);
+  if (s->forward) fftw_execute(s->forward);
   if (s->r2c)
     for (ptrdiff_t i = 0; i < s->nspec; i++) {
       const double g = inorm / (alpha + lam[i] * (beta + gamma * lam[i]));
@@ -192,7 +224,7 @@ PetscErrorCode SpectralSolve(Spectral s, PetscReal alpha, PetscReal beta, PetscR
     }
   else
     for (ptrdiff_t i = 0; i < s->nspec; i++) out[i] *= inorm / (alpha + lam[i] * (beta + gamma * lam[i]));
-  fftw_execute(s->backward);
+  if (s->backward) fftw_execute(s->backward);
   PetscCall(FromSlab(s, y));
   PetscCall(PetscLogFlops(10.0 * (PetscLogDouble)s->nspec));
   PetscFunctionReturn(0);
@@ -204,8 +236,8 @@ PetscErrorCode SpectralDestroy(Spectral *sp)
 
   PetscFunctionBegin;
   if (!s) PetscFunctionReturn(0);
-  fftw_destroy_plan(s->forward);
-  fftw_destroy_plan(s->backward);
+  if (s->forward) fftw_destroy_plan(s->forward);
+  if (s->backward) fftw_destroy_plan(s->backward);
   fftw_free(s->rin);
   fftw_free(s->out);
   PetscCall(PetscFree(s->lambda));

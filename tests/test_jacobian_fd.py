@@ -41,7 +41,7 @@ case = sys.argv[1]
 nprocs = int(sys.argv[2]) if len(sys.argv) > 2 else 1
 args = T.DIMLESS + ["-da_grid_x", "6", "-da_grid_y", "5", "-da_grid_z", "4", "-Lx", "3", "-Ly", "2.5", "-Lz", "2",
                     "-ic", "noise", "-ic_amplitude", "0.2", "-c0", "0.45", "-ts_max_steps", "2",
-                    "-snes_test_jacobian"] + CASES[case]
+                    "-integrator", "bdf", "-snes_test_jacobian"] + CASES[case]
 def krylov_operator_ratios(stdout):
     """||J - Jfd||/||J|| of the Krylov operator at every test.  With the matrix-free action the
     assembled preconditioning Jacobian is reported too ("for preconditioner"), but it is rebuilt

@@ -8,19 +8,22 @@ no-flux product of cosines), so c_std(t) = c_std(0) exp(R_h t) up to O(A) nonlin
 and the time-integration error; the slope of log(c_std) vs t is fitted over every accepted
 step of stats.csv.
 
-Tolerance 2% on the rate (issue 2).  Error budget of a correct code:
+Tolerance 1% on the rate, with the DEFAULT integrator and tolerances (issue 11: users run
+the defaults).  Error budget of a correct code:
   - nonlinearity: amplitude A = 1e-6, at most 2e-5 after e^3 growth; the nonlinear terms
-    change c_std by O(A f'''/f'') ~ 1e-4 relative or less, far below 2%;
-  - time integration: the adaptive BDF2 error control is absolute on c ~ 0.5 while the mode
-    is ~1e-6, so -ts_rtol/-ts_atol must be far below the mode: at 1e-12 the measured rate
-    error is <= 4e-4 in every case (at 1e-10 it is up to 8e-3, at 1e-13 <= 1e-4: it is
-    time error and converges away; the default 1e-4/1e-3 would not resolve the mode at all);
-  - the Newton/Krylov tolerances are relative to the mode's own residual (the system is
-    linear at this amplitude), so they do not limit the fit.
-A wrong sign or factor in f'', kappa, M(c0) or the stencil shifts R by far more than 2%; the
+    change c_std by O(A f'''/f'') ~ 1e-4 relative or less, far below 1%;
+  - time integration: the default error test is relative to std(c), the size of the mode
+    itself, so the mode is resolved however small it is: measured rate errors 1.7e-4 ..
+    2.3e-4 in every case with the defaults (an absolute test on c ~ 0.5 would not see the
+    mode: the former BDF2 defaults gave 41% on a mode of 1e-5);
+  - the Rosenbrock-W method solves its linear systems exactly (transforms), so no solver
+    tolerance enters.
+A wrong sign or factor in f'', kappa, M(c0) or the stencil shifts R by far more than 1%; the
 short-wave case (k h = 0.79) also tells the discrete R_h from the continuum R (30% apart).
+With the second argument bdf the BDF2 + Newton-multigrid integrator is checked instead, at
+tight tolerances (1e-12: its error test is absolute on c).
 
-Usage: test_linear_stability.py CASE   (cases listed in CASES below)"""
+Usage: test_linear_stability.py CASE [bdf]   (cases listed in CASES below)"""
 import math
 import sys
 
@@ -50,12 +53,13 @@ CASES = {
 
 AMPLITUDE = 1e-6
 GROWTH_TIMES = 3.0  # run for |R_h| t_max = 3: the mode changes by e^3 = 20
-TOL = 0.02
+TOL = 0.01
+BDF = ["-integrator", "bdf", "-ts_rtol", "1e-12", "-ts_atol", "1e-12"]
 
 
 def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in CASES:
-        T.die("usage: test_linear_stability.py {%s}" % "|".join(CASES))
+    if len(sys.argv) not in (2, 3) or sys.argv[1] not in CASES or sys.argv[2:] not in ([], ["bdf"]):
+        T.die("usage: test_linear_stability.py {%s} [bdf]" % "|".join(CASES))
     name = sys.argv[1]
     cs = CASES[name]
     th, c0 = cs["th"], cs["c0"]
@@ -82,7 +86,7 @@ def main():
                      "-kappa", kappa, "-mobility", m0, "-mobility_model", cs["mob"],
                      "-ic", "mode", "-c0", c0, "-ic_amplitude", AMPLITUDE,
                      "-ic_mode", ",".join(str(k) for k in cs["mode"]),
-                     "-ts_max_time", "%.17g" % tmax, "-ts_rtol", "1e-12", "-ts_atol", "1e-12",
+                     "-ts_max_time", "%.17g" % tmax, *(BDF if sys.argv[2:] else []),
                      "-output_dir", out, "-final_output", "0", "-progress_interval", "1000"]
     T.run(args)
     s = T.read_stats(out)
@@ -90,7 +94,7 @@ def main():
     print("%d accepted steps, t_end = %.6g, c_std %.4e -> %.4e, mass drift %.2e"
           % (len(t) - 1, t[-1], cstd[0], cstd[-1], abs(s["mass"][-1] - s["mass"][0]) / s["mass"][0]))
     T.check(abs(t[-1] - tmax) <= 1e-9 * tmax, "run reached t_max (t_end = %.12g)" % t[-1])
-    T.check(len(t) >= 20, "enough steps for a fit (%d)" % len(t))
+    T.check(len(t) >= 10, "enough steps for a fit (%d)" % len(t))
     rfit, _ = np.polyfit(t, np.log(cstd), 1)
     # the two-point rate over the whole run, as a cross-check of the fit
     r2 = math.log(cstd[-1] / cstd[0]) / (t[-1] - t[0])

@@ -13,7 +13,12 @@ differences by the spinodal instability, exp(R t) with R <= 1 over t <= 13, only
 realised, while a decomposition bug - a wrong ghost, a missed wall, a rank-local noise
 seed - gives differences of 1e-3 or more from the first step).
 
-Usage: test_rank_independence.py"""
+Both integrators: rosw (the default; no iterative solver, so only the transforms' and the
+stencil's sums differ) and bdf (Newton-multigrid, converged tightly).
+
+Usage: test_rank_independence.py rosw|bdf"""
+import sys
+
 import numpy as np
 
 import uphill_testlib as T
@@ -21,16 +26,21 @@ import uphill_testlib as T
 RANKS = (1, 2, 4)
 TOL = 1e-9
 COLUMNS = ("time", "free_energy", "mass", "c_std")
+INTEGRATORS = {"rosw": ["-integrator", "rosw"],
+               "bdf": ["-integrator", "bdf", "-snes_rtol", "1e-12", "-snes_atol", "1e-13", "-ksp_rtol", "1e-12"]}
 
 
 def main():
+    if len(sys.argv) != 2 or sys.argv[1] not in INTEGRATORS:
+        T.die("usage: test_rank_independence.py rosw|bdf")
+    integrator = sys.argv[1]
     stats = {}
     for n in RANKS:
         out = T.fresh_dir("out_np%d" % n)
         args = T.DIMLESS + ["-ic", "noise", "-c0", "0.45", "-ic_amplitude", "0.01", "-ic_seed", "3",
                             "-da_grid_x", "24", "-da_grid_y", "24", "-da_grid_z", "1", "-Lx", "12", "-Ly", "12",
                             "-bc", "noflux", "-ts_max_steps", "40", "-ts_max_time", "1e4",
-                            "-snes_rtol", "1e-12", "-snes_atol", "1e-13", "-ksp_rtol", "1e-12",
+                            *INTEGRATORS[integrator],
                             "-output_dir", out, "-final_output", "0", "-progress_interval", "1000"]
         T.run(args, n)
         stats[n] = T.read_stats(out)

@@ -20,7 +20,7 @@ import uphill_testlib as T
 
 bc, model = sys.argv[1], sys.argv[2]
 nprocs = int(sys.argv[3]) if len(sys.argv) > 3 else 1
-common = T.DIMLESS + ["-da_grid_x", 16, "-da_grid_y", 16, "-da_grid_z", 16, "-Lx", 16, "-Ly", 16, "-Lz", 16,
+common = T.DIMLESS + ["-integrator", "bdf", "-da_grid_x", 16, "-da_grid_y", 16, "-da_grid_z", 16, "-Lx", 16, "-Ly", 16, "-Lz", 16,
                       "-bc", bc, "-mobility_model", model, "-c0", 0.45, "-ic", "noise", "-ic_amplitude", 0.05,
                       "-ts_adapt_type", "none", "-ts_dt", 0.5, "-ts_max_steps", 32, "-ts_max_time", 100, "-progress_interval", 1e9,
                       "-ksp_view"]

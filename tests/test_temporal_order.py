@@ -1,16 +1,18 @@
 #!/usr/bin/python3
-"""Temporal order of the integrator (MODEL.md section 3: second order in time).
+"""Temporal order of the integrators (MODEL.md section 3): BDF2 second order, the default
+Rosenbrock-W method (ra34pw2, a W-method: its order holds with the approximate W) third.
 
 A smooth, nonlinear quasi-1D problem on a fixed grid is integrated with fixed steps
 (-ts_adapt_type none) dt, dt/2, dt/4 and a reference dt/64, all to the same final time.
 The error of each final concentration field (final.h5, dataset c) against the reference
 is measured in the max norm, and the observed order log2(e(dt)/e(dt/2)) must be >= 1.8
-for both pairs.  The spatial error is identical in all runs (same grid) and cancels.
+(bdf) or >= 2.5 (rosw: 2.61 and 2.75 measured at these steps, still approaching its 3; a
+second-order method gives <= 2.1) for both pairs.  The spatial error is identical in all runs (same grid) and cancels.
 The reference's own error is (1/16)^2 = 1/256 of e(dt/4) for a second-order method, which
 biases the last order by at most log2(1 + 2/256) ~ 0.01; the Newton/Krylov tolerances are
 tightened so that solver error (~1e-12) stays far below the smallest e (~1e-6).
 
-Usage: test_temporal_order.py CASE   (CASES below)"""
+Usage: test_temporal_order.py CASE bdf|rosw   (CASES below)"""
 import math
 import sys
 
@@ -34,15 +36,18 @@ CASES = {
 T_FINAL = 10.0
 DT = 0.5  # powers of two times DT divide T_FINAL exactly in binary floating point
 REF_DIV = 64
-MIN_ORDER = 1.8
+INTEGRATORS = {  # options, minimum observed order
+    "bdf": (["-integrator", "bdf", "-snes_rtol", "1e-13", "-snes_atol", "1e-14", "-ksp_rtol", "1e-13"], 1.8),
+    "rosw": (["-integrator", "rosw"], 2.5),  # measured 2.61-2.75 here, approaching 3 as dt halves
+}
 
 
-def final_field(case, div):
+def final_field(case, integrator, div):
     out = T.fresh_dir("out_dt%d" % div)
     dt = DT / div
     args = CASES[case] + ["-da_grid_y", "1", "-da_grid_z", "1", "-ic", "mode",
                           "-ts_adapt_type", "none", "-ts_dt", "%.17g" % dt, "-ts_max_time", "%.17g" % T_FINAL,
-                          "-snes_rtol", "1e-13", "-snes_atol", "1e-14", "-ksp_rtol", "1e-13",
+                          *INTEGRATORS[integrator][0],
                           "-output_dir", out, "-progress_interval", "1000"]
     T.run(args)
     s = T.read_stats(out)
@@ -56,18 +61,19 @@ def final_field(case, div):
 
 
 def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in CASES:
-        T.die("usage: test_temporal_order.py {%s}" % "|".join(CASES))
-    case = sys.argv[1]
-    ref = final_field(case, REF_DIV)
+    if len(sys.argv) != 3 or sys.argv[1] not in CASES or sys.argv[2] not in INTEGRATORS:
+        T.die("usage: test_temporal_order.py {%s} bdf|rosw" % "|".join(CASES))
+    case, integrator = sys.argv[1], sys.argv[2]
+    min_order = INTEGRATORS[integrator][1]
+    ref = final_field(case, integrator, REF_DIV)
     errs = []
     for div in (1, 2, 4):
-        c = final_field(case, div)
+        c = final_field(case, integrator, div)
         errs.append(np.max(np.abs(c - ref)))
     print("max-norm errors vs dt/%d reference: %s" % (REF_DIV, ", ".join("%.4e" % e for e in errs)))
     for i in range(2):
         order = math.log2(errs[i] / errs[i + 1])
-        T.check(order >= MIN_ORDER, "order between dt/%d and dt/%d: %.4f (>= %g)" % (2 ** i, 2 ** (i + 1), order, MIN_ORDER))
+        T.check(order >= min_order, "order between dt/%d and dt/%d: %.4f (>= %g)" % (2 ** i, 2 ** (i + 1), order, min_order))
     T.finish()
 
 

@@ -12,13 +12,16 @@ round-off differs: the same steps, and time, free energy, mass and the final fie
 1e-9 (relative; measured ~1e-13), as in test_rank_independence.
 
 Case np1 then continues once more from the final checkpoint: no step, nothing changes.
-Case walltime_np1: -checkpoint_walltime writes checkpoints at wall-clock moments (so not
+Case walltime_np1 (BDF2, whose steps take long enough for wall-clock checkpoints between
+them): -checkpoint_walltime writes checkpoints at wall-clock moments (so not
 bitwise reproducible: each restarts the integrator history); a run stopped half-way continues
 from the newest one to the end, within the time-stepping error of an uninterrupted run (the
 spinodal instability amplifies differences: 1.5e-2 in c at t = 20 with a checkpoint after
 every step, 8e-4 with one every 50 steps).
 
-Usage: test_restart_equivalence.py np1|np2|np4_to_np2|np2_to_np1|walltime_np1"""
+Cases bdf_*: the same with the BDF2 + Newton-multigrid integrator.
+
+Usage: test_restart_equivalence.py np1|np2|np4_to_np2|np2_to_np1|walltime_np1|bdf_np1|bdf_np2_to_np1"""
 import os
 import sys
 
@@ -28,10 +31,12 @@ import uphill_testlib as T
 import ckpt_testlib as C
 
 CASES = {  # ranks of the straight run and of the continued segments, segments, extra options
-    "np1": dict(np_a=1, np_b=1, n=24, cuts=(8, 16), extra=["-output_interval", "0.75", "-analysis_interval", "0.5"]),
+    "np1": dict(np_a=1, np_b=1, n=24, cuts=(8, 16), extra=["-output_interval", "0.01", "-analysis_interval", "0.008"]),
     "np2": dict(np_a=2, np_b=2, n=24, cuts=(12,), extra=["-stats_interval", "5"]),
     "np4_to_np2": dict(np_a=4, np_b=2, n=24, cuts=(12,), extra=[]),
     "np2_to_np1": dict(np_a=2, np_b=1, n=24, cuts=(12,), extra=[]),
+    "bdf_np1": dict(np_a=1, np_b=1, n=24, cuts=(8, 16), extra=C.BDF + ["-output_interval", "0.75", "-analysis_interval", "0.5"]),
+    "bdf_np2_to_np1": dict(np_a=2, np_b=1, n=24, cuts=(12,), extra=C.BDF),
     "walltime_np1": None,
 }
 TOL = 1e-9
@@ -121,13 +126,13 @@ def walltime():
     end = ["-ts_max_time", "20", "-ts_max_steps", "100000"]  # replaces BASE's -ts_max_time: the last one counts
     wt = ["-checkpoint_walltime", "0.02", "-checkpoint_keep", "3"]
     ref = T.fresh_dir("uninterrupted")
-    T.run(C.args(ref, *end))
+    T.run(C.args(ref, *C.BDF, *end))
     b = T.fresh_dir("walltime")
-    p = T.run(C.args(b, *end, "-ts_max_steps", half, *wt))
+    p = T.run(C.args(b, *C.BDF, *end, "-ts_max_steps", half, *wt))
     written = [l for l in p.stdout.splitlines() if l.startswith("checkpoint: wrote")]
     T.check(len(written) >= 2, "-checkpoint_walltime 0.02: %d checkpoints in the first %d steps (the last at its end)" % (len(written), half))
     T.check(len([f for f in C.checkpoints(b) if f.endswith(".h5")]) == min(3, len(written)), "-checkpoint_keep 3 keeps %s" % C.checkpoints(b))
-    p = T.run(C.args(b, *end, "-restart", "latest", *wt))
+    p = T.run(C.args(b, *C.BDF, *end, "-restart", "latest", *wt))
     T.check("continuing from %s/checkpoints/ckpt_%08d.h5" % (b, half) in p.stdout, "continues from the newest checkpoint (step %d)" % half)
     sa, sb = T.read_stats(ref), T.read_stats(b)
     nb = int(sb["step"][-1])

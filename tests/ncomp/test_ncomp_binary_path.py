@@ -12,7 +12,7 @@ import numpy as np
 import ncomp_testlib as N
 
 bc = sys.argv[1]
-common = N.DIMLESS + ["-omega", 3, "-kappa", 1, "-mobility", 1, "-c0", 0.45, "-ic", "noise", "-ic_amplitude", 0.05,
+common = N.DIMLESS + ["-integrator", "bdf", "-omega", 3, "-kappa", 1, "-mobility", 1, "-c0", 0.45, "-ic", "noise", "-ic_amplitude", 0.05,
                       "-da_grid_x", 24, "-da_grid_y", 24, "-da_grid_z", 1, "-Lx", 24, "-Ly", 24, "-bc", bc,
                       "-ts_max_time", 40, "-progress_interval", 1e9,
                       "-coarse_operator", "galerkin"]  # the same preconditioner on both paths (the binary default differs)
