@@ -46,7 +46,7 @@ dd_rc=$(dd if="$DIR/dd.bin" of=/dev/null bs=1M 2>&1 | ddrate)
 rm -f "$DIR/dd.bin"
 
 common=(-da_grid_x $N -da_grid_y $N -da_grid_z $N -ts_max_steps 0 -checkpoint_steps 1 -final_output 0
-        -ksp_type preonly -pc_type none -dm_mat_type baij -progress_interval 1000)
+        -integrator bdf -ksp_type preonly -pc_type none -dm_mat_type baij -progress_interval 1000)
 echo "ranks,grid,points,file_bytes,bytes_per_point,write_s,write_GBps,read_s,read_GBps,read_from,dd_write_GBps,dd_read_direct_GBps,dd_read_cached_GBps" > "$CSV"
 printf "\n%5s %8s %12s %11s %8s %10s %8s %10s %-10s | %9s %10s %10s\n" ranks grid "file (B)" "B/point" "write s" "write GB/s" "read s" "read GB/s" "read from" "dd write" "dd rd dir" "dd rd cache"
 for np in $RANKS; do

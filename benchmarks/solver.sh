@@ -80,7 +80,7 @@ for N in $GRIDS; do
     launch=("$BUILD/uphill3d"); if [ "$NP" -gt 1 ]; then read -r -a mpiexec <<< "$MPIEXEC"; launch=("${mpiexec[@]}" -n "$NP" "$BUILD/uphill3d"); fi
     set +e
     timeout -k 30 "$TIMEOUT" "${launch[@]}" -da_grid_x "$N" -da_grid_y "$N" -da_grid_z "$N" -Lx "$L" -Ly "$L" -Lz "$L" \
-      -ic file -ic_file "$DIR/ic$N.h5" -ts_adapt_type none -ts_dt "$DT" -ts_max_steps "$(steps_for "$N")" \
+      -ic file -ic_file "$DIR/ic$N.h5" -integrator bdf -ts_adapt_type none -ts_dt "$DT" -ts_max_steps "$(steps_for "$N")" \
       -output_dir "$run" -final_output 0 -progress_interval 60 -log_view -memory_view $opts >> "$log" 2>&1
     rc=$?
     set -e
