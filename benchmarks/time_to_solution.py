@@ -160,11 +160,14 @@ def plot(a, table, sref, spread):
 
     fig, ax = plt.subplots(figsize=(8, 5.5))
     floor = 1e-7
-    for scheme, mk, col in (("sbdf1", "s-", "tab:blue"), ("sbdf2", "o-", "tab:green")):
+    series = (("sbdf1", "", "s-", "tab:blue", "spectral SBDF1, A = max|f''|/2"),
+              ("sbdf2", "", "o-", "tab:green", "spectral SBDF2, A = max|f''|/2"),
+              ("sbdf2", "-A 0", "^-", "tab:olive", "spectral SBDF2, A = 0"))
+    for scheme, opts, mk, col, name in series:
         pts = sorted((t["wall"], max(t["err_ref"], floor), t["dt"]) for t in table
-                     if t["code"] == "spectral" and t["scheme"] == scheme and t["status"] == "ok")
+                     if t["code"] == "spectral" and t["scheme"] == scheme and t["options"] == opts and t["status"] == "ok")
         if pts:
-            ax.plot([p[0] for p in pts], [p[1] for p in pts], mk, color=col, label="spectral %s (fixed dt)" % scheme.upper())
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], mk, color=col, label=name + " (fixed dt)")
             for w, e, dt in pts:
                 ax.annotate("dt=%g" % float(dt), (w, e), textcoords="offset points", xytext=(4, 4), fontsize=7, color=col)
     up = [t for t in table if t["code"] == "uphill3d" and t["status"] == "ok"]
