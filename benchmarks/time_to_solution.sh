@@ -1,0 +1,175 @@
+#!/bin/bash
+# Work-precision benchmark (issue 11 item 1): error of F(t_end) against wall time for uphill3d
+# configurations and the Fourier-spectral reference bench_spectral (stabilised SBDF1/SBDF2,
+# fixed dt), all from ONE initial field, all on 1 rank, timed in the same run, interleaved,
+# best of REPEATS.
+#
+#   benchmarks/time_to_solution.sh [PROBLEM] [N]        PROBLEM a|b|c|d (default a), N 48|96 (default 48; b: 96)
+#
+# Problems (the quick-start alloy in reduced units: R = T = V_m = M0 = 1, Omega = 2.75545,
+# kappa = 13.7772; N^3 cells, h = 1; noise c0 = 0.5 +- 0.01, seed 11):
+#   a  periodic, constant mobility, t_end = 435.5 (~18 growth times: decomposition and early coarsening)
+#   b  the same to t_end = 4355 (late coarsening; meant for 96^3)
+#   c  no-flux walls, t_end = 435.5
+#   d  degenerate mobility M0 c(1-c), t_end = 1742 (M(1/2) = M0/4: 4x a's time)
+#
+# References (cached: reused when the run directory holds a finished run with the same
+# options; FORCE=1 re-runs everything, the initial field included):
+#   spectral  bench_spectral SBDF2 with the fd symbol (uphill3d's own spatial discretisation,
+#             so it is the converged answer of BOTH codes), A = 0, at REF_DT*2, REF_DT, REF_DT/2,
+#             Richardson-extrapolated with the observed order; the change of the extrapolated
+#             value from the coarser pair is reported (must be < 1e-7 relative).
+#   uphill3d  UPHILL_REF_OPTS (default -ts_rtol 1e-8 -ts_atol 1e-9); UPHILL_REF=0 skips it.
+#
+# Environment: CONFIGS (uphill3d option sets, ';'-separated, 'defaults' = none), EXTRA_CONFIGS
+# (appended), SBDF1_DTS, SBDF2_DTS (default A), SBDF2_A0_DTS (A = 0) (space-separated), REF_DT, REPEATS (spectral, default 3),
+# UPHILL_REPEATS (default 2), UPHILL3D, BENCH_SPECTRAL (binaries; default build/), FORCE,
+# PYTHON (with numpy, matplotlib; default /usr/bin/python3), TIMED=0 (no timed runs: refresh the
+# references and redo the report from the last timed runs).
+# Writes benchmarks/results/time_to_solution_<P>_<N>.csv and .png (time_to_solution.py); run
+# directories and raw rows under benchmarks/results/tts_work/<P>_<N>/.
+set -euo pipefail
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mpi_yield_when_idle=1
+
+P=${1:-a}
+case "$P" in a | c | d) N=${2:-48} ;; b) N=${2:-96} ;; *) echo "problem must be a, b, c or d" >&2; exit 1 ;; esac
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$HERE")
+UPHILL3D=${UPHILL3D:-$ROOT/build/uphill3d}
+BENCH_SPECTRAL=${BENCH_SPECTRAL:-$ROOT/build/bench_spectral}
+for exe in "$UPHILL3D" "$BENCH_SPECTRAL"; do [ -x "$exe" ] || { echo "missing $exe (build first)" >&2; exit 1; }; done
+WORK=$HERE/results/tts_work/${P}_$N
+OUT=$HERE/results/time_to_solution_${P}_$N
+FORCE=${FORCE:-0}
+REPEATS=${REPEATS:-3}
+UPHILL_REPEATS=${UPHILL_REPEATS:-2}
+UPHILL_REF=${UPHILL_REF:-1}
+UPHILL_REF_OPTS=${UPHILL_REF_OPTS:--ts_rtol 1e-8 -ts_atol 1e-9}
+
+MODEL="-gas_constant 1 -temperature 1 -omega 2.75545 -kappa 13.7772 -mobility 1 -molar_volume 1 -Lx $N -Ly $N -Lz $N"
+GRID="-da_grid_x $N -da_grid_y $N -da_grid_z $N"
+BC=periodic MOB=constant
+case "$P" in
+  a) T_END=435.5 ;;
+  b) T_END=4355 ;;
+  c) T_END=435.5 BC=noflux ;;
+  d) T_END=1742 MOB=degenerate ;;
+esac
+MODEL="$MODEL -bc $BC -mobility_model $MOB"
+# dt ladders and the reference step: a step of 4-8 is where the stabilised schemes stop being
+# accurate to a percent early on; the degenerate case's explicit part needs smaller steps.
+# SBDF2 without stabilisation (A = 0) is the more accurate where it is stable (a: up to dt ~ 2).
+case "$P" in
+  a | c) D1="2 1 0.5 0.25"; D2="4 2 1 0.5 0.25"; D0="2 1 0.5"; RD=0.0625 ;;
+  b) D1="8 4 2 1"; D2="16 8 4 2 1"; D0="4 2 1"; RD=0.25 ;;
+  d) D1="2 1 0.5 0.25"; D2="2 1 0.5 0.25"; D0="1 0.5 0.25"; RD=0.0625 ;;
+esac
+SBDF1_DTS=${SBDF1_DTS:-$D1}
+SBDF2_DTS=${SBDF2_DTS:-$D2}
+SBDF2_A0_DTS=${SBDF2_A0_DTS:-$D0}
+REF_DT=${REF_DT:-$RD}
+if [ -z "${CONFIGS:-}" ]; then
+  if [ "$N" -le 48 ]; then CONFIGS="defaults;-ts_rtol 1e-4 -ts_atol 1e-5;-ts_rtol 1e-5 -ts_atol 1e-6"
+  else CONFIGS="defaults;-ts_rtol 1e-4 -ts_atol 1e-5"; fi # ~1 s/step at 48^3, 8x that at 96^3
+fi
+[ -n "${EXTRA_CONFIGS:-}" ] && CONFIGS="$CONFIGS;$EXTRA_CONFIGS"
+
+mkdir -p "$WORK"
+RUNS=$WORK/runs.csv # this invocation's timed runs
+REFS=$WORK/refs.csv # cached reference rows
+HEADER="label,code,scheme,dt,options,rep,status,steps,rejected,newton,krylov,wall,wall_total,plan,ns_per_point_step,F"
+TIMED=${TIMED:-1}
+[ "$TIMED" = 1 ] && echo "$HEADER" >"$RUNS"
+[ -f "$REFS" ] && [ "$FORCE" != 1 ] || echo "$HEADER" >"$REFS"
+INIT=$WORK/init/final.h5
+
+now() { date +%s.%N; }
+
+# The initial field, once: uphill3d writes it at step 0 (dataset c, natural order).
+if [ ! -f "$INIT" ] || [ "$FORCE" = 1 ]; then
+  echo "writing the initial field $INIT"
+  "$UPHILL3D" $MODEL $GRID -ic noise -c0 0.5 -ic_amplitude 0.01 -ic_seed 11 -ts_max_steps 0 -output_dir "$WORK/init" >"$WORK/init.log" 2>&1
+fi
+
+# spectral LABEL SCHEME DT REP [extra options]: one bench_spectral run, one row to $RUNS (or REF file $ROWS).
+spectral() {
+  local label=$1 scheme=$2 dt=$3 rep=$4 rows=${ROWS:-$RUNS}
+  shift 4
+  local t0 t1 line
+  t0=$(now)
+  line=$("$BENCH_SPECTRAL" -input "$INIT" $MODEL -t_end "$T_END" -dt "$dt" -scheme "$scheme" "$@" | tail -1) || true
+  t1=$(now)
+  get() { echo "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+  echo "$label,spectral,$scheme,$(get dt),$*,$rep,$(get status),$(get steps),0,,,$(get wall),$(echo "$t1 - $t0" | bc),$(get plan),$(get ns_per_point_step),$(get F)" >>"$rows"
+  printf '  %-34s rep %s: %s steps, wall %s s, F %s\n' "$label" "$rep" "$(get steps)" "$(get wall)" "$(get F)"
+}
+
+# uphill LABEL DIR REP OPTIONS...: one uphill3d run (1 rank), one row.
+uphill() {
+  local label=$1 dir=$2 rep=$3 rows=${ROWS:-$RUNS}
+  shift 3
+  local t0 t1 log=$dir/run.log status=ok
+  rm -rf "$dir" && mkdir -p "$dir"
+  echo "$*" >"$dir/options"
+  t0=$(now)
+  "$UPHILL3D" $MODEL $GRID -ic file -ic_file "$INIT" -ts_max_time "$T_END" -final_output false -progress_interval 60 -output_dir "$dir" "$@" >"$log" 2>&1 || status=failed
+  t1=$(now)
+  grep -q CONVERGED_TIME "$log" || status=failed
+  uphill_row "$label" "$dir" "$rep" "$status" "$(echo "$t1 - $t0" | bc)" "$*" >>"$rows"
+  tail -1 "$rows" | awk -F, '{printf "  %-34s rep %s: %s steps, wall %s s, F %s\n", $1, $6, $8, $12, $16}'
+}
+
+uphill_row() {
+  local label=$1 dir=$2 rep=$3 status=$4 total=$5 opts=$6 log=$2/run.log
+  local steps rej newton krylov wall F
+  steps=$(sed -n 's/.* after \([0-9]*\) steps (\([0-9]*\) rejected.*/\1/p' "$log")
+  rej=$(sed -n 's/.* after \([0-9]*\) steps (\([0-9]*\) rejected.*/\2/p' "$log")
+  newton=$(sed -n 's/.*Newton iterations \([0-9]*\) .*/\1/p' "$log")
+  krylov=$(sed -n 's/.*Krylov iterations \([0-9]*\) .*/\1/p' "$log")
+  wall=$(sed -n 's/.*wall time \([0-9.]*\) s.*/\1/p' "$log" | tail -1)
+  F=$(tail -1 "$dir/stats.csv" | cut -d, -f4)
+  local nspp
+  nspp=$(awk -v w="$wall" -v s="$steps" -v n="$N" 'BEGIN { if (s > 0) printf "%.1f", 1e9 * w / s / (n * n * n) }')
+  echo "$label,uphill3d,bdf,,$opts,$rep,$status,$steps,$rej,$newton,$krylov,$wall,$total,,$nspp,$F"
+}
+
+cached() { [ "$FORCE" != 1 ] && awk -F, -v l="$1" '$1 == l { f = 1 } END { exit !f }' "$REFS"; }
+
+# ---- references (cached) ----
+ref_dts=$(awk -v d="$REF_DT" 'BEGIN { printf "%.10g %.10g %.10g", 2 * d, d, d / 2 }')
+for dt in $ref_dts; do
+  label="spectral ref SBDF2 dt=$dt"
+  if cached "$label"; then echo "  $label: cached"; else ROWS=$REFS spectral "$label" sbdf2 "$dt" 1 -A 0; fi
+done
+if [ "$UPHILL_REF" = 1 ]; then
+  label="uphill3d ref $UPHILL_REF_OPTS"
+  dir=$WORK/uphill3d_ref
+  if cached "$label"; then echo "  $label: cached"
+  elif [ "$FORCE" != 1 ] && [ -f "$dir/options" ] && [ "$(cat "$dir/options")" = "$UPHILL_REF_OPTS" ] && grep -q CONVERGED_TIME "$dir/run.log" 2>/dev/null; then
+    echo "  $label: finished run found in $dir"
+    uphill_row "$label" "$dir" 1 ok "" "$UPHILL_REF_OPTS" >>"$REFS"
+  else
+    echo "  $label: running (long)"
+    ROWS=$REFS uphill "$label" "$dir" 1 $UPHILL_REF_OPTS
+  fi
+fi
+
+# ---- timed runs, interleaved: every configuration once per repeat ----
+IFS=';' read -r -a CFG <<<"$CONFIGS"
+[ "$TIMED" = 1 ] || REPEATS=0 # TIMED=0: references and the report from the last timed runs only
+for rep in $(seq 1 "$REPEATS"); do
+  echo "repeat $rep of $REPEATS"
+  for dt in $SBDF1_DTS; do spectral "spectral SBDF1 dt=$dt" sbdf1 "$dt" "$rep"; done
+  for dt in $SBDF2_DTS; do spectral "spectral SBDF2 dt=$dt" sbdf2 "$dt" "$rep"; done
+  for dt in $SBDF2_A0_DTS; do spectral "spectral SBDF2 A=0 dt=$dt" sbdf2 "$dt" "$rep" -A 0; done
+  if [ "$rep" -le "$UPHILL_REPEATS" ]; then
+    for i in "${!CFG[@]}"; do
+      opts=${CFG[$i]}
+      [ "$opts" = defaults ] && opts=""
+      uphill "uphill3d ${CFG[$i]}" "$WORK/uphill3d_$i" "$rep" $opts
+    done
+  fi
+done
+
+"${PYTHON:-/usr/bin/python3}" "$HERE/time_to_solution.py" --runs "$RUNS" --refs "$REFS" --out "$OUT" --problem "$P" --n "$N" --t-end "$T_END" \
+  --uphill-ref "uphill3d ref $UPHILL_REF_OPTS"
