@@ -115,10 +115,8 @@ static PetscErrorCode RoswApplyW(PC pc, Vec b, Vec y)
   PetscFunctionBegin;
   PetscCall(PCShellGetContext(pc, &r));
   tau = r->app->s.tau;
-  PetscCall(VecStrideGather(b, 0, r->rc, INSERT_VALUES));
-  PetscCall(SpectralSolve(r->sp, tau * r->shift, tau * r->Mbar * r->S, tau * r->Mbar * r->app->p.kappa, r->rc, r->rc));
   if (b != y) PetscCall(VecCopy(b, y));
-  PetscCall(VecStrideScatter(r->rc, 0, y, INSERT_VALUES));
+  PetscCall(SpectralSolveComponent(r->sp, tau * r->shift, tau * r->Mbar * r->S, tau * r->Mbar * r->app->p.kappa, b, y, 2, r->rc));
   PetscFunctionReturn(0);
 }
 

@@ -15,6 +15,9 @@ PetscErrorCode SpectralDestroy(Spectral *sp);
 /* y = (alpha + beta L + gamma L^2)^-1 x for scalar vectors of the DMDA compatible with the
    state's (SpectralScalarDM); L = -Lap_h.  x and y may be the same vector. */
 PetscErrorCode SpectralSolve(Spectral sp, PetscReal alpha, PetscReal beta, PetscReal gamma, Vec x, Vec y);
+/* The same on component 0 of dof-interleaved vectors X, Y of the state's DMDA (the other
+   components of Y are left as they are); work: a scalar vector of SpectralScalarDM. */
+PetscErrorCode SpectralSolveComponent(Spectral sp, PetscReal alpha, PetscReal beta, PetscReal gamma, Vec X, Vec Y, PetscInt dof, Vec work);
 /* The scalar (one value per cell) DMDA the transforms work on. */
 PetscErrorCode SpectralScalarDM(Spectral sp, DM *da1);
 #endif
