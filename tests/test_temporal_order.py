@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Temporal order of the integrator (MODEL.md section 3: second order in time).
+"""Temporal order of the integrator (docs/MODEL.md section 3: second order in time).
 
 A smooth, nonlinear quasi-1D problem on a fixed grid is integrated with fixed steps
 (-ts_adapt_type none) dt, dt/2, dt/4 and a reference dt/64, all to the same final time.

@@ -85,7 +85,7 @@ def mms_error(stdout):
 
 
 
-# ---- physics of the linearised problem (MODEL.md section 1) -------------------------------
+# ---- physics of the linearised problem (docs/MODEL.md section 1) -------------------------------
 
 def d2f_regular(c, omega, rt):
     return -2 * omega + rt / (c * (1 - c))

@@ -45,7 +45,7 @@ def read_fields(path, nc, what="c"):
 
 
 def couple_exact(x, t, D, left, right):
-    """MODEL.md section 2: c(x,t) of the couple c = left (x<0), right (x>0) under dc/dt = D c_xx,
+    """docs/MODEL.md section 2: c(x,t) of the couple c = left (x<0), right (x>0) under dc/dt = D c_xx,
     D = P diag(lambda) P^-1; w = P^-1 c, w_k = (wl + wr)/2 - (wl - wr)/2 erf(x / (2 sqrt(lambda_k t)))."""
     from math import erf
     lam, P = np.linalg.eig(np.asarray(D, dtype=float))
