@@ -4,6 +4,7 @@
 #include <uphill/version.h>
 #include <uphill_version_generated.h>
 #include <petscversion.h>
+#include <petscviewerhdf5.h>
 #include <mpi.h>
 #include <hdf5.h>
 #include <fftw3.h>
@@ -30,4 +31,16 @@ int VersionRequested(int argc, char **argv)
   printf("FFTW %s\n", fftw_version);
   printf("MPI %s\n", mpi);
   return 1;
+}
+
+PetscErrorCode VersionWriteAttributes(PetscViewer v)
+{
+  char *opts;
+
+  PetscFunctionBegin;
+  PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "uphill3d_version", PETSC_STRING, VersionString()));
+  PetscCall(PetscOptionsGetAll(NULL, &opts));
+  PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "options", PETSC_STRING, opts));
+  PetscCall(PetscFree(opts));
+  PetscFunctionReturn(0);
 }

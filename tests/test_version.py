@@ -2,7 +2,8 @@
 """uphill3d -version / --version and uphill3d-thermo --version (issue 13): print
 "PROGRAM X.Y.Z (git HASH)" with X.Y.Z CMake's project version, then the PETSc, HDF5, FFTW
 and MPI versions, exit 0, and run nothing: no output directory, no PETSc banner, even with
-an options file and -output_dir given.  Also: CITATION.cff states the same version.
+an options file and -output_dir given.  Also: CITATION.cff states the same version, and a
+run's final.h5 carries it (attribute uphill3d_version) with the options in force (options).
 
 Usage: test_version.py SOURCE_DIR PROJECT_VERSION THERMO_EXE"""
 import os
@@ -41,6 +42,15 @@ def main():
     check_version(T.EXE, "uphill3d", version, [opts])
     check_version(T.EXE, "uphill3d", version, [])
     check_version(thermo, "uphill3d-thermo", version, [opts])
+    p = subprocess.run([T.EXE, "--version"], stdout=subprocess.PIPE, text=True)
+    stamp = p.stdout.splitlines()[0].split(" ", 1)[1]
+    T.run(["-da_grid_x", 8, "-da_grid_y", 8, "-da_grid_z", 1, "-ts_max_steps", 1, "-output_dir", T.fresh_dir("out_run")] + T.DIMLESS)
+    import h5py
+    with h5py.File(os.path.join("out_run", "final.h5"), "r") as f:
+        got = f.attrs.get("uphill3d_version", b"").decode()
+        opts = f.attrs.get("options", b"").decode()
+    T.check(got == stamp, "final.h5 attribute uphill3d_version = %r (the --version line: %r)" % (got, stamp))
+    T.check("-ts_max_steps 1" in opts and "-output_dir out_run" in opts, "final.h5 attribute options holds the options in force: %r" % opts)
     cff = open(os.path.join(src, "CITATION.cff")).read()
     m = re.search(r'^version:\s*"?([^"\s]+)"?\s*$', cff, re.M)
     T.check(m is not None and m.group(1) == version, "CITATION.cff version %s is CMake's %s" % (m.group(1) if m else "?", version))
