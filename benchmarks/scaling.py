@@ -46,7 +46,7 @@ def row(mode, ranks, grid, log, rundir, rep="1"):
     nx, ny, nz = (int(v) for v in grid.split("x"))
     pts = nx * ny * nz
     try:
-        rows = list(csv.DictReader(open(f"{rundir}/stats.csv")))[1:]
+        rows = list(csv.DictReader(line for line in open(f"{rundir}/stats.csv") if not line.startswith("#")))[1:]
     except OSError:
         rows = []
     steps = len(rows)

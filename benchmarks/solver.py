@@ -44,7 +44,7 @@ def ic(n, length, path):
 def row(case, grid, ranks, rundir, log):
     grid, ranks = int(grid), int(ranks)
     with open(f"{rundir}/stats.csv") as f:
-        rows = list(csv.DictReader(f))[1:]  # row 0: the initial state
+        rows = list(csv.DictReader(line for line in f if not line.startswith("#")))[1:]  # row 0: the initial state
     if not rows:
         rows = []
     text = open(log).read()

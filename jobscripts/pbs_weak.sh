@@ -2,7 +2,8 @@
 # Weak scaling of uphill3d on PBS Pro / OpenPBS: 128^3 grid points per rank on 1, 8, 64 and 512
 # ranks, 3 fixed steps each (benchmarks/scaling.sh documents the runs).  Open MPI's mpiexec.
 #   qsub jobscripts/pbs_weak.sh
-# ~5 GB per rank (benchmarks/README.md): 32 ranks per 256 GB node, as few nodes as each run needs.
+# ~1.5 KB per grid point (1477 B/point measured at 128^3, benchmarks/README.md): ~3.1 GB per rank,
+# ~100 GB for 32 ranks of a 256 GB node; as few nodes as each run needs.
 #PBS -N uphill3d-weak
 #PBS -l select=16:ncpus=32:mpiprocs=32
 #PBS -l walltime=02:00:00

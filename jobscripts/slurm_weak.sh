@@ -3,8 +3,9 @@
 # (grids 128^3 ... 1024^3), 3 fixed steps each (benchmarks/scaling.sh documents the runs).
 # Submit from the uphill3d source tree after building it (build/uphill3d):
 #   sbatch jobscripts/slurm_weak.sh
-# Memory: ~2.4 KB per grid point with the default solver (benchmarks/README.md), i.e. ~5 GB
-# per rank at 128^3 per rank: 32 ranks per 256 GB node, hence 16 nodes x 32 ranks.  Every
+# Memory: ~1.5 KB per grid point with the default solver (1477 B/point measured at 128^3,
+# benchmarks/README.md), i.e. ~3.1 GB per rank at 128^3 per rank: 32 ranks use ~100 GB of a
+# 256 GB node (64 would fit), here 16 nodes x 32 ranks.  Every
 # rank count runs on as few nodes as it needs at RANKS_PER_NODE (the weak-scaling question is
 # what the network adds, so the single-node cases stay on one node).
 #SBATCH --job-name=uphill3d-weak

@@ -1,4 +1,4 @@
-/* The discrete free energy of MODEL.md section 3 and the other integrals that monitor a run:
+/* The discrete free energy of docs/MODEL.md section 3 and the other integrals that monitor a run:
      F = sum_cells f(c) dV + kappa/2 sum_faces ((c+ - c-)/h)^2 dV,   mass = sum_cells c dV.
    Each cell counts its +x, +y, +z faces once; a no-flux wall face has a mirrored ghost
    and so no gradient. */

@@ -3,6 +3,7 @@
    are bad input too. */
 #include <uphill/errors.h>
 #include <uphill/params.h>
+#include <uphill/version.h>
 
 static PetscBool reading_petsc_options = PETSC_FALSE;
 
@@ -62,6 +63,7 @@ int ErrorsRunProgram(int argc, char **argv, const char *help, PetscErrorCode (*r
   const char    *file = (argc > 1 && argv[1][0] != '-') ? argv[1] : NULL;
   PetscErrorCode ierr;
 
+  if (VersionRequested(argc, argv)) return 0; /* before PETSc reads options: nothing runs */
   if (file) { /* a bad options file is reported before PETSc reads it */
     char err[PETSC_MAX_PATH_LEN + 256];
     if (ParamsCheckOptionsFile(file, err, sizeof err)) {

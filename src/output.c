@@ -16,6 +16,7 @@
    land on t_k.  So writing fields never changes the trajectory: a run gives the same
    steps, the same stats.csv and the same final state with or without field output, and
    restart equivalence does not depend on the output settings. */
+#include <uphill/version.h>
 #include <uphill/output.h>
 #include <uphill/physics.h>
 #include <uphill/errors.h>
@@ -150,6 +151,7 @@ PetscErrorCode OutputWriteRunAttributes(const App *app, PetscViewer v, PetscInt 
   PetscFunctionBegin;
   OutputModelString(p, model, sizeof model);
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "ncomp_model", PETSC_STRING, model));
+  PetscCall(VersionWriteAttributes(v)); /* what made the file: version, git hash, options */
   PetscCall(OutputWriteRealAttr(v, "time", time));
   PetscCall(OutputWriteIntAttr(v, "step", step));
   PetscCall(OutputWriteIntAttr(v, "grid_x", p->grid[0]));

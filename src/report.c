@@ -1,4 +1,4 @@
-/* The parameter report printed at start (MODEL.md section 4): what the options mean
+/* The parameter report printed at start (docs/MODEL.md section 4): what the options mean
    physically, before the user spends an allocation on them. */
 #include <uphill/report.h>
 #include <uphill/linalg.h>

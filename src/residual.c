@@ -1,5 +1,5 @@
 /* The stencil kernel: the implicit residual F(t, u, u_t) of the mixed Cahn-Hilliard system
-   on a cell-centred grid (MODEL.md section 3), in scaled form (app.h):
+   on a cell-centred grid (docs/MODEL.md section 3), in scaled form (app.h):
 
      F_c  = tau * dc/dt - tau E sum_d h_d^-2 [ M_{+}(mu_{+} - mu) - M_{-}(mu - mu_{-}) ]
      F_mu = mu - f'(c)/E + (kappa/E) sum_d h_d^-2 (c_{+} - 2c + c_{-})
@@ -60,7 +60,7 @@ static void ResidualBinary(const GridBox *b, const App *app, const KernelCoef *k
   else BinaryRows(b, app, k, x, xdot, f, FE_DOUBLE_WELL, MOBILITY_DEGENERATE);
 }
 
-/* The same equations for N components (MODEL.md section 2), point layout (c_1..c_nc, mu_1..mu_nc):
+/* The same equations for N components (docs/MODEL.md section 2), point layout (c_1..c_nc, mu_1..mu_nc):
 
      F_ci  = tau * dc_i/dt - tau E sum_d h_d^-2 sum_j [ L_ij+ (mu_j+ - mu_j) - L_ij- (mu_j - mu_j-) ]
      F_mui = mu_i - (df/dc_i)/E + sum_j (kappa_ij/E) sum_d h_d^-2 (c_j+ - 2c_j + c_j-)

@@ -1,4 +1,4 @@
-/* Free-energy landscape facts: critical temperature, spinodal, binodal (MODEL.md section 1).
+/* Free-energy landscape facts: critical temperature, spinodal, binodal (docs/MODEL.md section 1).
    Shared by uphill3d's parameter report and the uphill3d-thermo tool. */
 #include <uphill/thermo.h>
 

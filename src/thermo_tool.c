@@ -1,4 +1,4 @@
-/* uphill3d-thermo: the thermodynamic landscape of uphill3d's model (MODEL.md sections 1, 2, 4),
+/* uphill3d-thermo: the thermodynamic landscape of uphill3d's model (docs/MODEL.md sections 1, 2, 4),
    without running a simulation.
 
    Binary (-components 2, the default): the options are uphill3d's own, read and validated by
@@ -335,7 +335,7 @@ static PetscErrorCode Binary(MPI_Comm comm, const Params *p, const ToolOptions *
   PetscFunctionReturn(0);
 }
 
-/* ---- ternary regular solution (MODEL.md section 2) ----------------------------------------- */
+/* ---- ternary regular solution (docs/MODEL.md section 2) ----------------------------------------- */
 
 /* Hessian of f(c1,c2) per volume, c3 = 1 - c1 - c2:
      f = W12 c1 c2 + W13 c1 c3 + W23 c2 c3 + RT sum c_i ln c_i   (all / V_m)

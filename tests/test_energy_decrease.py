@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Free-energy decrease (MODEL.md section 1: F never increases along a solution; the
+"""Free-energy decrease (docs/MODEL.md section 1: F never increases along a solution; the
 discrete scheme must keep this to solver tolerance).
 
 Reads the stats.csv of a long nonlinear spinodal run (fixture spinodal_run.py, DEFAULT

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Linear stability (Cahn 1961, MODEL.md section 1): a small single mode about a uniform c0
+"""Linear stability (Cahn 1961, docs/MODEL.md section 1): a small single mode about a uniform c0
 grows inside the spinodal (uphill diffusion) and decays outside it, at the rate of the
 discrete dispersion relation
     R_h = -M(c0) K^2 (f''(c0) + kappa K^2),  K^2 = sum_d (4/h_d^2) sin^2(k_d h_d/2).

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Mass conservation (MODEL.md section 1: the total mass is conserved exactly, to round-off,
+"""Mass conservation (docs/MODEL.md section 1: the total mass is conserved exactly, to round-off,
 with periodic or no-flux walls).
 
 Reads the stats.csv of a long nonlinear spinodal run (fixture spinodal_run.py, DEFAULT

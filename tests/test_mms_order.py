@@ -2,7 +2,7 @@
 """Spatial order of accuracy by the method of manufactured solutions (-mms, src/mms.c):
 c*(x,t) = c0 + (A + r t) prod_d cos(2 pi x_d/L_d) with the matching source term.  The run
 reports 'mms error: max E l2 E h H' for c at the final time; on three grids h, h/2, h/4 the
-observed orders log2(E(h)/E(h/2)) must lie in [1.9, 2.1] (MODEL.md section 3: every
+observed orders log2(E(h)/E(h/2)) must lie in [1.9, 2.1] (docs/MODEL.md section 3: every
 equation second order), in both the max and the l2 norm.
 
 Why the tolerance is meaningful: a first-order defect (a wrong face mobility, a one-sided

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Temporal order of the integrators (MODEL.md section 3): BDF2 second order, the default
+"""Temporal order of the integrators (docs/MODEL.md section 3): BDF2 second order, the default
 Rosenbrock-W method (ra34pw2, a W-method: its order holds with the approximate W) third.
 
 A smooth, nonlinear quasi-1D problem on a fixed grid is integrated with fixed steps

@@ -1,4 +1,4 @@
-/* Unit test of the homogeneous free energies (MODEL.md section 1, include/uphill/thermo.h):
+/* Unit test of the homogeneous free energies (docs/MODEL.md section 1, include/uphill/thermo.h):
      - f', f'', f''' of regular_solution and double_well against central finite differences
        of f, f', f'' at interior points and right next to the ends of (0,1);
      - T_c = Omega/(2R): f''(1/2) = 0 at T = T_c, > 0 above, < 0 below;

@@ -56,13 +56,14 @@ def fresh_dir(path):
 def read_stats(outdir):
     """stats.csv as a dict of float arrays, one entry per column."""
     path = os.path.join(outdir, "stats.csv")
-    with open(path) as fp:
-        header = fp.readline().strip().split(",")
+    with open(path) as fp:  # '#' lines (version and options) may come first
+        lines = [line for line in fp if not line.startswith("#")]
+    header = lines[0].strip().split(",")
     expected = ["step", "time", "dt", "free_energy", "mass", "snes_its", "ksp_its", "rejected",
                 "c_min", "c_max", "c_std"]
     if header != expected:
         die("%s: header %s, expected %s" % (path, header, expected))
-    data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    data = np.loadtxt(lines[1:], delimiter=",", ndmin=2)
     return {name: data[:, i] for i, name in enumerate(header)}
 
 
@@ -85,7 +86,7 @@ def mms_error(stdout):
 
 
 
-# ---- physics of the linearised problem (MODEL.md section 1) -------------------------------
+# ---- physics of the linearised problem (docs/MODEL.md section 1) -------------------------------
 
 def d2f_regular(c, omega, rt):
     return -2 * omega + rt / (c * (1 - c))

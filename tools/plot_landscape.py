@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Plots of the thermodynamic landscape (MODEL.md sections 1 and 2), from uphill3d-thermo's
+"""Plots of the thermodynamic landscape (docs/MODEL.md sections 1 and 2), from uphill3d-thermo's
 CSV files or, where a file is not given, from the same closed forms.
 
   PREFIX_free_energy.png    f(c) of the regular solution at several T/T_c: convex (U) above

@@ -6,6 +6,11 @@
   time step dt(t)                 (grows by orders of magnitude during coarsening)
   mid-plane slice of c            from OUTPUT_DIR/final.h5, dataset 'c' of shape
                                   [Nz][Ny][Nx], [Ny][Nx] or [Nx] (a line plot for 1D)
+  length L(t) = 2 pi / k1         from OUTPUT_DIR/analysis.csv, when the run has one
+                                  (-analysis_interval), on log-log axes
+
+Axes are in SI units (t in s, F in J, lengths in m), or "reduced units" when the run's
+R = T = 1 (read from final.h5, a field file or a checkpoint of the run).
 
 stats.csv columns: step,time,dt,free_energy,mass,snes_its,ksp_its,rejected,c_min,c_max,c_std.
 
@@ -30,13 +35,56 @@ def fail(msg):
     sys.exit("plot_run.py: " + msg)
 
 
+def run_units(rundir):
+    """'SI' or 'reduced' (R = T = 1) from the attributes of the run's HDF5 files; 'SI' when
+    there are none (uphill3d works in SI)."""
+    import glob
+    files = [os.path.join(rundir, "final.h5")] + sorted(glob.glob(os.path.join(rundir, "fields_*.h5"))) + \
+        sorted(glob.glob(os.path.join(rundir, "checkpoints", "ckpt_*.h5")))
+    for path in files:
+        if not os.path.isfile(path):
+            continue
+        try:
+            import h5py
+            with h5py.File(path, "r") as f:
+                if "gas_constant" in f.attrs and "temperature" in f.attrs:
+                    return "reduced" if f.attrs["gas_constant"] == 1 and f.attrs["temperature"] == 1 else "SI"
+        except (OSError, ImportError):
+            continue
+    return "SI"
+
+
+def unit(units, si):
+    """An axis label's unit: the SI unit, or 'reduced units'."""
+    return " (reduced units)" if units == "reduced" else (" (%s)" % si if si else "")
+
+
+def read_lengths(rundir):
+    """(t, L) from analysis.csv ('#' comment lines skipped), or None."""
+    import csv
+    path = os.path.join(rundir, "analysis.csv")
+    if not os.path.isfile(path):
+        return None
+    with open(path) as fp:
+        rows = list(csv.DictReader(line for line in fp if not line.startswith("#")))
+    t = np.array([float(r["time"]) for r in rows if "time" in r and "L" in r])
+    L = np.array([float(r["L"]) for r in rows if "time" in r and "L" in r])
+    ok = (t > 0) & np.isfinite(L) & (L > 0)
+    return (t[ok], L[ok]) if ok.any() else None
+
+
 def read_stats(path):
     with open(path) as fp:
-        header = fp.readline().strip().split(",")
+        header = fp.readline().strip()
+        while header.startswith("#"):  # comment lines (version, options) before the header
+            header = fp.readline().strip()
+        header = header.split(",")
     missing = [c for c in ("time", "dt", "free_energy", "mass") if c not in header]
     if missing:
         fail("%s: missing column(s) %s (found %s)" % (path, ",".join(missing), ",".join(header)))
-    data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    with open(path) as fp:
+        lines = [line for line in fp if line.strip() and not line.startswith("#")][1:]
+    data = np.loadtxt(lines, delimiter=",", ndmin=2) if lines else np.zeros((0, len(header)))
     if data.shape[0] == 0:
         fail("%s has no rows" % path)
     return {h: data[:, i] for i, h in enumerate(header)}
@@ -86,16 +134,30 @@ def plot(rundir, out, axis, dpi):
         fail("no %s (is %s an uphill3d -output_dir?)" % (stats_path, rundir))
     s = read_stats(stats_path)
     have_final = os.path.isfile(final_path)
-    fig, axes = plt.subplots(2, 2, figsize=(10, 7.6))
+    lengths = read_lengths(rundir)
+    units = run_units(rundir)
+    if lengths is None:
+        fig, axes = plt.subplots(2, 2, figsize=(10, 7.6))
+    else:
+        fig, grid = plt.subplots(2, 3, figsize=(15, 7.6))
+        axes = grid[:, :2]
+        ax = grid[0, 2]
+        ax.loglog(lengths[0], lengths[1], "m.-", ms=3, lw=1)
+        ax.set_xlabel("time t" + unit(units, "s"))
+        ax.set_ylabel("L = 2$\\pi$/k$_1$" + unit(units, "m"))
+        ax.set_title("characteristic length from S(k) (analysis.csv)", fontsize=9)
+        ax.grid(alpha=0.3, which="both")
+        grid[1, 2].axis("off")
     t, dt = s["time"], s["dt"]
+    tlabel = "time t" + unit(units, "s")
 
     ax = axes[0, 0]
     ax.plot(t, s["free_energy"], "k.-", ms=3, lw=1)
     pos = t > 0
     if pos.sum() > 1 and t[pos].max() / t[pos].min() > 100:
         ax.set_xscale("log")
-    ax.set_xlabel("time t")
-    ax.set_ylabel("free energy F")
+    ax.set_xlabel(tlabel)
+    ax.set_ylabel("free energy F" + unit(units, "J"))
     rise = max(np.diff(s["free_energy"]).max(), 0.0) if len(t) > 1 else 0.0
     ax.set_title("free energy: %.6g -> %.6g, largest step increase %.1e" % (s["free_energy"][0], s["free_energy"][-1], rise), fontsize=9)
     ax.grid(alpha=0.3)
@@ -106,8 +168,8 @@ def plot(rundir, out, axis, dpi):
     ax.plot(t, drift, "b.-", ms=3, lw=1)
     if pos.sum() > 1 and t[pos].max() / t[pos].min() > 100:
         ax.set_xscale("log")
-    ax.set_xlabel("time t")
-    ax.set_ylabel("(mass - mass$_0$) / |mass$_0$|")
+    ax.set_xlabel(tlabel)
+    ax.set_ylabel("(mass - mass$_0$) / |mass$_0$| (dimensionless)")
     ax.set_title("mass drift: max |drift| = %.2e" % np.abs(drift).max(), fontsize=9)
     ax.ticklabel_format(axis="y", style="sci", scilimits=(-2, 2))
     ax.grid(alpha=0.3)
@@ -124,8 +186,8 @@ def plot(rundir, out, axis, dpi):
         ax.set_title("time step: %.3g .. %.3g over %d steps" % (dt[ok].min(), dt[ok].max(), int(s["step"][-1]) if "step" in s else len(t)), fontsize=9)
     else:
         ax.text(0.5, 0.5, "no step with t > 0", ha="center", transform=ax.transAxes)
-    ax.set_xlabel("time t")
-    ax.set_ylabel("dt")
+    ax.set_xlabel(tlabel)
+    ax.set_ylabel("dt" + unit(units, "s"))
     ax.grid(alpha=0.3, which="both")
 
     ax = axes[1, 1]
@@ -139,17 +201,17 @@ def plot(rundir, out, axis, dpi):
             Lx = L.get(names[0]) or n
             x = (np.arange(n) + 0.5) * Lx / n
             ax.plot(x, sl, "k-", lw=1.2)
-            ax.set_xlabel(names[0])
-            ax.set_ylabel("c")
+            ax.set_xlabel(names[0] + unit(units, "m"))
+            ax.set_ylabel("c (mole fraction)")
             ax.set_title("c%s (min %.4f, max %.4f)" % (when, sl.min(), sl.max()), fontsize=9)
             ax.grid(alpha=0.3)
         else:
             rows, cols = names[0], names[1]  # numpy order: slow, fast
             ext = [0, L.get(cols) or sl.shape[1], 0, L.get(rows) or sl.shape[0]]
             im = ax.imshow(sl, origin="lower", extent=ext, cmap="RdBu_r", interpolation="nearest", aspect="equal")
-            fig.colorbar(im, ax=ax, label="c", shrink=0.85)
-            ax.set_xlabel(cols)
-            ax.set_ylabel(rows)
+            fig.colorbar(im, ax=ax, label="c (mole fraction)", shrink=0.85)
+            ax.set_xlabel(cols + unit(units, "m"))
+            ax.set_ylabel(rows + unit(units, "m"))
             ax.set_title("c%s%s" % (when, (", " + label) if label else ""), fontsize=9)
     else:
         ax.text(0.5, 0.5, "no final.h5 in %s" % rundir, ha="center", va="center", transform=ax.transAxes)

@@ -1,4 +1,4 @@
-/* Scalar mobility M(c) of the binary model (MODEL.md section 1). */
+/* Scalar mobility M(c) of the binary model (docs/MODEL.md section 1). */
 #ifndef UPHILL_MOBILITY_H
 #define UPHILL_MOBILITY_H
 #include <uphill/params.h>

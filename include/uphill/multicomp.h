@@ -1,4 +1,4 @@
-/* The N-component model (MODEL.md section 2): free energy f(c_1..c_{N-1}), its gradient and
+/* The N-component model (docs/MODEL.md section 2): free energy f(c_1..c_{N-1}), its gradient and
    Hessian, the gradient-energy matrix and the Onsager mobility matrix L(c), per unit volume.
    Inline because the N-component stencil kernels call them at every grid point.  Matrices
    are (N-1) x (N-1), row major, except omega (N x N). */

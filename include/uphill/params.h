@@ -51,7 +51,7 @@ typedef struct {
   PetscBool      mg_galerkin;       /* multigrid coarse operators: Galerkin products (else rediscretised); default: general */
   PetscInt       mg_levels;         /* at most this many multigrid levels; 0: as many as the grid allows */
   PetscInt       ncomp;             /* independent concentrations (components - 1) */
-  /* the N-component model (MODEL.md section 2; multicomp.c).  general: the run uses the
+  /* the N-component model (docs/MODEL.md section 2; multicomp.c).  general: the run uses the
      N-component kernels (N > 2, or N = 2 with any of the options below). Matrices row by row. */
   PetscBool      general;
   PetscReal      omega_matrix[UPHILL_MAX_COMPONENTS * UPHILL_MAX_COMPONENTS]; /* N x N, J/mol */

@@ -50,7 +50,7 @@ PetscErrorCode JacobianIsAction(Mat J, PetscBool *is);
 PetscErrorCode ComputeConsistentPotential(const App *app, Vec X);
 
 typedef struct {
-  PetscReal free_energy; /* discrete F, MODEL.md section 3 */
+  PetscReal free_energy; /* discrete F, docs/MODEL.md section 3 */
   PetscReal mass;        /* integral of c (N-component: of c_1) */
   PetscReal masses[UPHILL_MAX_NC]; /* integral of each c_i */
   PetscReal c_min, c_max, c_std; /* of c (N-component: of c_1) */

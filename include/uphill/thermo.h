@@ -1,4 +1,4 @@
-/* Homogeneous free energies (MODEL.md section 1), per unit volume, and their derivatives.
+/* Homogeneous free energies (docs/MODEL.md section 1), per unit volume, and their derivatives.
    Inline because the stencil kernel calls them at every grid point. */
 #ifndef UPHILL_THERMO_H
 #define UPHILL_THERMO_H

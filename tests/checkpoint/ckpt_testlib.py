@@ -94,7 +94,7 @@ def stats_rows(out):
     """The number of complete rows in OUT/stats.csv (0 if none yet)."""
     try:
         with open(os.path.join(out, "stats.csv")) as fp:
-            return max(0, sum(1 for line in fp if line.endswith("\n")) - 1)
+            return max(0, sum(1 for line in fp if line.endswith("\n") and not line.startswith("#")) - 1)
     except FileNotFoundError:
         return 0
 

@@ -16,11 +16,12 @@ DIMLESS = ["-gas_constant", "1", "-temperature", "1", "-molar_volume", "1"]
 def read_stats(outdir):
     """stats.csv of any N as a dict of float arrays (header checked for the mass columns)."""
     path = os.path.join(outdir, "stats.csv")
-    with open(path) as fp:
-        header = fp.readline().strip().split(",")
+    with open(path) as fp:  # '#' lines (version and options) may come first
+        lines = [line for line in fp if not line.startswith("#")]
+    header = lines[0].strip().split(",")
     if header[:4] != ["step", "time", "dt", "free_energy"] or header[-6:] != ["snes_its", "ksp_its", "rejected", "c_min", "c_max", "c_std"]:
         die("%s: unexpected header %s" % (path, header))
-    data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    data = np.loadtxt(lines[1:], delimiter=",", ndmin=2)
     return {name: data[:, i] for i, name in enumerate(header)}
 
 
@@ -45,7 +46,7 @@ def read_fields(path, nc, what="c"):
 
 
 def couple_exact(x, t, D, left, right):
-    """MODEL.md section 2: c(x,t) of the couple c = left (x<0), right (x>0) under dc/dt = D c_xx,
+    """docs/MODEL.md section 2: c(x,t) of the couple c = left (x<0), right (x>0) under dc/dt = D c_xx,
     D = P diag(lambda) P^-1; w = P^-1 c, w_k = (wl + wr)/2 - (wl - wr)/2 erf(x / (2 sqrt(lambda_k t)))."""
     from math import erf
     lam, P = np.linalg.eig(np.asarray(D, dtype=float))

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Issue 5, test 1: a linear diffusion couple.  Quadratic energy, constant L, kappa = 0: the
 system is dc/dt = D c_xx with D = L G, and a couple c = c_left (x < 0), c_right (x > 0) has the
-closed form of MODEL.md section 2 (eigen-decomposed erf).  Quasi-1D runs on no-flux grids of
+closed form of docs/MODEL.md section 2 (eigen-decomposed erf).  Quasi-1D runs on no-flux grids of
 increasing resolution (the walls are 5 diffusion lengths away: their effect is < 1e-9) are
 compared with it: the max error on the finest grid must be <= 1e-3 and fall at second order
 (observed order >= 1.8 between the two finest grids).  Component 1 starts uniform and the

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The shipped N-component inputs run (input/ternary_spinodal.opts on a small grid, a few
-steps) and the parameter report says what MODEL.md section 2 gives for them: for the symmetric
+steps) and the parameter report says what docs/MODEL.md section 2 gives for them: for the symmetric
 Omega_ij = 4 RT at c0 = (1/3, 1/3), the Hessian's eigenvalues are 9 - 3W = -3 and 3 - W = -1
 (with c0 = 0.3333 to 4 digits), so c0 is inside the spinodal region; and D = L G has a
 negative eigenvalue."""

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""D_eff(c) = M(c) f''(c) from uphill3d-thermo (MODEL.md section 1): negative exactly inside
+"""D_eff(c) = M(c) f''(c) from uphill3d-thermo (docs/MODEL.md section 1): negative exactly inside
 the spinodal -- that is uphill diffusion.
   - -deff_csv on a fine grid: every column (f, f', f'', M, D_eff) against the closed forms
     (1e-10 relative to the energy scale), the uphill flag equals "inside the closed-form
@@ -34,7 +34,7 @@ def base_args(k):
 
 
 def closed_forms(k):
-    """(f, f', f'', scale, spinodal) of the case, written out from MODEL.md."""
+    """(f, f', f'', scale, spinodal) of the case, written out from docs/MODEL.md."""
     if k["energy"] == "regular_solution":
         om, rt = k["omega"] / k["vm"], k["R"] * k["temp"] / k["vm"]
         f = lambda c: om * c * (1 - c) + rt * (c * math.log(c) + (1 - c) * math.log(1 - c))

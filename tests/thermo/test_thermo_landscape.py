@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""uphill3d-thermo's binary report against the closed forms of MODEL.md section 1:
+"""uphill3d-thermo's binary report against the closed forms of docs/MODEL.md section 1:
   - T_c = Omega/(2R) and T/T_c (regular solution);
   - spinodal c = (1 +- sqrt(1 - T/T_c))/2, or (ca+cb)/2 +- (cb-ca)/(2 sqrt 3) for the double well;
   - binodal: ln(c/(1-c)) = Omega (2c-1)/(RT) (residual, and an independent Newton solve),

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The regular solution's phase diagram from uphill3d-thermo -phase_diagram (MODEL.md section 1):
+"""The regular solution's phase diagram from uphill3d-thermo -phase_diagram (docs/MODEL.md section 1):
   - header T,T_over_Tc,binodal_lo,binodal_hi,spinodal_lo,spinodal_hi; the asked number of rows;
     T rising from tmin T_c to exactly T_c = Omega/(2R); T_over_Tc = T/T_c;
   - every row: spinodal (1 +- sqrt(1 - T/T_c))/2 and binodal (independent Newton solve of

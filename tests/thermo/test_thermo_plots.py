@@ -109,6 +109,22 @@ def run_plots():
     p = script("plot_run.py", ["nofinal", "-o", "nofinal.png"])
     T.check(p.returncode == 0, "plot_run.py without final.h5 still plots the statistics")
     check_png("nofinal.png", (1000, 760))
+    # a '#' comment line before the header (version and options), analysis.csv -> the L(t) panel;
+    # R = T = 1 in final.h5 -> reduced units
+    write_run("withlen", (8, 10))
+    text = open("withlen/stats.csv").read()
+    with open("withlen/stats.csv", "w") as fp:
+        fp.write("# uphill3d 0.1.0 (git abc) options: -da_grid_x 10\n" + text)
+    with h5py.File("withlen/final.h5", "a") as f:
+        f.attrs["gas_constant"] = 1.0
+        f.attrs["temperature"] = 1.0
+    with open("withlen/analysis.csv", "w") as fp:
+        fp.write("step,time,k1,L,area_per_volume,fraction,variance,c_mid,analysis_seconds,step_seconds\n")
+        for i, ti in enumerate((0.0, 1.0, 10.0, 100.0)):
+            fp.write("%d,%g,1,%g,0.1,0.5,0.1,0.5,0.01,0.1\n" % (i, ti, 2 + ti ** 0.3))
+    p = script("plot_run.py", ["withlen"])
+    T.check(p.returncode == 0, "plot_run.py with a comment line in stats.csv and analysis.csv: status %d %s" % (p.returncode, p.stderr[-500:]))
+    check_png(os.path.join("withlen", "run.png"), (1500, 760))
 
 
 def coarsening_plots():
@@ -137,6 +153,9 @@ def coarsening_plots():
             n = float(fp.read().splitlines()[1].split(",")[1])
         T.check(abs(n - 0.3) <= 1e-6, "fitted late-stage exponent %.8f = 0.3 (the transient before t = 100 left out)" % n)
     check_png("coarse.png", (990, 396))
+    T.check("finite-size" in p.stderr, "plot_coarsening.py warns when L > box/4 (box 2 pi/0.1 from the k spacing): %r" % p.stderr[-300:])
+    p = script("plot_coarsening.py", ["coarse"])
+    T.check(p.returncode == 0 and os.path.isfile("coarse/coarsening.png"), "plot_coarsening.py writes RUN_DIR/coarsening.png by default")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The ternary regular solution's spinodal region from uphill3d-thermo -components 3
-(MODEL.md section 2): f = sum_{i<j} W_ij c_i c_j + RT sum c_i ln c_i (per V_m), c3 = 1 - c1 - c2.
+(docs/MODEL.md section 2): f = sum_{i<j} W_ij c_i c_j + RT sum c_i ln c_i (per V_m), c3 = 1 - c1 - c2.
 A point is inside the spinodal where the Hessian of f(c1, c2) has a negative eigenvalue.
   - -ternary_csv: header c1,c2,min_eigenvalue,inside; the (N-1)(N-2)/2 interior points
     c_i = k/N; min_eigenvalue against the closed-form Hessian

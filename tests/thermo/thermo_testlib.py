@@ -6,7 +6,7 @@ CTest passes, through the environment (tests/thermo/CMakeLists.txt):
   UPHILL_NPFLAG    its rank-count flag, e.g. "-n"
 Each test runs in its own scratch directory (the CTest WORKING_DIRECTORY).
 
-The closed forms below are written out again from MODEL.md section 1, independently of
+The closed forms below are written out again from docs/MODEL.md section 1, independently of
 src/thermo.c, so that the tests compare the tool against the physics and not against itself.
 """
 import csv
@@ -93,7 +93,7 @@ def close(name, got, want, tol, scale=None):
 
 
 
-# ---- closed forms (MODEL.md section 1) -----------------------------------------------------
+# ---- closed forms (docs/MODEL.md section 1) -----------------------------------------------------
 
 def d2f_regular(c, omega, rt):
     """f'' per volume; omega and rt already divided by V_m."""

@@ -1,0 +1,87 @@
+#!/bin/bash
+# A production uphill3d run on Slurm as a chain of jobs: each job continues from the newest
+# checkpoint, checkpoints when Slurm signals that the time limit is near, and submits its
+# successor until the run reports that it reached its end (README "Long runs on a cluster").
+#   sbatch jobscripts/slurm_run.sh                      # from the directory the run lives in
+#   OPTS=input/my.opts RUN_DIR=out/my sbatch jobscripts/slurm_run.sh
+# Settings (environment, exported to every job of the chain):
+#   OPTS      options file (default input/quickstart.opts); its -output_dir is overridden
+#   RUN_DIR   output directory (default out/run): stats.csv, checkpoints/, final.h5
+#   UPHILL3D  the binary (default: uphill3d on PATH, else build/uphill3d)
+#   LAUNCHER  MPI launcher (default mpirun: Open MPI forwards SIGUSR1 to every rank; with
+#             LAUNCHER=srun use --signal=USR1@300 without B:, which signals the ranks directly)
+#   MAX_JOBS  the chain stops after this many jobs (default 20): a guard against a run that
+#             makes no progress
+#   EXTRA     more uphill3d options, e.g. "-checkpoint_walltime 3600"
+# Done: the job ends the chain when uphill3d's summary says "finished" (its end time or step
+# count reached; final.h5 written). "stopped on a signal": a checkpoint was written, resubmit.
+# Anything else (an error, a failed run, killed before the signal): exit non-zero, no resubmit.
+#
+# Memory: ~1.5 KB per grid point with the default binary solver (1477 B/point measured at 128^3,
+# benchmarks/README.md), spread evenly over the ranks: per node ~1.5 KB x points / nodes.
+# The example below, 512^3 on 4 nodes: 512^3 x 1.5 KB = 201 GB, ~50 GB per node; --mem=64G
+# leaves ~25% for MPI buffers and output.  N components need more (benchmarks/README.md).
+#SBATCH --job-name=uphill3d-run
+#SBATCH --nodes=4
+#SBATCH --ntasks-per-node=128
+#SBATCH --mem=64G
+#SBATCH --time=24:00:00
+# SIGUSR1 to this script (B:) 300 s before the time limit: time to finish a step and checkpoint.
+#SBATCH --signal=B:USR1@300
+#SBATCH --open-mode=append
+#SBATCH --output=uphill3d-run-%x.log
+set -uo pipefail
+cd "${SLURM_SUBMIT_DIR:-.}" || exit 1
+# module load petsc hdf5          # as for the build
+
+OPTS=${OPTS:-input/quickstart.opts}
+RUN_DIR=${RUN_DIR:-out/run}
+UPHILL3D=${UPHILL3D:-$(command -v uphill3d || echo build/uphill3d)}
+LAUNCHER=${LAUNCHER:-mpirun}
+MAX_JOBS=${MAX_JOBS:-20}
+JOB_NUMBER=${JOB_NUMBER:-1}
+EXTRA=${EXTRA:-}
+
+restart=()
+if compgen -G "$RUN_DIR/checkpoints/ckpt_*.h5" >/dev/null; then
+  restart=(-restart latest)        # the reliability issue's "-restart auto" will replace this line
+fi
+
+read -r -a launcher <<<"$LAUNCHER"
+read -r -a extra <<<"$EXTRA"
+log="$RUN_DIR/job_${SLURM_JOB_ID:-$$}.log"
+mkdir -p "$RUN_DIR"
+echo "uphill3d job $JOB_NUMBER of at most $MAX_JOBS: ${launcher[*]} $UPHILL3D $OPTS -output_dir $RUN_DIR ${extra[*]} ${restart[*]}"
+"${launcher[@]}" "$UPHILL3D" "$OPTS" -output_dir "$RUN_DIR" "${extra[@]}" "${restart[@]}" >"$log" 2>&1 &
+pid=$!
+tail -n +1 -f "$log" --pid="$pid" &
+# Pass the early signal on to the launcher, which passes it to every rank: uphill3d finishes
+# its step, writes a checkpoint and exits 0.
+trap 'echo "uphill3d job: SIGUSR1 from the scheduler, passed to the run"; kill -USR1 "$pid"' USR1
+trap 'kill -USR1 "$pid"' TERM
+wait "$pid"; status=$?
+while [ "$status" -gt 128 ] && kill -0 "$pid" 2>/dev/null; do  # a trapped signal ended 'wait'
+  wait "$pid"; status=$?
+done
+sleep 1   # let tail print the end of the log
+
+if [ "$status" -ne 0 ]; then
+  echo "uphill3d job: the run exited with status $status; not resubmitting"
+  exit "$status"
+fi
+if grep -q '^uphill3d: finished' "$log"; then
+  echo "uphill3d job: the run reached its end ($RUN_DIR/final.h5); chain complete"
+  exit 0
+fi
+if grep -q '^uphill3d: stopped on a signal' "$log"; then
+  if [ "$JOB_NUMBER" -ge "$MAX_JOBS" ]; then
+    echo "uphill3d job: checkpointed, but MAX_JOBS=$MAX_JOBS jobs have run; resubmit by hand to continue"
+    exit 1
+  fi
+  echo "uphill3d job: checkpointed; submitting job $((JOB_NUMBER + 1))"
+  export OPTS RUN_DIR UPHILL3D LAUNCHER MAX_JOBS EXTRA JOB_NUMBER=$((JOB_NUMBER + 1))
+  sbatch --export=ALL "$0"         # $0: Slurm's copy of this script, read at submission
+  exit $?
+fi
+echo "uphill3d job: the run ended without reaching its end time (see $log); not resubmitting"
+exit 1
