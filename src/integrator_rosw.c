@@ -1,7 +1,8 @@
-/* The fast integrator for binary runs: a linearly implicit Rosenbrock-W method (PETSc's
-   TSROSW, adaptive with its embedded error estimate) whose W matrix is a constant-coefficient
-   operator inverted exactly by transforms (spectral.c).  Each stage costs one residual and
-   one forward + inverse transform: no Newton, no Krylov, no multigrid.
+/* The fast integrator for binary runs (docs/MODEL.md section 3.8): a linearly implicit
+   Rosenbrock-W method (PETSc's TSROSW, adaptive with its embedded error estimate) whose W
+   matrix is a constant-coefficient operator inverted exactly by transforms (spectral.c).
+   Each stage costs one residual and one forward + inverse transform: no Newton, no Krylov,
+   no multigrid.
 
    The method integrates the reduced equation for c alone,
      tau dc/dt = tau E div(M(c) grad mu(c)),   mu(c) = (f'(c) - kappa Lap_h c)/E,

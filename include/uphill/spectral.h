@@ -1,5 +1,5 @@
 /* Constant-coefficient operators of the discrete Laplacian, inverted exactly by transforms
-   (docs/MODEL.md section 3): the 7-point Laplacian is diagonal in the DFT basis on periodic
+   (docs/MODEL.md section 3.8): the 7-point Laplacian is diagonal in the DFT basis on periodic
    boxes and in the cell-centred cosine basis (DCT-II/DCT-III) under no-flux walls, with
    eigenvalues -lambda(k), lambda = sum_d (2/h_d)^2 sin^2(theta_d), theta_d = pi m_d/N_d
    (periodic) or pi m_d/(2 N_d) (walls).  So (alpha + beta lambda + gamma lambda^2)^-1 costs
