@@ -23,6 +23,7 @@
 #include <uphill/spectral.h>
 #include <uphill/grid.h>
 #include <uphill/errors.h>
+#include <string.h>
 
 typedef struct {
   App      *app;
@@ -276,6 +277,33 @@ static PetscErrorCode RoswTolerances(TS ts, Rosw *r, Vec X)
   PetscFunctionReturn(0);
 }
 
+/* Newton, Krylov and multigrid options would be read by the stage solver's SNES/KSP and do
+   nothing, and another -ts_type would run a different method on this W: refuse them (monitors
+   and viewers are harmless). */
+static PetscErrorCode RoswRefuseSolverOptions(MPI_Comm comm)
+{
+  PetscInt    n;
+  char      **names, **values;
+  const char *prefixes[] = {"snes_", "ksp_", "pc_", "mg_"};
+  char        bad[256] = "";
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
+  for (PetscInt i = 0; i < n && !bad[0]; i++)
+    for (size_t k = 0; k < sizeof prefixes / sizeof prefixes[0]; k++)
+      if (!strncmp(names[i], prefixes[k], strlen(prefixes[k])) && !strstr(names[i], "view") && !strstr(names[i], "monitor") && !strstr(names[i], "converged_reason")) {
+        PetscCall(PetscSNPrintf(bad, sizeof bad, "%s", names[i]));
+        break;
+      }
+  PetscBool other_type = PETSC_FALSE;
+  for (PetscInt i = 0; i < n; i++)
+    if (!strcmp(names[i], "ts_type") && values[i] && strcmp(values[i], TSROSW)) other_type = PETSC_TRUE;
+  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  if (other_type) UPHILL_USER_ERROR(comm, "option -ts_type: the rosw integrator is PETSc's TSROSW (choose its tableau with -ts_rosw_type); use -integrator bdf for BDF2");
+  if (bad[0]) UPHILL_USER_ERROR(comm, "option -%s: the rosw integrator has no Newton, Krylov or multigrid solve (its linear systems are solved exactly by transforms); use -integrator bdf for this option", bad);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
 {
   Rosw   *r;
@@ -283,6 +311,7 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
   TSAdapt adapt;
 
   PetscFunctionBegin;
+  PetscCall(RoswRefuseSolverOptions(PetscObjectComm((PetscObject)app->da)));
   PetscCall(PetscNew(&r));
   r->app = app;
   PetscCall(SpectralCreate(app, &r->sp));

@@ -22,6 +22,8 @@ CASES = {
     "malformed_real":        (1, ["-Lx", "abc"], ["-Lx", "abc"]),
     "malformed_int":         (1, ["-da_grid_x", "8.5"], ["-da_grid_x", "8.5"]),
     "bad_enum":              (1, ["-bc", "reflecting"], ["-bc", "reflecting"]),
+    "rosw_with_mms":         (1, ["-integrator", "rosw", "-mms"], ["-integrator", "rosw"]),
+    "rosw_newton_option":    (1, ["-integrator", "rosw", "-snes_rtol", "1e-8"], ["-snes_rtol"]),
     "c0_above_one":          (1, ["-c0", "1.2"], ["-c0", "1.2"]),
     "c0_zero":               (1, ["-c0", "0"], ["-c0"]),
     "negative_kappa":        (1, ["-kappa", "-1"], ["-kappa"]),

@@ -20,6 +20,7 @@ EXPECTED = {
     "-coarse_operator": r"(now )?rediscretise",
     "-preconditioner_matrix": r"(now )?block_diagonal",
     "-multigrid_levels": r"(now )?0",
+    "-integrator": r"(now )?auto",
 }
 
 
