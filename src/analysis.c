@@ -96,9 +96,7 @@ static PetscErrorCode RealSpaceMeasures(Analysis a, Vec X, AnalysisResult *r)
 
   PetscFunctionBegin;
   PetscCall(GridGetBox(app->da, &b));
-  PetscCall(DMGetLocalVector(app->da, &Xl));
-  PetscCall(GridGlobalToLocal(app, X, Xl));
-  PetscCall(VecGetArrayRead(Xl, &xl));
+  PetscCall(GridGetGhostedArrayRead(app->da, X, &Xl, &xl));
   GRID_FOR_OWNED(&b, i, j, k)
   {
     const BinaryField *u = (const BinaryField *)xl + GridGhosted(&b, i, j, k);
@@ -107,8 +105,7 @@ static PetscErrorCode RealSpaceMeasures(Analysis a, Vec X, AnalysisResult *r)
     sums[0] += PetscSqrtReal(g2) * app->dV;
     sums[1] += u->c > r->c_mid ? 1 : 0;
   }
-  PetscCall(VecRestoreArrayRead(Xl, &xl));
-  PetscCall(DMRestoreLocalVector(app->da, &Xl));
+  PetscCall(GridRestoreGhostedArrayRead(app->da, &Xl, &xl));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)app->da)));
   const PetscReal volume = app->p.length[0] * app->p.length[1] * app->p.length[2];
   r->area_per_volume = sums[0] / (r->dc * volume);

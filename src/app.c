@@ -1,7 +1,20 @@
-/* Assembling the run context from validated parameters. */
+/* Assembling the run context from validated parameters, and the choice of the model's kernels. */
 #include <uphill/app.h>
 #include <uphill/grid.h>
 #include <uphill/multigrid.h>
+#include "kernels.h"
+
+static void StiffnessBinary(const App *app, PetscReal *f2, PetscReal *kappa, PetscReal *mobility)
+{
+  *f2       = PetscAbsReal(ThermoD2F(&app->th, app->p.c0));
+  *kappa    = app->p.kappa;
+  *mobility = app->p.mobility;
+}
+
+static void StiffnessGeneral(const App *app, PetscReal *f2, PetscReal *kappa, PetscReal *mobility) { MultiScales(&app->mm, app->p.c0v, f2, kappa, mobility); }
+
+static const ModelOps BinaryOps = {ResidualBinary, PotentialBinary, ActionStateBinary, ActionBinary, JacobianBinary, JacobianCoefficients, PETSC_TRUE, EnergyBinary, InDomainBinary, DomainStepBinary, InitialBinary, CheckInitialBinary, StiffnessBinary};
+static const ModelOps GeneralOps = {ResidualGeneral, PotentialGeneral, ActionStateGeneral, ActionGeneral, JacobianGeneral, NULL, PETSC_FALSE, EnergyGeneral, InDomainGeneral, DomainStepGeneral, InitialGeneral, CheckInitialGeneral, StiffnessGeneral};
 
 PetscErrorCode AppSetUp(MPI_Comm comm, App *app)
 {
@@ -10,9 +23,11 @@ PetscErrorCode AppSetUp(MPI_Comm comm, App *app)
   app->mob.model = app->p.mobility_model;
   app->mob.m0    = app->p.mobility;
   app->s.E       = ThermoEnergyScale(&app->th);
+  app->ops       = &BinaryOps;
   PetscReal kappa = app->p.kappa, mobility = app->p.mobility;
-  if (app->p.general) { /* the N-component model: the largest entries set the scales */
+  if (app->p.general) { /* the one place the model is chosen; the largest entries set the scales */
     PetscReal g;
+    app->ops = &GeneralOps;
     PetscCall(MultiFromParams(&app->p, &app->mm));
     MultiScales(&app->mm, app->p.c0v, &g, &kappa, &mobility);
     if (app->mm.type == FE_QUADRATIC) app->s.E = g > 0 ? g : 1;
