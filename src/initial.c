@@ -4,14 +4,13 @@
 #include <uphill/output.h>
 #include <uphill/errors.h>
 #include "kernels.h"
+#include "hash.h"
 
-/* splitmix64: a counter-based generator, uniform in [0,1). */
+/* splitmix64 as a counter-based generator, uniform in [0,1).  The offset keeps the fields of
+   earlier versions: the mix's own increment is subtracted (modulo 2^64). */
 static PetscReal HashUniform(uint64_t seed, uint64_t index)
 {
-  uint64_t z = seed * 0x9E3779B97F4A7C15ULL + index + 0x632BE59BD9B4E019ULL;
-  z          = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z          = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  z          = z ^ (z >> 31);
+  const uint64_t z = SplitMix64(seed * 0x9E3779B97F4A7C15ULL + index + (0x632BE59BD9B4E019ULL - 0x9E3779B97F4A7C15ULL));
   return (PetscReal)(z >> 11) * 0x1.0p-53;
 }
 

@@ -81,6 +81,8 @@ PetscErrorCode ParamsParseReal(MPI_Comm comm, const char *name, const char *s, P
 PetscErrorCode ParamsParseInt(MPI_Comm comm, const char *name, const char *s, PetscInt *v);
 /* Error for every option nobody read: call once all solver objects are set up. */
 PetscErrorCode ParamsCheckUnused(MPI_Comm comm);
+/* The options left unread, except those skip accepts, as one error naming them, then hint. */
+PetscErrorCode ParamsCheckLeft(MPI_Comm comm, PetscBool (*skip)(const char *name), const char *hint);
 /* Syntax check of an options file before PETSc reads it; non-zero with a message on error. */
 int ParamsCheckOptionsFile(const char *path, char *err, size_t len);
 #endif
