@@ -30,12 +30,7 @@ PetscErrorCode AppSetUp(MPI_Comm comm, App *app)
     app->ops = &GeneralOps;
     PetscCall(MultiFromParams(&app->p, &app->mm));
     MultiScales(&app->mm, app->p.c0v, &g, &kappa, &mobility);
-    if (app->mm.type == FE_QUADRATIC) app->s.E = g > 0 ? g : 1;
-    else {
-      const PetscInt N = app->mm.nc + 1;
-      app->s.E         = app->mm.rt;
-      for (PetscInt i = 0; i < N * N; i++) app->s.E = PetscMax(app->s.E, PetscAbsReal(app->mm.omega[i]));
-    }
+    app->s.E = MultiEnergyScale(&app->mm, g);
     if (!(mobility > 0)) mobility = 1;
   }
   /* tau = kappa/(M0 E^2), the Cahn-Hilliard time scale; for kappa = 0 the grid's instead. */

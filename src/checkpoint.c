@@ -2,16 +2,18 @@
    one is written).
 
    File: OUTPUT_DIR/checkpoints/ckpt_SSSSSSSS.h5 (S = the step), HDF5:
-     /state   [Nz][Ny][Nx][2(N-1)] doubles: (c_1..c_{N-1}, mu_1/E..mu_{N-1}/E) per point in natural order.  It is the run's
-              DMDA global vector written through a 3D DMDA of the same decomposition, so it
-              does not depend on the rank count: a run may restart on any number of ranks.
+     /state   [Nz][Ny][Nx][2(N-1)] doubles: (c_1..c_{N-1}, mu_1/E..mu_{N-1}/E) per point in
+              natural order (binary: c, mu/E).  It is the run's DMDA global vector written
+              through a 3D DMDA of the same decomposition, so it does not depend on the rank
+              count: a run may restart on any number of ranks.
               Attribute 'checksum': a hash of every value with its natural index.
      root attributes: format = "uphill3d-checkpoint", format_version = 1; time, step, dt (the
               step size the integrator takes next); the fingerprint: grid_x/y/z, Lx/Ly/Lz, bc,
               free_energy and all its parameters, kappa, mobility, mobility_model,
               components, mms, mms_rate; ic, ic_seed (the noise seed); options (every option
               in force, PetscOptionsGetAll); ts_type, ranks; monitor_* and output_* (stats.csv
-              and field-series bookkeeping); complete = 1, written last.
+              and field-series bookkeeping); energy_scale (the E of mu/E: a restart with another
+              E, kappa or temperature recomputes mu from c); complete = 1, written last.
    Writing: ckpt_S.h5.tmp is written, closed and fsync'd (rank 0), renamed to ckpt_S.h5, and
    the directory fsync'd; only then are checkpoints beyond the newest -checkpoint_keep
    deleted.  A job killed at any moment leaves the newest complete checkpoint intact.
@@ -33,6 +35,7 @@
 #include <uphill/output.h>
 #include <uphill/analysis.h>
 #include <uphill/errors.h>
+#include <uphill/physics.h>
 #include <petscviewerhdf5.h>
 #include "h5util.h"
 #include <sys/stat.h>
@@ -96,6 +99,7 @@ typedef struct {
   MonitorState mon;
   char         checksum[17];
   char         model[4096]; /* the N-component model's matrices (OutputModelString) */
+  PetscReal    energy_scale; /* E of the stored mu/E (0: not recorded) */
 } Meta;
 
 static int EnumIndex(const char *const *list, int n, const char *s)
@@ -130,6 +134,7 @@ static void ReadMetaH5(hid_t f, Meta *m)
   NEED(H5UtilAttrInt(f, "monitor_last_step", &m->mon.last_step) && H5UtilAttrReal(f, "monitor_last_time", &m->mon.last_time) && H5UtilAttrReal(f, "monitor_mass0", &m->mon.mass0) && H5UtilAttrInt(f, "monitor_snes_pending", &m->mon.snes_pending) && H5UtilAttrInt(f, "monitor_ksp_pending", &m->mon.ksp_pending) && H5UtilAttrInt(f, "monitor_rejects_pending", &m->mon.rejects_pending), "the monitor attributes are missing");
   NEED(H5UtilAttrInt(f, "output_count", &m->output_count) && H5UtilAttrInt(f, "output_k_next", &m->output_k_next) && H5UtilAttrReal(f, "output_interval", &m->output_interval), "the output attributes are missing");
   if (!H5UtilAttrString(f, "/", "ncomp_model", m->model, sizeof m->model)) m->model[0] = 0; /* binary checkpoints of earlier versions */
+  if (!H5UtilAttrReal(f, "energy_scale", &m->energy_scale)) m->energy_scale = 0;
   NEED(H5UtilAttrString(f, "/state", "checksum", s, sizeof s) && strlen(s) == 16, "the state's checksum is missing");
   memcpy(m->checksum, s, sizeof m->checksum);
   dset = H5Dopen2(f, "state", H5P_DEFAULT);
@@ -280,6 +285,18 @@ static PetscErrorCode CompareFingerprint(MPI_Comm comm, const Params *p, const M
   PetscFunctionReturn(0);
 }
 
+/* Whether the stored mu/E no longer solves this run's constraint mu = (f'(c) - kappa Lap c)/E:
+   an allowed change of temperature or kappa, or another energy scale E. */
+static PetscBool PotentialStale(const App *app, const Meta *m)
+{
+  char now[sizeof m->model], a[2048], b[2048];
+
+  OutputModelString(&app->p, now, sizeof now);
+  ModelEntry(m->model, "kappa_matrix", a, sizeof a);
+  ModelEntry(now, "kappa_matrix", b, sizeof b);
+  return (PetscBool)(m->kappa != app->p.kappa || m->temperature != app->p.temperature || strcmp(a, b) || (m->energy_scale > 0 && m->energy_scale != app->s.E));
+}
+
 /* ---- loading ---------------------------------------------------------------------------- */
 
 /* Collective: read /state into X and check it against its checksum.  ok = 0 with a reason
@@ -369,6 +386,10 @@ PetscErrorCode CheckpointRestartLoad(App *app, Vec X, RestartState *rs)
       if (!rank) fprintf(stderr, "uphill3d: warning: skipping checkpoint '%s': %s\n", path, why);
       if (rs->nskipped < (PetscInt)(sizeof rs->skipped_steps / sizeof rs->skipped_steps[0])) rs->skipped_steps[rs->nskipped++] = steps[c];
       continue;
+    }
+    if (PotentialStale(app, m)) { /* the DAE restarts on its constraint */
+      PetscCall(ComputeConsistentPotential(app, X));
+      PetscCall(PetscPrintf(comm, "restart: mu recomputed from c for the changed model\n"));
     }
     PetscCall(PetscStrncpy(rs->path, path, sizeof rs->path));
     rs->step           = m->step;

@@ -377,8 +377,8 @@ static PetscReal TernarySpinodalRT(const PetscReal w[3], PetscReal c1, PetscReal
 
 static PetscErrorCode Ternary(MPI_Comm comm, const Params *p, const ToolOptions *o)
 {
-  const PetscReal *W = o->omega_matrix, Vm = p->molar_volume, rt = p->gas_constant * p->temperature / Vm;
-  const PetscReal  w[3] = {W[1] / Vm, W[2] / Vm, W[5] / Vm};
+  const PetscReal *W = o->omega_matrix, Vm = p->molar_volume, rt = ParamsRTPerVolume(p);
+  const PetscReal  w[3] = {ParamsPerVolume(p, W[1]), ParamsPerVolume(p, W[2]), ParamsPerVolume(p, W[5])};
   const PetscInt   N = o->ternary_grid;
   const char      *name[3] = {"1-2", "1-3", "2-3"};
   const PetscReal  wm[3] = {W[1], W[2], W[5]};

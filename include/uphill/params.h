@@ -76,6 +76,9 @@ typedef struct {
 extern const char *const RestartChangeNames[];
 
 PetscErrorCode ParamsRead(MPI_Comm comm, Params *p);
+/* A molar energy (J/mol) as an energy density (J/m^3): the one division by V_m; and RT/V_m. */
+static inline PetscReal ParamsPerVolume(const Params *p, PetscReal molar) { return molar / p->molar_volume; }
+static inline PetscReal ParamsRTPerVolume(const Params *p) { return ParamsPerVolume(p, p->gas_constant * p->temperature); }
 /* One value s of option name, or a user error that names the option (also for uphill3d-thermo). */
 PetscErrorCode ParamsParseReal(MPI_Comm comm, const char *name, const char *s, PetscReal *v);
 PetscErrorCode ParamsParseInt(MPI_Comm comm, const char *name, const char *s, PetscInt *v);
