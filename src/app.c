@@ -13,8 +13,18 @@ static void StiffnessBinary(const App *app, PetscReal *f2, PetscReal *kappa, Pet
 
 static void StiffnessGeneral(const App *app, PetscReal *f2, PetscReal *kappa, PetscReal *mobility) { MultiScales(&app->mm, app->p.c0v, f2, kappa, mobility); }
 
-static const ModelOps BinaryOps = {ResidualBinary, PotentialBinary, ActionStateBinary, ActionBinary, JacobianBinary, JacobianCoefficients, PETSC_TRUE, EnergyBinary, InDomainBinary, DomainStepBinary, InitialBinary, CheckInitialBinary, StiffnessBinary};
-static const ModelOps GeneralOps = {ResidualGeneral, PotentialGeneral, ActionStateGeneral, ActionGeneral, JacobianGeneral, NULL, PETSC_FALSE, EnergyGeneral, InDomainGeneral, DomainStepGeneral, InitialGeneral, CheckInitialGeneral, StiffnessGeneral};
+static const ModelOps BinaryOps = {
+  .residual = ResidualBinary, .potential = PotentialBinary, .action_state = ActionStateBinary, .action = ActionBinary,
+  .jacobian = JacobianBinary, .coarse_coefficients = JacobianCoefficients, .point_block_pmat = PETSC_TRUE,
+  .energy = EnergyBinary, .in_domain = InDomainBinary, .domain_step = DomainStepBinary,
+  .initial = InitialBinary, .check_initial = CheckInitialBinary, .stiffness = StiffnessBinary, .report = ReportBinary,
+};
+static const ModelOps GeneralOps = {
+  .residual = ResidualGeneral, .potential = PotentialGeneral, .action_state = ActionStateGeneral, .action = ActionGeneral,
+  .jacobian = JacobianGeneral, .coarse_coefficients = NULL, .point_block_pmat = PETSC_FALSE,
+  .energy = EnergyGeneral, .in_domain = InDomainGeneral, .domain_step = DomainStepGeneral,
+  .initial = InitialGeneral, .check_initial = CheckInitialGeneral, .stiffness = StiffnessGeneral, .report = ReportGeneral,
+};
 
 PetscErrorCode AppSetUp(MPI_Comm comm, App *app)
 {

@@ -24,4 +24,6 @@ void           InitialBinary(const App *app, const GridBox *b, PetscScalar *x);
 void           InitialGeneral(const App *app, const GridBox *b, PetscScalar *x);
 PetscErrorCode CheckInitialBinary(const App *app, Vec X);
 PetscErrorCode CheckInitialGeneral(const App *app, Vec X);
+PetscErrorCode ReportBinary(const App *app);
+PetscErrorCode ReportGeneral(const App *app);
 #endif

@@ -29,5 +29,7 @@ struct ModelOps {
   PetscErrorCode (*check_initial)(const App *app, Vec X);
   /* the stiffness scales at c0: |f''|, kappa, mobility (app.c) */
   void (*stiffness)(const App *app, PetscReal *f2, PetscReal *kappa, PetscReal *mobility);
+  /* the start-of-run parameter report (report.c) */
+  PetscErrorCode (*report)(const App *app);
 };
 #endif
