@@ -96,9 +96,7 @@ static PetscErrorCode RealSpaceMeasures(Analysis a, Vec X, AnalysisResult *r)
 
   PetscFunctionBegin;
   PetscCall(GridGetBox(app->da, &b));
-  PetscCall(DMGetLocalVector(app->da, &Xl));
-  PetscCall(GridGlobalToLocal(app, X, Xl));
-  PetscCall(VecGetArrayRead(Xl, &xl));
+  PetscCall(GridGetGhostedArrayRead(app->da, X, &Xl, &xl));
   GRID_FOR_OWNED(&b, i, j, k)
   {
     const BinaryField *u = (const BinaryField *)xl + GridGhosted(&b, i, j, k);
@@ -107,8 +105,7 @@ static PetscErrorCode RealSpaceMeasures(Analysis a, Vec X, AnalysisResult *r)
     sums[0] += PetscSqrtReal(g2) * app->dV;
     sums[1] += u->c > r->c_mid ? 1 : 0;
   }
-  PetscCall(VecRestoreArrayRead(Xl, &xl));
-  PetscCall(DMRestoreLocalVector(app->da, &Xl));
+  PetscCall(GridRestoreGhostedArrayRead(app->da, &Xl, &xl));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)app->da)));
   const PetscReal volume = app->p.length[0] * app->p.length[1] * app->p.length[2];
   r->area_per_volume = sums[0] / (r->dc * volume);
@@ -237,12 +234,24 @@ PetscErrorCode AnalysisOpenOutput(Analysis a, PetscInt restart_step, PetscReal r
   PetscFunctionReturn(0);
 }
 
+/* A 1D dataset of doubles (shape sp) named name under loc, checked. */
+static PetscErrorCode WriteDataset(hid_t loc, const char *name, hid_t sp, const PetscReal *data)
+{
+  hid_t ds = H5Dcreate2(loc, name, H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+
+  PetscFunctionBegin;
+  PetscCheck(ds >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot create dataset %s in structure_factor.h5", name);
+  PetscCheck(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write dataset %s in structure_factor.h5", name);
+  PetscCheck(H5Dclose(ds) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot close dataset %s in structure_factor.h5", name);
+  PetscFunctionReturn(0);
+}
+
 /* S(k) of one analysis as group /step_NNNNNNNN (datasets S, count; attribute time), with the
    shell centres in /k.  Rank 0 writes with serial HDF5: S(k) is small (one value per shell). */
 static PetscErrorCode WriteSpectrum(Analysis a, const AnalysisResult *r, PetscInt step, PetscReal t)
 {
   char    path[PETSC_MAX_PATH_LEN + 32], group[64];
-  hid_t   f, g, sp, ds, as;
+  hid_t   f, g, sp, as;
   hsize_t n = (hsize_t)r->nbins, one = 1;
 
   PetscFunctionBegin;
@@ -252,20 +261,13 @@ static PetscErrorCode WriteSpectrum(Analysis a, const AnalysisResult *r, PetscIn
   if (f < 0) f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   PetscCheck(f >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write %s", path);
   sp = H5Screate_simple(1, &n, NULL);
-  if (H5Lexists(f, "k", H5P_DEFAULT) <= 0) {
-    ds = H5Dcreate2(f, "k", H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, r->k);
-    H5Dclose(ds);
-  }
+  if (H5Lexists(f, "k", H5P_DEFAULT) <= 0) PetscCall(WriteDataset(f, "k", sp, r->k));
   snprintf(group, sizeof group, "step_%08" PetscInt_FMT, step);
   if (H5Lexists(f, group, H5P_DEFAULT) > 0) H5Ldelete(f, group, H5P_DEFAULT); /* rewritten after a restart */
-  g  = H5Gcreate2(f, group, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  ds = H5Dcreate2(g, "S", H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, r->S);
-  H5Dclose(ds);
-  ds = H5Dcreate2(g, "count", H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, r->count);
-  H5Dclose(ds);
+  g = H5Gcreate2(f, group, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(g >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot create group %s in %s", group, path);
+  PetscCall(WriteDataset(g, "S", sp, r->S));
+  PetscCall(WriteDataset(g, "count", sp, r->count));
   H5Sclose(sp);
   sp = H5Screate_simple(1, &one, NULL);
   as = H5Acreate2(g, "time", H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT);

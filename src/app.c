@@ -1,7 +1,30 @@
-/* Assembling the run context from validated parameters. */
+/* Assembling the run context from validated parameters, and the choice of the model's kernels. */
 #include <uphill/app.h>
 #include <uphill/grid.h>
 #include <uphill/multigrid.h>
+#include "kernels.h"
+
+static void StiffnessBinary(const App *app, PetscReal *f2, PetscReal *kappa, PetscReal *mobility)
+{
+  *f2       = PetscAbsReal(ThermoD2F(&app->th, app->p.c0));
+  *kappa    = app->p.kappa;
+  *mobility = app->p.mobility;
+}
+
+static void StiffnessGeneral(const App *app, PetscReal *f2, PetscReal *kappa, PetscReal *mobility) { MultiScales(&app->mm, app->p.c0v, f2, kappa, mobility); }
+
+static const ModelOps BinaryOps = {
+  .residual = ResidualBinary, .potential = PotentialBinary, .action_state = ActionStateBinary, .action = ActionBinary,
+  .jacobian = JacobianBinary, .coarse_coefficients = JacobianCoefficients, .point_block_pmat = PETSC_TRUE,
+  .energy = EnergyBinary, .in_domain = InDomainBinary, .domain_step = DomainStepBinary,
+  .initial = InitialBinary, .check_initial = CheckInitialBinary, .stiffness = StiffnessBinary, .report = ReportBinary,
+};
+static const ModelOps GeneralOps = {
+  .residual = ResidualGeneral, .potential = PotentialGeneral, .action_state = ActionStateGeneral, .action = ActionGeneral,
+  .jacobian = JacobianGeneral, .coarse_coefficients = NULL, .point_block_pmat = PETSC_FALSE,
+  .energy = EnergyGeneral, .in_domain = InDomainGeneral, .domain_step = DomainStepGeneral,
+  .initial = InitialGeneral, .check_initial = CheckInitialGeneral, .stiffness = StiffnessGeneral, .report = ReportGeneral,
+};
 
 PetscErrorCode AppSetUp(MPI_Comm comm, App *app)
 {
@@ -10,17 +33,14 @@ PetscErrorCode AppSetUp(MPI_Comm comm, App *app)
   app->mob.model = app->p.mobility_model;
   app->mob.m0    = app->p.mobility;
   app->s.E       = ThermoEnergyScale(&app->th);
+  app->ops       = &BinaryOps;
   PetscReal kappa = app->p.kappa, mobility = app->p.mobility;
-  if (app->p.general) { /* the N-component model: the largest entries set the scales */
+  if (app->p.general) { /* the one place the model is chosen; the largest entries set the scales */
     PetscReal g;
+    app->ops = &GeneralOps;
     PetscCall(MultiFromParams(&app->p, &app->mm));
     MultiScales(&app->mm, app->p.c0v, &g, &kappa, &mobility);
-    if (app->mm.type == FE_QUADRATIC) app->s.E = g > 0 ? g : 1;
-    else {
-      const PetscInt N = app->mm.nc + 1;
-      app->s.E         = app->mm.rt;
-      for (PetscInt i = 0; i < N * N; i++) app->s.E = PetscMax(app->s.E, PetscAbsReal(app->mm.omega[i]));
-    }
+    app->s.E = MultiEnergyScale(&app->mm, g);
     if (!(mobility > 0)) mobility = 1;
   }
   /* tau = kappa/(M0 E^2), the Cahn-Hilliard time scale; for kappa = 0 the grid's instead. */

@@ -1,17 +1,19 @@
-/* Checkpoints, restart, and what runs after every accepted step (field output, checkpoints,
-   SIGTERM/SIGUSR1).
+/* Checkpoints: the file format, writing, validation and restart (run_control.c decides when
+   one is written).
 
    File: OUTPUT_DIR/checkpoints/ckpt_SSSSSSSS.h5 (S = the step), HDF5:
-     /state   [Nz][Ny][Nx][2] doubles: (c, mu/E) per point in natural order.  It is the run's
-              DMDA global vector written through a 3D DMDA of the same decomposition, so it
-              does not depend on the rank count: a run may restart on any number of ranks.
+     /state   [Nz][Ny][Nx][2(N-1)] doubles: (c_1..c_{N-1}, mu_1/E..mu_{N-1}/E) per point in
+              natural order (binary: c, mu/E).  It is the run's DMDA global vector written
+              through a 3D DMDA of the same decomposition, so it does not depend on the rank
+              count: a run may restart on any number of ranks.
               Attribute 'checksum': a hash of every value with its natural index.
      root attributes: format = "uphill3d-checkpoint", format_version = 1; time, step, dt (the
               step size the integrator takes next); the fingerprint: grid_x/y/z, Lx/Ly/Lz, bc,
               free_energy and all its parameters, kappa, mobility, mobility_model,
               components, mms, mms_rate; ic, ic_seed (the noise seed); options (every option
               in force, PetscOptionsGetAll); ts_type, ranks; monitor_* and output_* (stats.csv
-              and field-series bookkeeping); complete = 1, written last.
+              and field-series bookkeeping); energy_scale (the E of mu/E: a restart with another
+              E, kappa or temperature recomputes mu from c); complete = 1, written last.
    Writing: ckpt_S.h5.tmp is written, closed and fsync'd (rank 0), renamed to ckpt_S.h5, and
    the directory fsync'd; only then are checkpoints beyond the newest -checkpoint_keep
    deleted.  A job killed at any moment leaves the newest complete checkpoint intact.
@@ -33,8 +35,9 @@
 #include <uphill/output.h>
 #include <uphill/analysis.h>
 #include <uphill/errors.h>
+#include <uphill/physics.h>
 #include <petscviewerhdf5.h>
-#include <signal.h>
+#include "h5util.h"
 #include <sys/stat.h>
 #include <dirent.h>
 #include <errno.h>
@@ -44,18 +47,11 @@
 #define CKPT_FORMAT "uphill3d-checkpoint"
 #define CKPT_VERSION 1
 
-static volatile sig_atomic_t caught_signal = 0;
+void CheckpointDir(const App *app, char *dir, size_t len) { snprintf(dir, len, "%s/checkpoints", app->p.output_dir); }
 
-static void OnSignal(int sig) { caught_signal = sig; }
+void CheckpointPath(const char *dir, PetscInt step, char *path, size_t len) { snprintf(path, len, "%s/ckpt_%08" PetscInt_FMT ".h5", dir, step); }
 
-static const char *SignalName(int sig) { return sig == SIGTERM ? "SIGTERM" : sig == SIGUSR1 ? "SIGUSR1" : "a signal"; }
-
-static void CheckpointDir(const App *app, char *dir, size_t len) { snprintf(dir, len, "%s/checkpoints", app->p.output_dir); }
-
-static void CheckpointPath(const char *dir, PetscInt step, char *path, size_t len) { snprintf(path, len, "%s/ckpt_%08" PetscInt_FMT ".h5", dir, step); }
-
-/* Rank 0: the steps of the checkpoints ckpt_S.h5 in dir, newest first. */
-static PetscErrorCode ListCheckpoints(const char *dir, PetscInt **steps, PetscInt *n)
+PetscErrorCode CheckpointList(const char *dir, PetscInt **steps, PetscInt *n)
 {
   DIR           *d = opendir(dir);
   struct dirent *e;
@@ -103,51 +99,8 @@ typedef struct {
   MonitorState mon;
   char         checksum[17];
   char         model[4096]; /* the N-component model's matrices (OutputModelString) */
+  PetscReal    energy_scale; /* E of the stored mu/E (0: not recorded) */
 } Meta;
-
-static int AttrReal(hid_t f, const char *name, PetscReal *v)
-{
-  double d  = 0;
-  hid_t  a  = H5Aopen(f, name, H5P_DEFAULT);
-  int    ok = 0;
-  if (a < 0) return 0;
-  ok = H5Aread(a, H5T_NATIVE_DOUBLE, &d) >= 0;
-  H5Aclose(a);
-  *v = (PetscReal)d;
-  return ok;
-}
-
-static int AttrInt(hid_t f, const char *name, PetscInt *v)
-{
-  long long n  = 0;
-  hid_t     a  = H5Aopen(f, name, H5P_DEFAULT);
-  int       ok = 0;
-  if (a < 0) return 0;
-  ok = H5Aread(a, H5T_NATIVE_LLONG, &n) >= 0;
-  H5Aclose(a);
-  *v = (PetscInt)n;
-  return ok;
-}
-
-static int AttrString(hid_t f, const char *obj, const char *name, char *s, size_t len)
-{
-  hid_t  a = H5Aopen_by_name(f, obj, name, H5P_DEFAULT, H5P_DEFAULT), type, mem;
-  size_t size;
-  int    ok = 0;
-  s[0]      = 0;
-  if (a < 0) return 0;
-  type = H5Aget_type(a);
-  if (H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type) && (size = H5Tget_size(type)) < len) {
-    mem = H5Tcopy(H5T_C_S1);
-    H5Tset_size(mem, size);
-    ok = H5Aread(a, mem, s) >= 0;
-    s[size] = 0;
-    H5Tclose(mem);
-  }
-  H5Tclose(type);
-  H5Aclose(a);
-  return ok;
-}
 
 static int EnumIndex(const char *const *list, int n, const char *s)
 {
@@ -167,21 +120,22 @@ static void ReadMetaH5(hid_t f, Meta *m)
     snprintf(m->why, sizeof m->why, "%s", what); \
     return; \
   }
-  NEED(AttrString(f, "/", "format", s, sizeof s) && !strcmp(s, CKPT_FORMAT), "it is not an uphill3d checkpoint (no format attribute '" CKPT_FORMAT "')");
-  NEED(AttrInt(f, "complete", &complete) && complete == 1, "it is incomplete (no 'complete' marker: its writer was stopped)");
-  NEED(AttrInt(f, "format_version", &version) && version == CKPT_VERSION, "it has an unknown format_version");
-  NEED(AttrInt(f, "grid_x", &m->grid[0]) && AttrInt(f, "grid_y", &m->grid[1]) && AttrInt(f, "grid_z", &m->grid[2]), "the grid attributes are missing");
-  NEED(AttrReal(f, "Lx", &m->length[0]) && AttrReal(f, "Ly", &m->length[1]) && AttrReal(f, "Lz", &m->length[2]), "the length attributes are missing");
-  NEED(AttrString(f, "/", "bc", s, sizeof s) && (m->bc = EnumIndex(BoundaryTypes, 2, s)) >= 0, "the bc attribute is missing or unknown");
-  NEED(AttrString(f, "/", "free_energy", s, sizeof s) && (m->free_energy = EnumIndex(FreeEnergyTypes, 3, s)) >= 0, "the free_energy attribute is missing or unknown");
-  NEED(AttrString(f, "/", "mobility_model", s, sizeof s) && (m->mobility_model = EnumIndex(MobilityModels, 2, s)) >= 0, "the mobility_model attribute is missing or unknown");
-  NEED(AttrInt(f, "components", &m->components) && AttrInt(f, "mms", &m->mms) && AttrReal(f, "mms_rate", &m->mms_rate), "the model attributes are missing");
-  NEED(AttrReal(f, "omega", &m->omega) && AttrReal(f, "temperature", &m->temperature) && AttrReal(f, "gas_constant", &m->gas_constant) && AttrReal(f, "molar_volume", &m->molar_volume) && AttrReal(f, "rho", &m->rho) && AttrReal(f, "c_alpha", &m->c_alpha) && AttrReal(f, "c_beta", &m->c_beta) && AttrReal(f, "kappa", &m->kappa) && AttrReal(f, "mobility", &m->mobility), "the model parameters are missing");
-  NEED(AttrInt(f, "step", &m->step) && AttrReal(f, "time", &m->time) && AttrReal(f, "dt", &m->dt) && m->dt > 0, "time, step or dt is missing");
-  NEED(AttrInt(f, "monitor_last_step", &m->mon.last_step) && AttrReal(f, "monitor_last_time", &m->mon.last_time) && AttrReal(f, "monitor_mass0", &m->mon.mass0) && AttrInt(f, "monitor_snes_pending", &m->mon.snes_pending) && AttrInt(f, "monitor_ksp_pending", &m->mon.ksp_pending) && AttrInt(f, "monitor_rejects_pending", &m->mon.rejects_pending), "the monitor attributes are missing");
-  NEED(AttrInt(f, "output_count", &m->output_count) && AttrInt(f, "output_k_next", &m->output_k_next) && AttrReal(f, "output_interval", &m->output_interval), "the output attributes are missing");
-  if (!AttrString(f, "/", "ncomp_model", m->model, sizeof m->model)) m->model[0] = 0; /* binary checkpoints of earlier versions */
-  NEED(AttrString(f, "/state", "checksum", s, sizeof s) && strlen(s) == 16, "the state's checksum is missing");
+  NEED(H5UtilAttrString(f, "/", "format", s, sizeof s) && !strcmp(s, CKPT_FORMAT), "it is not an uphill3d checkpoint (no format attribute '" CKPT_FORMAT "')");
+  NEED(H5UtilAttrInt(f, "complete", &complete) && complete == 1, "it is incomplete (no 'complete' marker: its writer was stopped)");
+  NEED(H5UtilAttrInt(f, "format_version", &version) && version == CKPT_VERSION, "it has an unknown format_version");
+  NEED(H5UtilAttrInt(f, "grid_x", &m->grid[0]) && H5UtilAttrInt(f, "grid_y", &m->grid[1]) && H5UtilAttrInt(f, "grid_z", &m->grid[2]), "the grid attributes are missing");
+  NEED(H5UtilAttrReal(f, "Lx", &m->length[0]) && H5UtilAttrReal(f, "Ly", &m->length[1]) && H5UtilAttrReal(f, "Lz", &m->length[2]), "the length attributes are missing");
+  NEED(H5UtilAttrString(f, "/", "bc", s, sizeof s) && (m->bc = EnumIndex(BoundaryTypes, 2, s)) >= 0, "the bc attribute is missing or unknown");
+  NEED(H5UtilAttrString(f, "/", "free_energy", s, sizeof s) && (m->free_energy = EnumIndex(FreeEnergyTypes, 3, s)) >= 0, "the free_energy attribute is missing or unknown");
+  NEED(H5UtilAttrString(f, "/", "mobility_model", s, sizeof s) && (m->mobility_model = EnumIndex(MobilityModels, 2, s)) >= 0, "the mobility_model attribute is missing or unknown");
+  NEED(H5UtilAttrInt(f, "components", &m->components) && H5UtilAttrInt(f, "mms", &m->mms) && H5UtilAttrReal(f, "mms_rate", &m->mms_rate), "the model attributes are missing");
+  NEED(H5UtilAttrReal(f, "omega", &m->omega) && H5UtilAttrReal(f, "temperature", &m->temperature) && H5UtilAttrReal(f, "gas_constant", &m->gas_constant) && H5UtilAttrReal(f, "molar_volume", &m->molar_volume) && H5UtilAttrReal(f, "rho", &m->rho) && H5UtilAttrReal(f, "c_alpha", &m->c_alpha) && H5UtilAttrReal(f, "c_beta", &m->c_beta) && H5UtilAttrReal(f, "kappa", &m->kappa) && H5UtilAttrReal(f, "mobility", &m->mobility), "the model parameters are missing");
+  NEED(H5UtilAttrInt(f, "step", &m->step) && H5UtilAttrReal(f, "time", &m->time) && H5UtilAttrReal(f, "dt", &m->dt) && m->dt > 0, "time, step or dt is missing");
+  NEED(H5UtilAttrInt(f, "monitor_last_step", &m->mon.last_step) && H5UtilAttrReal(f, "monitor_last_time", &m->mon.last_time) && H5UtilAttrReal(f, "monitor_mass0", &m->mon.mass0) && H5UtilAttrInt(f, "monitor_snes_pending", &m->mon.snes_pending) && H5UtilAttrInt(f, "monitor_ksp_pending", &m->mon.ksp_pending) && H5UtilAttrInt(f, "monitor_rejects_pending", &m->mon.rejects_pending), "the monitor attributes are missing");
+  NEED(H5UtilAttrInt(f, "output_count", &m->output_count) && H5UtilAttrInt(f, "output_k_next", &m->output_k_next) && H5UtilAttrReal(f, "output_interval", &m->output_interval), "the output attributes are missing");
+  if (!H5UtilAttrString(f, "/", "ncomp_model", m->model, sizeof m->model)) m->model[0] = 0; /* binary checkpoints of earlier versions */
+  if (!H5UtilAttrReal(f, "energy_scale", &m->energy_scale)) m->energy_scale = 0;
+  NEED(H5UtilAttrString(f, "/state", "checksum", s, sizeof s) && strlen(s) == 16, "the state's checksum is missing");
   memcpy(m->checksum, s, sizeof m->checksum);
   dset = H5Dopen2(f, "state", H5P_DEFAULT);
   NEED(dset >= 0, "it has no dataset 'state'");
@@ -211,7 +165,7 @@ static void ReadMeta(const char *path, Meta *m)
   }
   H5Eget_auto2(H5E_DEFAULT, &func, &data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  if ((f = OutputH5OpenRead(path)) < 0) snprintf(m->why, sizeof m->why, "it is not a readable HDF5 file (truncated or corrupt)");
+  if ((f = H5UtilOpenRead(path)) < 0) snprintf(m->why, sizeof m->why, "it is not a readable HDF5 file (truncated or corrupt)");
   else {
     ReadMetaH5(f, m);
     H5Fclose(f);
@@ -314,7 +268,7 @@ static PetscErrorCode CompareFingerprint(MPI_Comm comm, const Params *p, const M
   else if (p->mms) RealDiff(msg, sizeof msg, notes, sizeof notes, "mms_rate", m->mms_rate, p->mms_rate, -1, p->allow_change);
   if (m->free_energy != (int)p->free_energy) AddDiff(msg, sizeof msg, notes, sizeof notes, "free_energy", FreeEnergyTypes[m->free_energy], FreeEnergyTypes[p->free_energy], -1, p->allow_change);
   else if (p->free_energy == FE_REGULAR_SOLUTION) {
-    RealDiff(msg, sizeof msg, notes, sizeof notes, "omega", m->omega, p->omega, -1, p->allow_change);
+    if (m->components == 2) RealDiff(msg, sizeof msg, notes, sizeof notes, "omega", m->omega, p->omega, -1, p->allow_change); /* N > 2: Omega_ij, in the model string */
     RealDiff(msg, sizeof msg, notes, sizeof notes, "temperature", m->temperature, p->temperature, RESTART_CHANGE_TEMPERATURE, p->allow_change);
     RealDiff(msg, sizeof msg, notes, sizeof notes, "gas_constant", m->gas_constant, p->gas_constant, -1, p->allow_change);
     RealDiff(msg, sizeof msg, notes, sizeof notes, "molar_volume", m->molar_volume, p->molar_volume, -1, p->allow_change);
@@ -329,6 +283,18 @@ static PetscErrorCode CompareFingerprint(MPI_Comm comm, const Params *p, const M
   if (msg[0]) UPHILL_USER_ERROR(comm, "checkpoint '%s' does not match the options: %s", path, msg);
   if (notes[0]) PetscCall(PetscPrintf(comm, "restart: %s (allowed by -restart_allow_change)\n", notes));
   PetscFunctionReturn(0);
+}
+
+/* Whether the stored mu/E no longer solves this run's constraint mu = (f'(c) - kappa Lap c)/E:
+   an allowed change of temperature or kappa, or another energy scale E. */
+static PetscBool PotentialStale(const App *app, const Meta *m)
+{
+  char now[sizeof m->model], a[2048], b[2048];
+
+  OutputModelString(&app->p, now, sizeof now);
+  ModelEntry(m->model, "kappa_matrix", a, sizeof a);
+  ModelEntry(now, "kappa_matrix", b, sizeof b);
+  return (PetscBool)(m->kappa != app->p.kappa || m->temperature != app->p.temperature || strcmp(a, b) || (m->energy_scale > 0 && m->energy_scale != app->s.E));
 }
 
 /* ---- loading ---------------------------------------------------------------------------- */
@@ -396,7 +362,7 @@ PetscErrorCode CheckpointRestartLoad(App *app, Vec X, RestartState *rs)
   PetscCall(PetscStrcmp(app->p.restart, "latest", &latest));
   CheckpointDir(app, dir, sizeof dir);
   if (latest) {
-    if (!rank) PetscCall(ListCheckpoints(dir, &steps, &n));
+    if (!rank) PetscCall(CheckpointList(dir, &steps, &n));
     PetscCallMPI(MPI_Bcast(&n, 1, MPIU_INT, 0, comm));
     if (rank) PetscCall(PetscMalloc1(n + 1, &steps));
     PetscCallMPI(MPI_Bcast(steps, (PetscMPIInt)n, MPIU_INT, 0, comm));
@@ -420,6 +386,10 @@ PetscErrorCode CheckpointRestartLoad(App *app, Vec X, RestartState *rs)
       if (!rank) fprintf(stderr, "uphill3d: warning: skipping checkpoint '%s': %s\n", path, why);
       if (rs->nskipped < (PetscInt)(sizeof rs->skipped_steps / sizeof rs->skipped_steps[0])) rs->skipped_steps[rs->nskipped++] = steps[c];
       continue;
+    }
+    if (PotentialStale(app, m)) { /* the DAE restarts on its constraint */
+      PetscCall(ComputeConsistentPotential(app, X));
+      PetscCall(PetscPrintf(comm, "restart: mu recomputed from c for the changed model\n"));
     }
     PetscCall(PetscStrncpy(rs->path, path, sizeof rs->path));
     rs->step           = m->step;
@@ -451,19 +421,6 @@ PetscErrorCode CheckpointRestartApply(const RestartState *rs, TS ts)
 
 /* ---- writing ---------------------------------------------------------------------------- */
 
-struct _p_RunControl {
-  App           *app;
-  TS             ts;
-  Monitor        mon;
-  OutputSeries   series;
-  Analysis       analysis; /* NULL unless -analysis_interval > 0 */
-  PetscBool      restarted, enabled;
-  char           dir[PETSC_MAX_PATH_LEN + 16];
-  PetscLogDouble wall_last; /* wall time of the last checkpoint (or the start) */
-  PetscInt       last_ckpt_step;
-  int            stopped;
-};
-
 /* Test hook: UPHILL_TEST_CHECKPOINT_DELAY seconds of sleep between the complete .tmp file
    and its rename, so that a test can kill a run in the middle of writing a checkpoint. */
 static void TestDelay(void)
@@ -476,9 +433,8 @@ static void TestDelay(void)
   }
 }
 
-static PetscErrorCode CheckpointWrite(RunControl rc, Vec X, char *path, size_t len)
+PetscErrorCode CheckpointWrite(const App *app, TS ts, Monitor mon, OutputSeries series, const char *dir, Vec X, char *path, size_t len)
 {
-  App         *app  = rc->app;
   MPI_Comm     comm = PetscObjectComm((PetscObject)app->da);
   PetscMPIInt  rank, size;
   PetscViewer  v;
@@ -494,14 +450,14 @@ static PetscErrorCode CheckpointWrite(RunControl rc, Vec X, char *path, size_t l
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
-  PetscCall(TSGetStepNumber(rc->ts, &step));
-  PetscCall(TSGetTime(rc->ts, &t));
-  PetscCall(TSGetTimeStep(rc->ts, &dt));
-  PetscCall(TSGetType(rc->ts, &type));
-  PetscCall(MonitorGetState(rc->mon, rc->ts, &ms));
-  OutputSeriesGetState(rc->series, &count, &k_next);
-  PetscCall(OutputMakeDir(comm, rc->dir));
-  CheckpointPath(rc->dir, step, path, len);
+  PetscCall(TSGetStepNumber(ts, &step));
+  PetscCall(TSGetTime(ts, &t));
+  PetscCall(TSGetTimeStep(ts, &dt));
+  PetscCall(TSGetType(ts, &type));
+  PetscCall(MonitorGetState(mon, ts, &ms));
+  OutputSeriesGetState(series, &count, &k_next);
+  PetscCall(OutputMakeDir(comm, dir));
+  CheckpointPath(dir, step, path, len);
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
 
   PetscCall(OutputCreateIODM(app, 2 * app->p.ncomp, &io));
@@ -550,7 +506,7 @@ static PetscErrorCode CheckpointWrite(RunControl rc, Vec X, char *path, size_t l
       PetscCall(PetscTime(&t1)); /* written and on disk: the time the checkpoint costs */
       TestDelay();
       if (rename(tmp, path)) snprintf(err, sizeof err, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-      else if ((e = OutputSyncFile(rc->dir))) snprintf(err, sizeof err, "cannot sync directory %s: %s", rc->dir, strerror(e));
+      else if ((e = OutputSyncFile(dir))) snprintf(err, sizeof err, "cannot sync directory %s: %s", dir, strerror(e));
     }
     if (!err[0]) {
       const double mb = stat(path, &st) ? 0.0 : (double)st.st_size / 1e6;
@@ -558,10 +514,10 @@ static PetscErrorCode CheckpointWrite(RunControl rc, Vec X, char *path, size_t l
     }
     if (!err[0]) { /* only now that the new one is safe: delete the oldest beyond -checkpoint_keep */
       PetscInt *steps, n;
-      PetscCall(ListCheckpoints(rc->dir, &steps, &n));
+      PetscCall(CheckpointList(dir, &steps, &n));
       for (PetscInt i = app->p.checkpoint_keep; i < n; i++) {
         char old[PETSC_MAX_PATH_LEN + 48];
-        CheckpointPath(rc->dir, steps[i], old, sizeof old);
+        CheckpointPath(dir, steps[i], old, sizeof old);
         if (steps[i] != step) (void)remove(old);
       }
       PetscCall(PetscFree(steps));
@@ -569,175 +525,5 @@ static PetscErrorCode CheckpointWrite(RunControl rc, Vec X, char *path, size_t l
   }
   PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
   PetscCheck(!err[0], comm, PETSC_ERR_FILE_WRITE, "%s", err);
-  PetscFunctionReturn(0);
-}
-
-/* ---- after each accepted step ------------------------------------------------------------ */
-
-static PetscErrorCode PostStep(TS ts)
-{
-  PetscContainer    cont;
-  RunControl        rc;
-  PetscInt          step;
-  PetscReal         t;
-  Vec               X;
-  TSConvergedReason reason;
-  PetscMPIInt       rank;
-  int               flags[2] = {0, 0};
-  PetscLogDouble    now;
-  char              path[PETSC_MAX_PATH_LEN + 48];
-
-  PetscFunctionBegin;
-  PetscCall(PetscObjectQuery((PetscObject)ts, "uphill_runcontrol", (PetscObject *)&cont));
-  PetscCall(PetscContainerGetPointer(cont, (void **)&rc));
-  PetscCall(TSGetConvergedReason(ts, &reason));
-  if (reason < 0) PetscFunctionReturn(0);
-  PetscCall(TSGetStepNumber(ts, &step));
-  PetscCall(TSGetTime(ts, &t));
-  PetscCall(TSGetSolution(ts, &X));
-  if (rc->analysis) PetscCall(AnalysisAfterStep(rc->analysis, step, t, X));
-  PetscCall(OutputSeriesStep(rc->series, ts, X, step, t));
-
-  /* every rank must take the same decision: a signal may reach some ranks only, and rank 0's
-     clock decides the wall-time checkpoints */
-  PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)ts), &rank));
-  PetscCall(PetscTime(&now));
-  flags[0] = (int)caught_signal;
-  flags[1] = !rank && rc->app->p.checkpoint_walltime > 0 && now - rc->wall_last >= rc->app->p.checkpoint_walltime;
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, flags, 2, MPI_INT, MPI_MAX, PetscObjectComm((PetscObject)ts)));
-
-  if (step != rc->last_ckpt_step && (flags[0] || flags[1] || (rc->app->p.checkpoint_steps > 0 && step % rc->app->p.checkpoint_steps == 0) || (reason > 0 && rc->enabled))) {
-    PetscCall(MonitorRecord(rc->mon, ts)); /* the row of this step, if due, before the state is saved */
-    PetscCall(CheckpointWrite(rc, X, path, sizeof path));
-    PetscCall(PetscTime(&rc->wall_last));
-    rc->last_ckpt_step = step;
-    if (!reason) PetscCall(TSRestartStep(ts)); /* as a restarted run will (see the top of this file) */
-  }
-  if (flags[0]) {
-    rc->stopped = flags[0];
-    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)ts), "uphill3d: caught %s: wrote checkpoint %s at step %" PetscInt_FMT ", t = %.10e; stopping (continue with -restart latest)\n", SignalName(flags[0]), path, step, (double)t));
-    if (!reason) PetscCall(TSSetConvergedReason(ts, TS_CONVERGED_USER));
-  }
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode RunControlCreate(App *app, const RestartState *rs, RunControl *rc)
-{
-  MPI_Comm    comm = PetscObjectComm((PetscObject)app->da);
-  PetscMPIInt rank;
-  char        err[PETSC_MAX_PATH_LEN + 512] = "";
-
-  PetscFunctionBegin;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCall(PetscNew(rc));
-  (*rc)->app            = app;
-  (*rc)->restarted      = rs ? PETSC_TRUE : PETSC_FALSE;
-  (*rc)->enabled        = (PetscBool)(app->p.checkpoint_steps > 0 || app->p.checkpoint_walltime > 0);
-  (*rc)->last_ckpt_step = rs ? rs->step : -1;
-  CheckpointDir(app, (*rc)->dir, sizeof (*rc)->dir);
-  PetscCall(OutputSeriesCreate(app, &(*rc)->series));
-  if (!rank) {
-    PetscInt *steps, n;
-    PetscCall(ListCheckpoints((*rc)->dir, &steps, &n));
-    if (!rs && n) {
-      /* a new run would mix its checkpoints with these, and -restart latest could then pick
-         the other run's */
-      snprintf(err, sizeof err, "'%s' holds checkpoints of an earlier run (newest: step %" PetscInt_FMT "): continue it with -restart latest, or remove them or choose another -output_dir to start a new run", (*rc)->dir, steps[0]);
-    } else if (rs) {
-      DIR *d;
-      /* checkpoints newer than the one continued from belong to a trajectory this run replaces */
-      for (PetscInt i = 0; i < n && steps[i] > rs->step; i++) {
-        char      old[PETSC_MAX_PATH_LEN + 48], moved[PETSC_MAX_PATH_LEN + 64];
-        PetscBool bad = PETSC_FALSE;
-        for (PetscInt s = 0; s < rs->nskipped; s++)
-          if (rs->skipped_steps[s] == steps[i]) bad = PETSC_TRUE;
-        CheckpointPath((*rc)->dir, steps[i], old, sizeof old);
-        snprintf(moved, sizeof moved, "%s.%s", old, bad ? "invalid" : "abandoned");
-        if (!rename(old, moved)) PetscCall(PetscPrintf(PETSC_COMM_SELF, "restart: renamed %s to %s (%s)\n", old, moved, bad ? "it failed validation" : "it is newer than the checkpoint this run continues from"));
-      }
-      if ((d = opendir((*rc)->dir))) { /* partial files of a checkpoint whose writer was stopped */
-        struct dirent *e;
-        while ((e = readdir(d))) {
-          if (!strncmp(e->d_name, "ckpt_", 5) && strstr(e->d_name, ".h5.tmp")) { /* also MPI-IO's .tmp.locktest.N */
-            char full[PETSC_MAX_PATH_LEN + 300];
-            snprintf(full, sizeof full, "%s/%s", (*rc)->dir, e->d_name);
-            if (!remove(full)) PetscCall(PetscPrintf(PETSC_COMM_SELF, "restart: removed the partial checkpoint %s\n", full));
-          }
-        }
-        closedir(d);
-      }
-    }
-    PetscCall(PetscFree(steps));
-  }
-  PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
-  if (err[0]) UPHILL_USER_ERROR(comm, "%s", err);
-  if (rs) PetscCall(OutputSeriesRestore((*rc)->series, rs->output_count, rs->output_k_next, rs->output_interval, rs->time));
-  if ((*rc)->enabled) PetscCall(OutputMakeDir(comm, (*rc)->dir)); /* fail now, not at the first checkpoint */
-  if (app->p.analysis_interval > 0) {
-    PetscCall(AnalysisCreate(app, &(*rc)->analysis));
-    PetscCall(AnalysisOpenOutput((*rc)->analysis, rs ? rs->step : -1, rs ? rs->time : 0));
-  }
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode RunControlAttach(RunControl rc, TS ts, Monitor mon, Vec X)
-{
-  PetscContainer   cont;
-  struct sigaction sa;
-
-  PetscFunctionBegin;
-  rc->ts  = ts;
-  rc->mon = mon;
-  PetscCall(PetscContainerCreate(PetscObjectComm((PetscObject)ts), &cont));
-  PetscCall(PetscContainerSetPointer(cont, rc));
-  PetscCall(PetscObjectCompose((PetscObject)ts, "uphill_runcontrol", (PetscObject)cont));
-  PetscCall(PetscContainerDestroy(&cont));
-  PetscCall(TSSetPostStep(ts, PostStep));
-  /* SIGTERM (Slurm at the time limit, scancel) and SIGUSR1 (sbatch --signal=USR1@T): only a
-     flag here; the ranks act on it together after the next accepted step. */
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = OnSignal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESTART;
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGUSR1, &sa, NULL);
-  PetscCall(PetscTime(&rc->wall_last));
-  if (!rc->restarted) {
-    PetscInt  step;
-    PetscReal t;
-    PetscCall(TSGetStepNumber(ts, &step));
-    PetscCall(TSGetTime(ts, &t));
-    PetscCall(OutputSeriesStart(rc->series, X, step, t));
-    if (rc->analysis) PetscCall(AnalysisAfterStep(rc->analysis, step, t, X));
-  }
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode RunControlFinish(RunControl rc, Vec X)
-{
-  PetscInt          step;
-  TSConvergedReason reason;
-  char              path[PETSC_MAX_PATH_LEN + 48];
-
-  PetscFunctionBegin;
-  PetscCall(TSGetStepNumber(rc->ts, &step));
-  PetscCall(TSGetConvergedReason(rc->ts, &reason));
-  /* after a step, PostStep wrote it; here only a new run that took no step (its state 0) */
-  if (rc->enabled && !rc->stopped && reason > 0 && step != rc->last_ckpt_step) {
-    PetscCall(CheckpointWrite(rc, X, path, sizeof path));
-    rc->last_ckpt_step = step;
-  }
-  PetscFunctionReturn(0);
-}
-
-int RunControlStoppedBySignal(RunControl rc) { return rc ? rc->stopped : 0; }
-
-PetscErrorCode RunControlDestroy(RunControl *rc)
-{
-  PetscFunctionBegin;
-  if (!*rc) PetscFunctionReturn(0);
-  PetscCall(OutputSeriesDestroy(&(*rc)->series));
-  if ((*rc)->analysis) PetscCall(AnalysisDestroy(&(*rc)->analysis));
-  PetscCall(PetscFree(*rc));
   PetscFunctionReturn(0);
 }

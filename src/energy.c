@@ -1,19 +1,20 @@
 /* The discrete free energy of docs/MODEL.md section 3 and the other integrals that monitor a run:
      F = sum_cells f(c) dV + kappa/2 sum_faces ((c+ - c-)/h)^2 dV,   mass = sum_cells c dV.
    Each cell counts its +x, +y, +z faces once; a no-flux wall face has a mirrored ghost
-   and so no gradient. */
-#include <uphill/physics.h>
-#include <uphill/grid.h>
+   and so no gradient.  Also the energy's domain: the states where it is defined. */
+#include "kernels.h"
 
 /* Free-energy density of one cell: f(c) plus the gradient energy of its +x, +y, +z faces.
-   u points at the cell's first entry; the point has 2 ncomp entries. */
-static inline PetscReal CellEnergy(const App *app, const PetscScalar *u, const PetscInt off[3], const PetscReal ih2[3])
+   u points at the cell's first entry. */
+static inline PetscReal CellEnergyBinary(const App *app, const PetscScalar *u, const PetscInt off[3], const PetscReal ih2[3])
 {
-  if (!app->p.general) {
-    const BinaryField *b = (const BinaryField *)u;
-    const PetscReal    c = b->c, gx = b[off[0]].c - c, gy = b[off[1]].c - c, gz = b[off[2]].c - c;
-    return ThermoF(&app->th, c) + 0.5 * app->p.kappa * (gx * gx * ih2[0] + gy * gy * ih2[1] + gz * gz * ih2[2]);
-  }
+  const BinaryField *b = (const BinaryField *)u;
+  const PetscReal    c = b->c, gx = b[off[0]].c - c, gy = b[off[1]].c - c, gz = b[off[2]].c - c;
+  return ThermoF(&app->th, c) + 0.5 * app->p.kappa * (gx * gx * ih2[0] + gy * gy * ih2[1] + gz * gz * ih2[2]);
+}
+
+static inline PetscReal CellEnergyGeneral(const App *app, const PetscScalar *u, const PetscInt off[3], const PetscReal ih2[3])
+{
   const PetscInt nc = app->mm.nc, dof = 2 * nc;
   PetscReal      e  = 0;
   for (int d = 0; d < 3; d++) {
@@ -26,6 +27,67 @@ static inline PetscReal CellEnergy(const App *app, const PetscScalar *u, const P
   return MultiF(&app->mm, u) + 0.5 * e;
 }
 
+void EnergyBinary(const App *app, const GridBox *b, const PetscScalar *x, const PetscReal ih2[3], PetscReal sums[2])
+{
+  GRID_FOR_OWNED(b, i, j, k)
+  {
+    const PetscReal e = CellEnergyBinary(app, x + GridGhosted(b, i, j, k) * 2, b->off, ih2);
+    sums[0] += e;
+    sums[1] += PetscAbsReal(e);
+  }
+}
+
+void EnergyGeneral(const App *app, const GridBox *b, const PetscScalar *x, const PetscReal ih2[3], PetscReal sums[2])
+{
+  GRID_FOR_OWNED(b, i, j, k)
+  {
+    const PetscReal e = CellEnergyGeneral(app, x + GridGhosted(b, i, j, k) * 2 * app->mm.nc, b->off, ih2);
+    sums[0] += e;
+    sums[1] += PetscAbsReal(e);
+  }
+}
+
+PetscBool InDomainBinary(const App *app, const PetscScalar *x, PetscInt n)
+{
+  for (PetscInt i = 0; i < n; i += 2)
+    if (!ThermoInDomain(&app->th, x[i])) return PETSC_FALSE;
+  return PETSC_TRUE;
+}
+
+PetscBool InDomainGeneral(const App *app, const PetscScalar *x, PetscInt n)
+{
+  for (PetscInt i = 0; i < n; i += 2 * app->mm.nc)
+    if (!MultiInDomain(&app->mm, x + i)) return PETSC_FALSE;
+  return PETSC_TRUE;
+}
+
+/* Fraction to the boundary: new c = c - lambda y stays in (0,1). */
+void DomainStepBinary(const App *app, const PetscScalar *x, const PetscScalar *y, PetscInt n, PetscReal theta, PetscReal *lambda)
+{
+  (void)app;
+  for (PetscInt i = 0; i < n; i += 2) {
+    const PetscReal c = x[i], dc = y[i];
+    if (dc > 0 && c - dc <= 0) *lambda = PetscMin(*lambda, theta * c / dc);
+    if (dc < 0 && c - dc >= 1) *lambda = PetscMin(*lambda, theta * (1 - c) / -dc);
+  }
+}
+
+/* Every c_i and c_N = 1 - sum c_i stay positive. */
+void DomainStepGeneral(const App *app, const PetscScalar *x, const PetscScalar *y, PetscInt n, PetscReal theta, PetscReal *lambda)
+{
+  const PetscInt nc = app->mm.nc;
+  for (PetscInt i = 0; i < n; i += 2 * nc) {
+    PetscReal cN = 1, dN = 0;
+    for (PetscInt r = 0; r < nc; r++) {
+      const PetscReal c = x[i + r], dc = y[i + r];
+      if (dc > 0 && c - dc <= 0) *lambda = PetscMin(*lambda, theta * c / dc);
+      cN -= c;
+      dN -= dc;
+    }
+    if (dN > 0 && cN - dN <= 0) *lambda = PetscMin(*lambda, theta * cN / dN);
+  }
+}
+
 PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs)
 {
   GridBox            b;
@@ -36,17 +98,9 @@ PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal 
   PetscFunctionBegin;
   for (int d = 0; d < 3; d++) ih2[d] = 1.0 / (app->h[d] * app->h[d]);
   PetscCall(GridGetBox(app->da, &b));
-  PetscCall(DMGetLocalVector(app->da, &Xl));
-  PetscCall(GridGlobalToLocal(app, X, Xl));
-  PetscCall(VecGetArrayRead(Xl, &xl));
-  GRID_FOR_OWNED(&b, i, j, k)
-  {
-    const PetscReal e = CellEnergy(app, xl + GridGhosted(&b, i, j, k) * 2 * app->p.ncomp, b.off, ih2);
-    sums[0] += e;
-    sums[1] += PetscAbsReal(e);
-  }
-  PetscCall(VecRestoreArrayRead(Xl, &xl));
-  PetscCall(DMRestoreLocalVector(app->da, &Xl));
+  PetscCall(GridGetGhostedArrayRead(app->da, X, &Xl, &xl));
+  app->ops->energy(app, &b, xl, ih2, sums);
+  PetscCall(GridRestoreGhostedArrayRead(app->da, &Xl, &xl));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)app->da)));
   *F = sums[0] * app->dV;
   if (Fabs) *Fabs = sums[1] * app->dV;
@@ -58,21 +112,20 @@ PetscErrorCode ComputeObservables(const App *app, Vec X, Observables *obs)
   GridBox            b;
   Vec                Xl;
   const PetscScalar *xl;
-  PetscReal          ih2[3], loc[1 + UPHILL_MAX_NC] = {0}, mm[2] = {PETSC_MAX_REAL, PETSC_MAX_REAL}, var = 0, mean;
+  PetscReal          ih2[3], loc[1 + UPHILL_MAX_NC] = {0}, mm[2] = {PETSC_MAX_REAL, PETSC_MAX_REAL}, var = 0, mean, energy[2] = {0, 0};
   const PetscInt     nc = app->p.ncomp, dof = 2 * nc;
   MPI_Comm           comm = PetscObjectComm((PetscObject)app->da);
 
   PetscFunctionBegin;
   for (int d = 0; d < 3; d++) ih2[d] = 1.0 / (app->h[d] * app->h[d]);
   PetscCall(GridGetBox(app->da, &b));
-  PetscCall(DMGetLocalVector(app->da, &Xl));
-  PetscCall(GridGlobalToLocal(app, X, Xl));
-  PetscCall(VecGetArrayRead(Xl, &xl));
+  PetscCall(GridGetGhostedArrayRead(app->da, X, &Xl, &xl));
+  app->ops->energy(app, &b, xl, ih2, energy);
+  loc[0] = energy[0];
   GRID_FOR_OWNED(&b, i, j, k)
   {
     const PetscScalar *u = xl + GridGhosted(&b, i, j, k) * dof;
     const PetscReal    c = u[0];
-    loc[0] += CellEnergy(app, u, b.off, ih2);
     for (PetscInt r = 0; r < nc; r++) loc[1 + r] += u[r];
     mm[0] = PetscMin(mm[0], c);
     mm[1] = PetscMin(mm[1], -c);
@@ -88,8 +141,7 @@ PetscErrorCode ComputeObservables(const App *app, Vec X, Observables *obs)
     var += dc * dc;
   }
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &var, 1, MPIU_REAL, MPIU_SUM, comm));
-  PetscCall(VecRestoreArrayRead(Xl, &xl));
-  PetscCall(DMRestoreLocalVector(app->da, &Xl));
+  PetscCall(GridRestoreGhostedArrayRead(app->da, &Xl, &xl));
   obs->free_energy = loc[0] * app->dV;
   obs->mass        = loc[1] * app->dV;
   for (PetscInt r = 0; r < nc; r++) obs->masses[r] = loc[1 + r] * app->dV;

@@ -56,21 +56,13 @@ PetscErrorCode GridGetBox(DM da, GridBox *b)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode GridGlobalToLocal(const App *app, Vec g, Vec l)
-{
-  PetscFunctionBegin;
-  PetscCall(GridDMGlobalToLocal(app->da, app->p.bc, g, l));
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode GridDMGlobalToLocal(DM da, BoundaryType bc, Vec g, Vec l)
+/* Mirror the owned boundary layer into the outer ghost layer at every no-flux wall of l's box. */
+static PetscErrorCode GridFillWalls(DM da, Vec l)
 {
   GridBox      b;
   PetscScalar *x;
 
   PetscFunctionBegin;
-  PetscCall(DMGlobalToLocal(da, g, INSERT_VALUES, l));
-  if (bc == BC_PERIODIC) PetscFunctionReturn(0);
   PetscCall(GridGetBox(da, &b));
   PetscCall(VecGetArray(l, &x));
   const PetscInt dof = b.info.dof;
@@ -90,5 +82,41 @@ PetscErrorCode GridDMGlobalToLocal(DM da, BoundaryType bc, Vec g, Vec l)
           }
     }
   PetscCall(VecRestoreArray(l, &x));
+  PetscFunctionReturn(0);
+}
+
+/* The global-to-local scatter, and the wall mirror unless da is periodic. */
+static PetscErrorCode GridScatterGhosted(DM da, Vec g, Vec l)
+{
+  DMBoundaryType bx;
+
+  PetscFunctionBegin;
+  PetscCall(DMGlobalToLocal(da, g, INSERT_VALUES, l));
+  PetscCall(DMDAGetInfo(da, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &bx, NULL, NULL, NULL));
+  if (bx != DM_BOUNDARY_PERIODIC) PetscCall(GridFillWalls(da, l));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode GridGlobalToLocal(const App *app, Vec g, Vec l)
+{
+  PetscFunctionBegin;
+  PetscCall(GridScatterGhosted(app->da, g, l));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode GridGetGhostedArrayRead(DM da, Vec g, Vec *l, const PetscScalar **x)
+{
+  PetscFunctionBegin;
+  PetscCall(DMGetLocalVector(da, l));
+  PetscCall(GridScatterGhosted(da, g, *l));
+  PetscCall(VecGetArrayRead(*l, x));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode GridRestoreGhostedArrayRead(DM da, Vec *l, const PetscScalar **x)
+{
+  PetscFunctionBegin;
+  PetscCall(VecRestoreArrayRead(*l, x));
+  PetscCall(DMRestoreLocalVector(da, l));
   PetscFunctionReturn(0);
 }

@@ -1,18 +1,16 @@
 /* Initial states.  The noise is a hash of (seed, global grid index), so the same seed
    gives the same field on any number of ranks. */
 #include <uphill/initial.h>
-#include <uphill/physics.h>
 #include <uphill/output.h>
-#include <uphill/grid.h>
 #include <uphill/errors.h>
+#include "kernels.h"
+#include "hash.h"
 
-/* splitmix64: a counter-based generator, uniform in [0,1). */
+/* splitmix64 as a counter-based generator, uniform in [0,1).  The offset keeps the fields of
+   earlier versions: the mix's own increment is subtracted (modulo 2^64). */
 static PetscReal HashUniform(uint64_t seed, uint64_t index)
 {
-  uint64_t z = seed * 0x9E3779B97F4A7C15ULL + index + 0x632BE59BD9B4E019ULL;
-  z          = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z          = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  z          = z ^ (z >> 31);
+  const uint64_t z = SplitMix64(seed * 0x9E3779B97F4A7C15ULL + index + (0x632BE59BD9B4E019ULL - 0x9E3779B97F4A7C15ULL));
   return (PetscReal)(z >> 11) * 0x1.0p-53;
 }
 
@@ -44,7 +42,7 @@ static PetscReal CoupleFraction(const App *app, const PetscReal x[3])
 
 /* The N-component states: c_i = c0_i + noise (independent per component), c_1 = c0_1 +
    mode, or the couple. */
-static void InitialGeneral(const App *app, const GridBox *b, PetscScalar *x)
+void InitialGeneral(const App *app, const GridBox *b, PetscScalar *x)
 {
   const Params  *p  = &app->p;
   const PetscInt nc = p->ncomp, dof = 2 * nc;
@@ -66,24 +64,45 @@ static void InitialGeneral(const App *app, const GridBox *b, PetscScalar *x)
   }
 }
 
-static PetscErrorCode CheckDomain(const App *app, Vec X)
+/* The binary states: c = c0 + noise or c0 + mode. */
+void InitialBinary(const App *app, const GridBox *b, PetscScalar *xa)
+{
+  const Params *p = &app->p;
+  BinaryField  *x = (BinaryField *)xa;
+
+  GRID_FOR_OWNED(b, i, j, k)
+  {
+    const PetscReal pos[3] = {GridCoord(app, 0, i), GridCoord(app, 1, j), GridCoord(app, 2, k)};
+    const uint64_t  gidx   = (uint64_t)i + (uint64_t)b->info.mx * ((uint64_t)j + (uint64_t)b->info.my * (uint64_t)k);
+    PetscReal       c      = p->c0;
+    if (p->ic == IC_NOISE) c += p->ic_amplitude * (2 * HashUniform((uint64_t)p->ic_seed, gidx) - 1);
+    else c += p->ic_amplitude * ModeShape(app, pos);
+    x[GridOwned(b, i, j, k)].c  = c;
+    x[GridOwned(b, i, j, k)].mu = 0;
+  }
+}
+
+PetscErrorCode CheckInitialGeneral(const App *app, Vec X)
+{
+  const PetscScalar *x;
+  PetscInt           n;
+  PetscMPIInt        ok;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetLocalSize(X, &n));
+  PetscCall(VecGetArrayRead(X, &x));
+  ok = InDomainGeneral(app, x, n) ? 1 : 0;
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, PetscObjectComm((PetscObject)X)));
+  if (!ok) UPHILL_USER_ERROR(PetscObjectComm((PetscObject)X), "the initial concentrations leave the simplex (c_i > 0, c_1 + ... + c_%" PetscInt_FMT " < 1) where the regular_solution energy is defined", app->p.ncomp);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode CheckInitialBinary(const App *app, Vec X)
 {
   PetscReal cmin, cmax;
 
   PetscFunctionBegin;
-  if (app->p.general) {
-    const PetscScalar *x;
-    PetscInt           n;
-    PetscMPIInt        ok = 1;
-    PetscCall(VecGetLocalSize(X, &n));
-    PetscCall(VecGetArrayRead(X, &x));
-    for (PetscInt i = 0; i < n; i += 2 * app->p.ncomp)
-      if (!MultiInDomain(&app->mm, x + i)) ok = 0;
-    PetscCall(VecRestoreArrayRead(X, &x));
-    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, PetscObjectComm((PetscObject)X)));
-    if (!ok) UPHILL_USER_ERROR(PetscObjectComm((PetscObject)X), "the initial concentrations leave the simplex (c_i > 0, c_1 + ... + c_%" PetscInt_FMT " < 1) where the regular_solution energy is defined", app->p.ncomp);
-    PetscFunctionReturn(0);
-  }
   PetscCall(VecStrideMin(X, 0, NULL, &cmin));
   PetscCall(VecStrideMax(X, 0, NULL, &cmax));
   if (app->th.type == FE_REGULAR_SOLUTION && !(cmin > 0 && cmax < 1))
@@ -93,31 +112,17 @@ static PetscErrorCode CheckDomain(const App *app, Vec X)
 
 PetscErrorCode InitialState(const App *app, Vec X)
 {
-  const Params *p = &app->p;
-  GridBox       b;
-  PetscScalar  *xa;
-
   PetscFunctionBegin;
-  if (p->ic == IC_FILE) {
-    PetscCall(OutputReadConcentration(app, p->ic_file, X));
-  } else {
+  if (app->p.ic == IC_FILE) PetscCall(OutputReadConcentration(app, app->p.ic_file, X));
+  else {
+    GridBox      b;
+    PetscScalar *xa;
     PetscCall(GridGetBox(app->da, &b));
     PetscCall(VecGetArray(X, &xa));
-    BinaryField *x = (BinaryField *)xa;
-    if (p->general) InitialGeneral(app, &b, xa);
-    else GRID_FOR_OWNED(&b, i, j, k)
-    {
-      const PetscReal pos[3] = {GridCoord(app, 0, i), GridCoord(app, 1, j), GridCoord(app, 2, k)};
-      const uint64_t  gidx   = (uint64_t)i + (uint64_t)b.info.mx * ((uint64_t)j + (uint64_t)b.info.my * (uint64_t)k);
-      PetscReal       c      = p->c0;
-      if (p->ic == IC_NOISE) c += p->ic_amplitude * (2 * HashUniform((uint64_t)p->ic_seed, gidx) - 1);
-      else c += p->ic_amplitude * ModeShape(app, pos);
-      x[GridOwned(&b, i, j, k)].c  = c;
-      x[GridOwned(&b, i, j, k)].mu = 0;
-    }
+    app->ops->initial(app, &b, xa);
     PetscCall(VecRestoreArray(X, &xa));
   }
-  PetscCall(CheckDomain(app, X));
+  PetscCall(app->ops->check_initial(app, X));
   PetscCall(ComputeConsistentPotential(app, X));
   PetscFunctionReturn(0);
 }

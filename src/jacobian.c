@@ -1,15 +1,13 @@
-/* The assembled Jacobian dF/du + shift dF/du_t of the residual in residual.c, used by
-   Newton and to build the preconditioner.  Wall faces of no-flux boundaries carry no flux
+/* The assembled Jacobian dF/du + shift dF/du_t of the residual in residual.c: it builds the
+   preconditioner (and is Newton's operator with -jacobian_matrix_free 0).  Wall faces of no-flux boundaries carry no flux
    and no gradient, so they contribute nothing and are skipped. */
-#include <uphill/physics.h>
-#include <uphill/grid.h>
-#include <uphill/multigrid.h>
+#include "kernels.h"
 
 /* The N-component Jacobian (residual.c's ResidualGeneral), one block row of the point's 2 nc
    rows against its own and its neighbours' 2 nc unknowns, inserted as blocks.  The dL/dc terms
    are there only for the concentration-dependent (lattice-fixed) L. */
 #define JAC_DOF (2 * UPHILL_MAX_NC)
-static PetscErrorCode JacobianGeneral(const App *app, const GridBox *b, const KernelCoef *k, PetscReal shift, const PetscScalar *x, Mat P)
+PetscErrorCode JacobianGeneral(const App *app, const GridBox *b, const KernelCoef *k, PetscReal shift, const PetscScalar *x, PetscBool coefficients, const PetscInt *ltog, Mat P)
 {
   const MultiModel *m  = &app->mm;
   const PetscInt    nc = m->nc, dof = 2 * nc, dim = b->info.dim, w = 7 * dof;
@@ -18,6 +16,7 @@ static PetscErrorCode JacobianGeneral(const App *app, const GridBox *b, const Ke
   PetscScalar       v[JAC_DOF * 7 * JAC_DOF];
 
   PetscFunctionBegin;
+  (void)coefficients, (void)ltog; /* coarse grids get the state; P always holds the full Jacobian */
   GRID_FOR_OWNED(b, i, j, kk)
   {
     const PetscInt     idx[3] = {i, j, kk};
@@ -103,7 +102,7 @@ static PetscErrorCode PreconditionerWillBeBuilt(const App *app, Mat P, PetscBool
 PetscErrorCode JacobianCreatePreconditioningMatrix(App *app, PetscBool block_diagonal, Mat *P)
 {
   PetscFunctionBegin;
-  app->block_diagonal_pmat = (PetscBool)(block_diagonal && !app->p.general);
+  app->block_diagonal_pmat = (PetscBool)(block_diagonal && app->ops->point_block_pmat);
   if (!app->block_diagonal_pmat) {
     PetscCall(DMCreateMatrix(app->da, P));
     PetscFunctionReturn(0);
@@ -137,7 +136,7 @@ static inline BinaryPoint BinaryPointOf(const App *app, const PetscScalar *u, Pe
 }
 
 /* ltog: global block indices of the ghosted points when P is block-diagonal, else NULL. */
-static PetscErrorCode JacobianBinary(const App *app, const GridBox *b, const KernelCoef *k, PetscReal shift, const PetscScalar *x, PetscBool coefficients, const PetscInt *ltog, Mat P)
+PetscErrorCode JacobianBinary(const App *app, const GridBox *b, const KernelCoef *k, PetscReal shift, const PetscScalar *x, PetscBool coefficients, const PetscInt *ltog, Mat P)
 {
   const PetscInt dim = b->info.dim, mx[3] = {b->info.mx, b->info.my, b->info.mz};
 
@@ -191,7 +190,8 @@ static PetscErrorCode JacobianBinary(const App *app, const GridBox *b, const Ker
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Assemble(const App *app, Vec X, PetscReal shift, PetscBool coefficients, Mat P)
+/* The Jacobian on grid da with spacings h at X: a state, or (coefficients) a field (f'', M). */
+static PetscErrorCode Assemble(const App *app, DM da, const PetscReal h[3], Vec X, PetscReal shift, PetscBool coefficients, Mat P)
 {
   GridBox            b;
   Vec                Xl;
@@ -199,38 +199,28 @@ static PetscErrorCode Assemble(const App *app, Vec X, PetscReal shift, PetscBool
   const PetscScalar *xl;
 
   PetscFunctionBegin;
-  KernelCoefficients(app, &k);
-  PetscCall(GridGetBox(app->da, &b));
-  PetscCall(DMGetLocalVector(app->da, &Xl));
-  PetscCall(GridGlobalToLocal(app, X, Xl));
-  PetscCall(VecGetArrayRead(Xl, &xl));
+  KernelCoefficientsAt(app, h, &k);
+  PetscCall(GridGetBox(da, &b));
+  PetscCall(GridGetGhostedArrayRead(da, X, &Xl, &xl));
   PetscCall(MatZeroEntries(P));
-  if (app->p.general) PetscCall(JacobianGeneral(app, &b, &k, shift, xl, P));
-  else if (!app->block_diagonal_pmat) PetscCall(JacobianBinary(app, &b, &k, shift, xl, coefficients, NULL, P));
+  if (!app->block_diagonal_pmat || da != app->da) PetscCall(app->ops->jacobian(app, &b, &k, shift, xl, coefficients, NULL, P));
   else {
     ISLocalToGlobalMapping map;
     const PetscInt        *ltog;
-    PetscCall(DMGetLocalToGlobalMapping(app->da, &map));
+    PetscCall(DMGetLocalToGlobalMapping(da, &map));
     PetscCall(ISLocalToGlobalMappingGetBlockIndices(map, &ltog));
-    PetscCall(JacobianBinary(app, &b, &k, shift, xl, coefficients, ltog, P));
+    PetscCall(app->ops->jacobian(app, &b, &k, shift, xl, coefficients, ltog, P));
     PetscCall(ISLocalToGlobalMappingRestoreBlockIndices(map, &ltog));
   }
-  PetscCall(VecRestoreArrayRead(Xl, &xl));
-  PetscCall(DMRestoreLocalVector(app->da, &Xl));
+  PetscCall(GridRestoreGhostedArrayRead(da, &Xl, &xl));
   PetscCall(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(P, MAT_FINAL_ASSEMBLY));
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode JacobianAssemble(const App *app, Vec X, PetscReal shift, Mat P) { return Assemble(app, X, shift, PETSC_FALSE, P); }
+PetscErrorCode JacobianAssemble(const App *app, Vec X, PetscReal shift, Mat P) { return Assemble(app, app->da, app->h, X, shift, PETSC_FALSE, P); }
 
-PetscErrorCode JacobianAssembleFromCoefficients(const App *app, Vec K, PetscReal shift, Mat P)
-{
-  PetscFunctionBegin;
-  PetscCheck(!app->p.general, PETSC_COMM_SELF, PETSC_ERR_SUP, "coefficient fields are binary only");
-  PetscCall(Assemble(app, K, shift, PETSC_TRUE, P));
-  PetscFunctionReturn(0);
-}
+PetscErrorCode JacobianAssembleCoarse(const App *app, DM da, const PetscReal h[3], Vec K, PetscReal shift, Mat P) { return Assemble(app, da, h, K, shift, (PetscBool)(app->ops->coarse_coefficients != NULL), P); }
 
 PetscErrorCode JacobianCoefficients(const App *app, Vec X, Vec K)
 {
@@ -252,14 +242,10 @@ PetscErrorCode JacobianCoefficients(const App *app, Vec X, Vec K)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode FormIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscReal shift, Mat J, Mat P, void *ctx)
+PetscErrorCode JacobianEvaluate(const App *app, Vec X, PetscReal shift, Mat J, Mat P, PetscBool *assembled)
 {
-  App *app = (App *)ctx;
-
   PetscFunctionBegin;
-  (void)ts;
-  (void)t;
-  (void)Xdot;
+  *assembled = PETSC_FALSE;
   if (J != P) {
     PetscBool action, build;
     PetscCall(JacobianIsAction(J, &action));
@@ -268,10 +254,22 @@ PetscErrorCode FormIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscReal shif
     if (!build) PetscFunctionReturn(0); /* the Krylov operator is J; this P would go unused */
   }
   PetscCall(JacobianAssemble(app, X, shift, P));
-  PetscCall(MultigridUpdate(app->mg, X, shift));
+  *assembled = PETSC_TRUE;
   if (J != P) {
     PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
     PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
   }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FormIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscReal shift, Mat J, Mat P, void *ctx)
+{
+  PetscBool assembled;
+
+  PetscFunctionBegin;
+  (void)ts;
+  (void)t;
+  (void)Xdot;
+  PetscCall(JacobianEvaluate((const App *)ctx, X, shift, J, P, &assembled));
   PetscFunctionReturn(0);
 }

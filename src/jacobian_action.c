@@ -12,13 +12,11 @@
    state (c, mu): 40 or 56 bytes per point, against ~340 for the assembled MatMult.  Walls: the
    ghost fill mirrors both the state and v, so a wall face has zero differences and contributes
    nothing, as in the assembled matrix. */
-#include <uphill/physics.h>
-#include <uphill/grid.h>
+#include "kernels.h"
 
 typedef struct {
   App      *app;
   Vec       Ul;    /* linearisation state, ghosted */
-  Vec       Vl;    /* ghosted copy of the vector being multiplied */
   PetscReal *f2;   /* f''(c)/E at each owned point (binary) */
   PetscReal shift; /* d(u_t)/du of the integrator */
   PetscBool set;
@@ -64,10 +62,20 @@ static inline __attribute__((always_inline)) void BinaryActionRows(const GridBox
     }
 }
 
-static void ActionBinary(const GridBox *b, const App *app, const KernelCoef *k, PetscReal shift, const PetscReal *x, const PetscReal *f2, const PetscReal *v, PetscReal *y)
+void ActionBinary(const GridBox *b, const App *app, const KernelCoef *k, PetscReal shift, const PetscScalar *x, const PetscReal *f2, const PetscScalar *v, PetscScalar *y)
 {
   if (app->mob.model == MOBILITY_DEGENERATE) BinaryActionRows(b, app, k, shift, x, f2, v, y, MOBILITY_DEGENERATE);
   else BinaryActionRows(b, app, k, shift, x, f2, v, y, MOBILITY_CONSTANT);
+}
+
+void ActionStateBinary(const App *app, const PetscScalar *x, PetscInt n, PetscReal *f2)
+{
+  for (PetscInt i = 0; i < n / 2; i++) f2[i] = ThermoD2F(&app->th, x[2 * i]) * (1.0 / app->s.E);
+}
+
+void ActionStateGeneral(const App *app, const PetscScalar *x, PetscInt n, PetscReal *f2)
+{
+  (void)app, (void)x, (void)n, (void)f2; /* ActionGeneral forms f'' itself */
 }
 
 /* t += (dL(c)/dc . dc) w: the change of L(c) w along dc (zero for a constant L). */
@@ -85,11 +93,12 @@ static inline void MultiDLApplyAdd(const MultiModel *m, const PetscReal *c, cons
 /* The N-component action, linearising residual.c's ResidualGeneral: with w_f = a_d (mu_n - mu)
    and its change dw_f, the flux divergence sum_f (L + L_n) w_f changes by
    L dw + (dL.dc) w (sums over faces) + sum_f [L_n dw_f + (dL_n.dc_n) w_f]. */
-static void ActionGeneral(const GridBox *b, const App *app, const KernelCoef *k, PetscReal shift, const PetscReal *x, const PetscReal *v, PetscReal *y)
+void ActionGeneral(const GridBox *b, const App *app, const KernelCoef *k, PetscReal shift, const PetscScalar *x, const PetscReal *f2, const PetscScalar *v, PetscScalar *y)
 {
   const MultiModel *m  = &app->mm;
   const PetscInt    nc = m->nc, dof = 2 * nc, dim = b->info.dim;
 
+  (void)f2; /* f'' is formed point by point */
   GRID_FOR_OWNED(b, i, j, kk)
   {
     const PetscInt   g = GridGhosted(b, i, j, kk) * dof, o = GridOwned(b, i, j, kk) * dof;
@@ -132,6 +141,7 @@ static PetscErrorCode ActionMult(Mat J, Vec V, Vec Y)
   Action            *a;
   GridBox            b;
   KernelCoef         k;
+  Vec                Vl;
   const PetscScalar *u, *v;
   PetscScalar       *y;
 
@@ -140,15 +150,13 @@ static PetscErrorCode ActionMult(Mat J, Vec V, Vec Y)
   PetscCheck(a->set, PetscObjectComm((PetscObject)J), PETSC_ERR_ORDER, "the Jacobian action was applied before its state was set");
   KernelCoefficients(a->app, &k);
   PetscCall(GridGetBox(a->app->da, &b));
-  PetscCall(GridGlobalToLocal(a->app, V, a->Vl));
+  PetscCall(GridGetGhostedArrayRead(a->app->da, V, &Vl, &v));
   PetscCall(VecGetArrayRead(a->Ul, &u));
-  PetscCall(VecGetArrayRead(a->Vl, &v));
   PetscCall(VecGetArray(Y, &y));
-  if (a->app->p.general) ActionGeneral(&b, a->app, &k, a->shift, u, v, y);
-  else ActionBinary(&b, a->app, &k, a->shift, u, a->f2, v, y);
+  a->app->ops->action(&b, a->app, &k, a->shift, u, a->f2, v, y);
   PetscCall(VecRestoreArray(Y, &y));
-  PetscCall(VecRestoreArrayRead(a->Vl, &v));
   PetscCall(VecRestoreArrayRead(a->Ul, &u));
+  PetscCall(GridRestoreGhostedArrayRead(a->app->da, &Vl, &v));
   PetscCall(PetscLogFlops(40.0 * a->app->p.ncomp * a->app->p.ncomp * b.info.xm * b.info.ym * b.info.zm));
   PetscFunctionReturn(0);
 }
@@ -159,7 +167,6 @@ static PetscErrorCode ActionDestroy(void *ctx)
 
   PetscFunctionBegin;
   PetscCall(VecDestroy(&a->Ul));
-  PetscCall(VecDestroy(&a->Vl));
   PetscCall(PetscFree(a->f2));
   PetscCall(PetscFree(a));
   PetscFunctionReturn(0);
@@ -175,7 +182,6 @@ PetscErrorCode JacobianActionCreate(App *app, Mat *J)
   PetscCall(PetscNew(&a));
   a->app = app;
   PetscCall(DMCreateLocalVector(app->da, &a->Ul));
-  PetscCall(VecDuplicate(a->Ul, &a->Vl));
   PetscCall(DMGetGlobalVector(app->da, &X));
   PetscCall(VecGetLocalSize(X, &n));
   PetscCall(VecGetSize(X, &N));
@@ -197,12 +203,12 @@ PetscErrorCode JacobianActionSetState(Mat J, Vec X, PetscReal shift)
   PetscFunctionBegin;
   PetscCall(MatShellGetContext(J, &a));
   PetscCall(GridGlobalToLocal(a->app, X, a->Ul));
-  if (!a->app->p.general) {
+  {
     const PetscScalar *x;
     PetscInt           n;
     PetscCall(VecGetLocalSize(X, &n));
     PetscCall(VecGetArrayRead(X, &x));
-    for (PetscInt i = 0; i < n / 2; i++) a->f2[i] = ThermoD2F(&a->app->th, x[2 * i]) * (1.0 / a->app->s.E);
+    a->app->ops->action_state(a->app, x, n, a->f2);
     PetscCall(VecRestoreArrayRead(X, &x));
   }
   a->shift = shift;

@@ -8,7 +8,7 @@
 #include <uphill/output.h>
 #include <uphill/physics.h>
 #include <uphill/mms.h>
-#include <uphill/checkpoint.h>
+#include <uphill/run_control.h>
 
 static const char help[] = "uphill3d: uphill diffusion (Cahn-Hilliard spinodal decomposition) on 3D grids.\n"
                            "Usage: mpirun -n N uphill3d [FILE.opts] [-option value ...]\n"

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 struct _p_Monitor {
-  App           *app;
+  const App     *app;
   FILE          *csv;      /* rank 0 only */
   PetscInt       snes_its, ksp_its, rejects; /* cumulative counts at the last row */
   PetscInt       last_step, first_step;
@@ -155,20 +155,14 @@ static PetscErrorCode ProgressLine(Monitor mon, TS ts, PetscInt step, PetscReal 
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode MonitorStep(TS ts, PetscInt step, PetscReal t, Vec X, void *ctx)
+/* The stats.csv row and progress line of step (due or not: the last step always gets one). */
+static PetscErrorCode MonitorRow(TS ts, PetscInt step, PetscReal t, Vec X, Monitor mon)
 {
-  Monitor        mon = (Monitor)ctx;
   PetscInt       nits, lits, rej;
   PetscLogDouble now;
   PetscReal      dt = step ? t - mon->last_time : 0;
 
   PetscFunctionBegin;
-  if (step == mon->last_step) PetscFunctionReturn(0);
-  {
-    TSConvergedReason reason;
-    PetscCall(TSGetConvergedReason(ts, &reason));
-    if (step % mon->app->p.stats_interval && !reason) PetscFunctionReturn(0);
-  }
   PetscCall(ComputeObservables(mon->app, X, &mon->obs));
   mon->have_obs = PETSC_TRUE;
   if (mon->last_step < 0) mon->mass0 = mon->obs.mass;
@@ -188,6 +182,19 @@ static PetscErrorCode MonitorStep(TS ts, PetscInt step, PetscReal t, Vec X, void
   mon->rejects   = rej;
   mon->last_step = step;
   mon->last_time = t;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MonitorStep(TS ts, PetscInt step, PetscReal t, Vec X, void *ctx)
+{
+  Monitor           mon = (Monitor)ctx;
+  TSConvergedReason reason;
+
+  PetscFunctionBegin;
+  if (step == mon->last_step) PetscFunctionReturn(0);
+  PetscCall(TSGetConvergedReason(ts, &reason));
+  if (step % mon->app->p.stats_interval && !reason) PetscFunctionReturn(0);
+  PetscCall(MonitorRow(ts, step, t, X, mon));
   PetscFunctionReturn(0);
 }
 
@@ -245,10 +252,7 @@ PetscErrorCode MonitorSummary(Monitor mon, TS ts)
   PetscCall(TSGetTime(ts, &t));
   PetscCall(TSGetSolution(ts, &X));
   if (steps != mon->last_step) { /* the last step always gets its row */
-    PetscInt save = mon->app->p.stats_interval;
-    mon->app->p.stats_interval = 1;
-    PetscCall(MonitorStep(ts, steps, t, X, mon));
-    mon->app->p.stats_interval = save;
+    PetscCall(MonitorRow(ts, steps, t, X, mon));
   }
   if (!mon->have_obs) PetscCall(ComputeObservables(mon->app, X, &mon->obs)); /* restarted at the end */
   PetscCall(TSGetSNESIterations(ts, &nits));

@@ -10,8 +10,8 @@ PetscErrorCode MultiFromParams(const Params *p, MultiModel *m)
   PetscCall(PetscMemzero(m, sizeof *m));
   m->nc   = nc;
   m->type = p->free_energy;
-  m->rt   = p->gas_constant * p->temperature / p->molar_volume;
-  for (PetscInt i = 0; i < N * N; i++) m->omega[i] = p->omega_matrix[i] / p->molar_volume;
+  m->rt   = ParamsRTPerVolume(p);
+  for (PetscInt i = 0; i < N * N; i++) m->omega[i] = ParamsPerVolume(p, p->omega_matrix[i]);
   for (PetscInt i = 0; i < nc * nc; i++) {
     m->G[i]     = p->hessian[i];
     m->kappa[i] = p->kappa_matrix[i];
@@ -38,4 +38,14 @@ void MultiScales(const MultiModel *m, const PetscReal *c0, PetscReal *g, PetscRe
     *kap = PetscMax(*kap, m->kappa[i * nc + i]);
     *mob = PetscMax(*mob, L[i * nc + i]);
   }
+}
+
+PetscReal MultiEnergyScale(const MultiModel *m, PetscReal g)
+{
+  const PetscInt N = m->nc + 1;
+  PetscReal      E = m->rt;
+
+  if (m->type == FE_QUADRATIC) return g > 0 ? g : 1;
+  for (PetscInt i = 0; i < N * N; i++) E = PetscMax(E, PetscAbsReal(m->omega[i]));
+  return E;
 }

@@ -17,16 +17,14 @@
      time (~45% of a run at 64^3).  Fewest Krylov iterations. */
 #include <uphill/multigrid.h>
 #include <uphill/grid.h>
-#include <uphill/physics.h>
 
-static PetscErrorCode CellCentredInterpolation(const App *app, DM dac, DM daf, Mat *P)
+static PetscErrorCode CellCentredInterpolation(PetscBool periodic, DM dac, DM daf, Mat *P)
 {
   GridBox                 bf, bc;
   ISLocalToGlobalMapping  lf, lc;
   const PetscInt         *idxf, *idxc;
   PetscInt                dof, dim, Mc[3] = {1, 1, 1};
   MPI_Comm                comm = PetscObjectComm((PetscObject)daf);
-  const PetscBool         periodic = (PetscBool)(app->p.bc == BC_PERIODIC);
 
   PetscFunctionBegin;
   PetscCall(GridGetBox(daf, &bf));
@@ -89,11 +87,12 @@ static PetscErrorCode CellCentredInterpolation(const App *app, DM dac, DM daf, M
   PetscFunctionReturn(0);
 }
 
-PetscInt MultigridLevels(const App *app)
+PetscErrorCode MultigridLevels(const App *app, PetscInt *nlevels)
 {
   PetscInt M[3], P[3], levels = 1, dim;
 
-  DMDAGetInfo(app->da, &dim, &M[0], &M[1], &M[2], &P[0], &P[1], &P[2], NULL, NULL, NULL, NULL, NULL, NULL);
+  PetscFunctionBegin;
+  PetscCall(DMDAGetInfo(app->da, &dim, &M[0], &M[1], &M[2], &P[0], &P[1], &P[2], NULL, NULL, NULL, NULL, NULL, NULL));
   for (;;) {
     PetscBool can = PETSC_TRUE, big = PETSC_FALSE;
     for (PetscInt d = 0; d < dim; d++) {
@@ -104,7 +103,8 @@ PetscInt MultigridLevels(const App *app)
     for (PetscInt d = 0; d < dim; d++) M[d] /= 2;
     levels++;
   }
-  return levels;
+  *nlevels = levels;
+  PetscFunctionReturn(0);
 }
 
 /* Galerkin mode: PCMG builds each coarse preconditioning matrix R P I, but with a matrix-free fine
@@ -139,16 +139,27 @@ static PetscErrorCode ForwardingOperator(KSP smoother, Vec x, Mat *A)
 }
 
 struct Multigrid {
-  PetscInt  levels;
-  PetscBool galerkin;
-  PC        pc;                /* the PCMG this hierarchy belongs to (borrowed) */
-  App       app[MG_MAX_LEVELS]; /* per level: the fine App with a coarse DMDA and spacings */
-  Mat       interp[MG_MAX_LEVELS]; /* interp[l]: level l-1 -> l */
-  Mat       A[MG_MAX_LEVELS];      /* coarse operators: rediscretised Jacobians, or forwarding shells */
-  Vec       X[MG_MAX_LEVELS];      /* restricted states (N-component) or coefficients (f'', M) (binary) */
+  PetscInt           levels;
+  PetscBool          galerkin;
+  PC                 pc;                     /* the PCMG this hierarchy belongs to (borrowed) */
+  MultigridOperators ops;                    /* builds the rediscretised coarse operators */
+  MultigridLevel     level[MG_MAX_LEVELS];   /* grid and geometry per level, finest last */
+  Mat                interp[MG_MAX_LEVELS];  /* interp[l]: level l-1 -> l */
+  Mat                A[MG_MAX_LEVELS];       /* coarse operators: rediscretised Jacobians, or forwarding shells */
+  Vec                X[MG_MAX_LEVELS];       /* restricted fields: states, or coefficients (ops.fine_field) */
 };
 
-PetscErrorCode MultigridCreate(App *app, PC pc, PetscInt levels, PetscBool galerkin, Multigrid *mgp)
+/* Level l-1 from level l: the coarsened DMDA, spacings doubled along the grid's directions. */
+static PetscErrorCode CoarsenLevel(const App *app, const MultigridLevel *fine, MultigridLevel *coarse)
+{
+  PetscFunctionBegin;
+  PetscCall(DMCoarsen(fine->da, PetscObjectComm((PetscObject)fine->da), &coarse->da));
+  for (PetscInt d = 0; d < 3; d++) coarse->h[d] = app->p.grid[d] > 1 ? 2 * fine->h[d] : fine->h[d];
+  coarse->dV = coarse->h[0] * coarse->h[1] * coarse->h[2];
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MultigridCreate(const App *app, PC pc, PetscInt levels, PetscBool galerkin, const MultigridOperators *ops, Multigrid *mgp)
 {
   Multigrid mg;
 
@@ -158,23 +169,20 @@ PetscErrorCode MultigridCreate(App *app, PC pc, PetscInt levels, PetscBool galer
   mg->levels   = levels;
   mg->galerkin = galerkin;
   mg->pc       = pc;
+  mg->ops      = *ops;
   PetscCall(PCMGSetLevels(pc, levels, NULL));
   PetscCall(PCMGSetGalerkin(pc, galerkin ? PC_MG_GALERKIN_PMAT : PC_MG_GALERKIN_NONE));
-  mg->app[levels - 1] = *app;
+  mg->level[levels - 1].da = app->da;
   PetscCall(PetscObjectReference((PetscObject)app->da));
+  for (PetscInt d = 0; d < 3; d++) mg->level[levels - 1].h[d] = app->h[d];
+  mg->level[levels - 1].dV = app->dV;
   for (PetscInt l = levels - 1; l > 0; l--) {
-    App *fine = &mg->app[l], *coarse = &mg->app[l - 1];
-    *coarse = *fine;
-    PetscCall(DMCoarsen(fine->da, PetscObjectComm((PetscObject)fine->da), &coarse->da));
-    for (PetscInt d = 0; d < 3; d++)
-      if (app->p.grid[d] > 1) coarse->h[d] = 2 * fine->h[d];
-    coarse->dV = coarse->h[0] * coarse->h[1] * coarse->h[2];
-    coarse->ts                  = NULL;
-    coarse->block_diagonal_pmat = PETSC_FALSE;
-    PetscCall(CellCentredInterpolation(app, coarse->da, fine->da, &mg->interp[l]));
+    const MultigridLevel *fine = &mg->level[l], *coarse = &mg->level[l - 1];
+    PetscCall(CoarsenLevel(app, fine, &mg->level[l - 1]));
+    PetscCall(CellCentredInterpolation((PetscBool)(app->p.bc == BC_PERIODIC), coarse->da, fine->da, &mg->interp[l]));
     PetscCall(PCMGSetInterpolation(pc, l, mg->interp[l]));
     PetscCall(DMCreateGlobalVector(coarse->da, &mg->X[l - 1]));
-    if (l == levels - 1 && !galerkin && !app->p.general) PetscCall(DMCreateGlobalVector(fine->da, &mg->X[l])); /* f'', M of the fine grid */
+    if (l == levels - 1 && !galerkin && ops->fine_field) PetscCall(DMCreateGlobalVector(fine->da, &mg->X[l])); /* the fine grid's field */
     { /* PCMG keeps these operators (in Galerkin mode it replaces the second by R P I) */
       KSP smoother;
       PetscCall(PCMGGetSmoother(pc, l - 1, &smoother));
@@ -187,8 +195,8 @@ PetscErrorCode MultigridCreate(App *app, PC pc, PetscInt levels, PetscBool galer
   PetscFunctionReturn(0);
 }
 
-/* Before the preconditioner is rebuilt at state X: restrict X level by level and assemble each
-   coarse Jacobian (nothing to do for Galerkin operators, or when the PC is no longer this PCMG). */
+/* Before the preconditioner is rebuilt at state X: restrict the field level by level and assemble
+   each coarse operator (nothing to do for Galerkin operators, or when the PC is no longer this PCMG). */
 PetscErrorCode MultigridUpdate(Multigrid mg, Vec X, PetscReal shift)
 {
   PetscBool      ismg;
@@ -199,17 +207,16 @@ PetscErrorCode MultigridUpdate(Multigrid mg, Vec X, PetscReal shift)
   if (!mg || mg->galerkin) PetscFunctionReturn(0);
   PetscCall(PetscObjectTypeCompare((PetscObject)mg->pc, PCMG, &ismg));
   if (!ismg) PetscFunctionReturn(0);
-  if (!mg->app[L - 1].p.general) { /* binary: average the coefficients, not the state */
-    PetscCall(JacobianCoefficients(&mg->app[L - 1], X, mg->X[L - 1]));
+  if (mg->ops.fine_field) { /* e.g. binary: average the coefficients, not the state */
+    PetscCall(mg->ops.fine_field(mg->ops.ctx, X, mg->X[L - 1]));
     fine = mg->X[L - 1];
   }
   for (PetscInt l = L - 1; l > 0; l--) {
     PetscInt dim;
-    PetscCall(DMGetDimension(mg->app[l].da, &dim));
+    PetscCall(DMGetDimension(mg->level[l].da, &dim));
     PetscCall(MatMultTranspose(mg->interp[l], fine, mg->X[l - 1]));
     PetscCall(VecScale(mg->X[l - 1], 1.0 / (PetscReal)(1 << dim))); /* I^T sums 2^dim weights per coarse cell */
-    if (mg->app[l].p.general) PetscCall(JacobianAssemble(&mg->app[l - 1], mg->X[l - 1], shift, mg->A[l - 1]));
-    else PetscCall(JacobianAssembleFromCoefficients(&mg->app[l - 1], mg->X[l - 1], shift, mg->A[l - 1]));
+    PetscCall(mg->ops.assemble(mg->ops.ctx, &mg->level[l - 1], mg->X[l - 1], shift, mg->A[l - 1]));
     /* PCMG restricts residuals with I^T, which sums 2^dim fine cells: each level's equations are
        2^dim times those of the next finer one, and so must its operator be */
     PetscCall(MatScale(mg->A[l - 1], (PetscReal)(1 << (dim * (L - l)))));
@@ -228,7 +235,7 @@ PetscErrorCode MultigridDestroy(Multigrid *mgp)
     PetscCall(MatDestroy(&mg->interp[l]));
     PetscCall(MatDestroy(&mg->A[l]));
     PetscCall(VecDestroy(&mg->X[l]));
-    PetscCall(DMDestroy(&mg->app[l].da));
+    PetscCall(DMDestroy(&mg->level[l].da));
   }
   PetscCall(PetscFree(mg));
   *mgp = NULL;

@@ -20,6 +20,8 @@
 #include <uphill/output.h>
 #include <uphill/physics.h>
 #include <uphill/errors.h>
+#include "hash.h"
+#include "h5util.h"
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <dirent.h>
@@ -117,7 +119,9 @@ PetscErrorCode OutputWriteIntAttr(PetscViewer v, const char *name, PetscInt x)
   PetscFunctionReturn(0);
 }
 
-void OutputFieldName(const App *app, PetscInt comp, char *name, size_t len)
+/* The dataset name of component comp of the state (0 .. 2 ncomp - 1): c and mu for a binary
+   run, c_1 .. c_{N-1} and mu_1 .. mu_{N-1} for N > 2. */
+static void OutputFieldName(const App *app, PetscInt comp, char *name, size_t len)
 {
   const PetscInt nc = app->p.ncomp, mu = comp >= nc, r = comp % nc;
   if (nc == 1) snprintf(name, len, "%s", mu ? "mu" : "c");
@@ -212,7 +216,8 @@ PetscErrorCode OutputViewVec(DM io, Vec X, const char *name, PetscViewer v)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode OutputLoadVec(DM io, Vec X, const char *name, PetscViewer v)
+/* Load the dataset NAME through io into X (the inverse of OutputViewVec). */
+static PetscErrorCode OutputLoadVec(DM io, Vec X, const char *name, PetscViewer v)
 {
   Vec          w;
   PetscScalar *a;
@@ -230,14 +235,6 @@ PetscErrorCode OutputLoadVec(DM io, Vec X, const char *name, PetscViewer v)
 }
 
 /* splitmix64's finaliser: a bijective 64-bit mix. */
-static inline uint64_t Mix64(uint64_t z)
-{
-  z += 0x9E3779B97F4A7C15ULL;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
 PetscErrorCode OutputChecksum(DM io, Vec X, uint64_t *sum, PetscBool *finite)
 {
   PetscInt           xs, ys, zs, xm, ym, zm, M, N, dof, n = 0;
@@ -257,7 +254,7 @@ PetscErrorCode OutputChecksum(DM io, Vec X, uint64_t *sum, PetscBool *finite)
           const double   x   = (double)PetscRealPart(a[n]);
           uint64_t       bits;
           memcpy(&bits, &x, sizeof bits);
-          s += Mix64(bits ^ Mix64(idx));
+          s += SplitMix64(bits ^ SplitMix64(idx));
           if (!isfinite(x)) ok = 0;
         }
   PetscCall(VecRestoreArrayRead(X, &a));
@@ -358,7 +355,7 @@ PetscErrorCode OutputReadConcentration(const App *app, const char *path, Vec X)
     hid_t       f;
     H5Eget_auto2(H5E_DEFAULT, &func, &data);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    if ((f = OutputH5OpenRead(path)) >= 0) {
+    if ((f = H5UtilOpenRead(path)) >= 0) {
       readable = 1;
       H5Fclose(f);
     }
@@ -437,7 +434,7 @@ PetscErrorCode OutputSeriesCreate(const App *app, OutputSeries *s)
   PetscFunctionReturn(0);
 }
 
-PetscBool OutputSeriesEnabled(OutputSeries s) { return (PetscBool)(s->app->p.output_interval > 0 || s->app->p.output_steps > 0); }
+static PetscBool OutputSeriesEnabled(OutputSeries s) { return (PetscBool)(s->app->p.output_interval > 0 || s->app->p.output_steps > 0); }
 
 void OutputSeriesGetState(OutputSeries s, PetscInt *count, PetscInt *k_next)
 {
@@ -568,44 +565,21 @@ PetscErrorCode OutputSeriesStep(OutputSeries s, TS ts, Vec X, PetscInt step, Pet
   PetscFunctionReturn(0);
 }
 
-hid_t OutputH5OpenRead(const char *path)
-{
-  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), f;
-#if H5_VERSION_GE(1, 10, 7)
-  H5Pset_file_locking(fapl, 0, 1); /* read-only, one reader: no flock (fails on some parallel file systems) */
-#endif
-  f = H5Fopen(path, H5F_ACC_RDONLY, fapl);
-  H5Pclose(fapl);
-  return f;
-}
-
 /* Rank 0, HDF5 without error printing: the time and step attributes of a field file. */
 static int ReadTimeStep(const char *path, PetscReal *time, PetscInt *step)
 {
   H5E_auto2_t func;
   void       *data;
-  hid_t       f, a;
-  double      t = 0;
-  long long   n = 0;
+  hid_t       f;
   int         ok = 0;
 
   H5Eget_auto2(H5E_DEFAULT, &func, &data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  f = OutputH5OpenRead(path);
-  if (f >= 0) {
-    if ((a = H5Aopen(f, "time", H5P_DEFAULT)) >= 0) {
-      ok = H5Aread(a, H5T_NATIVE_DOUBLE, &t) >= 0;
-      H5Aclose(a);
-    }
-    if (ok && (a = H5Aopen(f, "step", H5P_DEFAULT)) >= 0) {
-      ok = H5Aread(a, H5T_NATIVE_LLONG, &n) >= 0;
-      H5Aclose(a);
-    } else ok = 0;
+  if ((f = H5UtilOpenRead(path)) >= 0) {
+    ok = H5UtilAttrReal(f, "time", time) && H5UtilAttrInt(f, "step", step);
     H5Fclose(f);
   }
   H5Eset_auto2(H5E_DEFAULT, func, data);
-  *time = (PetscReal)t;
-  *step = (PetscInt)n;
   return ok;
 }
 

@@ -307,9 +307,10 @@ static PetscErrorCode ValidateMulticomponent(MPI_Comm comm, const Params *p)
   PetscFunctionReturn(0);
 }
 
-static void ParamsDefaults(Params *p)
+static PetscErrorCode ParamsDefaults(Params *p)
 {
-  PetscMemzero(p, sizeof *p);
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(p, sizeof *p));
   for (int d = 0; d < 3; d++) p->grid[d] = 32;
   p->bc             = BC_PERIODIC;
   p->free_energy    = FE_REGULAR_SOLUTION;
@@ -337,6 +338,7 @@ static void ParamsDefaults(Params *p)
   p->ncomp          = 1;
   p->checkpoint_keep = 2;
   strcpy(p->output_dir, "out");
+  PetscFunctionReturn(0);
 }
 
 static PetscErrorCode ParamsValidate(MPI_Comm comm, const Params *p)
@@ -394,7 +396,7 @@ PetscErrorCode ParamsRead(MPI_Comm comm, Params *p)
   const char *lenname[3] = {"-Lx", "-Ly", "-Lz"}, *lenhelp[3] = {"Domain length in x (m, or grid units); default: da_grid_x", "Domain length in y; default: da_grid_y", "Domain length in z; default: da_grid_z"};
 
   PetscFunctionBegin;
-  ParamsDefaults(p);
+  PetscCall(ParamsDefaults(p));
   PetscOptionsBegin(comm, NULL, "uphill3d: Cahn-Hilliard uphill diffusion on a 3D grid", NULL);
   PetscCall(OptInt(PetscOptionsObject, comm, "-da_grid_x", "Grid points in x (1 for quasi-2D/1D)", &p->grid[0]));
   PetscCall(OptInt(PetscOptionsObject, comm, "-da_grid_y", "Grid points in y", &p->grid[1]));
@@ -473,7 +475,7 @@ static PetscBool ReadAtFinalize(const char *name)
   return PETSC_FALSE;
 }
 
-PetscErrorCode ParamsCheckUnused(MPI_Comm comm)
+PetscErrorCode ParamsCheckLeft(MPI_Comm comm, PetscBool (*skip)(const char *name), const char *hint)
 {
   PetscInt n;
   char   **names, **values;
@@ -483,13 +485,20 @@ PetscErrorCode ParamsCheckUnused(MPI_Comm comm)
   PetscFunctionBegin;
   PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
   for (PetscInt i = 0; i < n; i++) {
-    if (ReadAtFinalize(names[i])) continue;
+    if (skip(names[i])) continue;
     PetscCall(PetscStrlcat(list, bad ? ", -" : "-", sizeof list));
     PetscCall(PetscStrlcat(list, names[i], sizeof list));
     bad++;
   }
   PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
-  if (bad) UPHILL_USER_ERROR(comm, "unknown option%s %s (misspelt, or not used by this run's solvers); see 'uphill3d -help'", bad > 1 ? "s" : "", list);
+  if (bad) UPHILL_USER_ERROR(comm, "unknown option%s %s %s", bad > 1 ? "s" : "", list, hint);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ParamsCheckUnused(MPI_Comm comm)
+{
+  PetscFunctionBegin;
+  PetscCall(ParamsCheckLeft(comm, ReadAtFinalize, "(misspelt, or not used by this run's solvers); see 'uphill3d -help'"));
   PetscFunctionReturn(0);
 }
 

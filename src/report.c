@@ -2,6 +2,7 @@
    physically, before the user spends an allocation on them. */
 #include <uphill/report.h>
 #include <uphill/linalg.h>
+#include "kernels.h"
 
 static PetscErrorCode PrintMatrix(MPI_Comm comm, const char *label, PetscInt n, const PetscReal *A)
 {
@@ -26,7 +27,7 @@ static PetscErrorCode PrintVector(MPI_Comm comm, const char *label, PetscInt n, 
 /* The N-component report: the model, the Hessian G at c0 and its eigenvalues (a negative one:
    c0 is inside the spinodal region), L(c0), D = L G and its eigenvalues (a negative one:
    uphill modes grow), and the fastest-growing mode of -k^2 L (G + kappa k^2). */
-static PetscErrorCode ReportGeneral(const App *app)
+PetscErrorCode ReportGeneral(const App *app)
 {
   const Params     *p = &app->p;
   const MultiModel *m = &app->mm;
@@ -74,7 +75,7 @@ static PetscErrorCode ReportGeneral(const App *app)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode ReportParameters(const App *app)
+PetscErrorCode ReportBinary(const App *app)
 {
   const Params *p = &app->p;
   const Thermo *th = &app->th;
@@ -84,10 +85,6 @@ PetscErrorCode ReportParameters(const App *app)
   const PetscReal f2 = ThermoD2F(th, p->c0), m = MobilityValue(&app->mob, p->c0);
 
   PetscFunctionBegin;
-  if (p->general) {
-    PetscCall(ReportGeneral(app));
-    PetscFunctionReturn(0);
-  }
   PetscCallMPI(MPI_Comm_size(comm, &size));
   for (int d = 0; d < 3; d++)
     if (p->grid[d] > 1) hmin = PetscMin(hmin, app->h[d]);
@@ -119,5 +116,12 @@ PetscErrorCode ReportParameters(const App *app)
   PetscCall(PetscPrintf(comm, "  scales      energy E = %g J/m^3, time tau = kappa/(M0 E^2) = %g s\n", (double)app->s.E, (double)app->s.tau));
   if (p->integrator == INTEGRATOR_ROSW) PetscCall(PetscPrintf(comm, "  integrator  rosw: Rosenbrock-W, W inverted by %s transforms; error test relative to std(c) (-integrator bdf: BDF2 + Newton-multigrid)\n", p->bc == BC_PERIODIC ? "Fourier" : "cosine"));
   else PetscCall(PetscPrintf(comm, "  integrator  bdf: BDF2 with Newton-multigrid%s\n", p->general ? " (the Rosenbrock-W path is binary-only)" : p->mms ? " (-mms has a source term: the Rosenbrock-W path is not used)" : ""));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ReportParameters(const App *app)
+{
+  PetscFunctionBegin;
+  PetscCall(app->ops->report(app));
   PetscFunctionReturn(0);
 }

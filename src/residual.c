@@ -9,8 +9,7 @@
    loop has no branches.  A state with c outside (0,1) under the logarithmic energy evaluates
    to NaN, which SNES's global norm turns into a failed solve on every rank; TS then retries
    with a smaller step. */
-#include <uphill/physics.h>
-#include <uphill/grid.h>
+#include "kernels.h"
 
 #if defined(UPHILL_HAVE_LIBMVEC)
 /* glibc's vector log (libmvec), declared as glibc's <bits/math-vector.h> does under -ffast-math;
@@ -50,7 +49,7 @@ static inline __attribute__((always_inline)) void BinaryRows(const GridBox *b, c
     }
 }
 
-static void ResidualBinary(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f)
+void ResidualBinary(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f)
 {
   const PetscBool regular = (PetscBool)(app->th.type == FE_REGULAR_SOLUTION), degenerate = (PetscBool)(app->mob.model == MOBILITY_DEGENERATE);
 
@@ -68,7 +67,7 @@ static void ResidualBinary(const GridBox *b, const App *app, const KernelCoef *k
    with L_ij+- = L_ij(here) + L_ij(neighbour) (the face mean's 1/2 is in KernelCoef.a).  L(here)
    multiplies the sum of the face differences once; L(neighbour) is applied face by face
    without forming it (MultiLApply: O(N) for the lattice-fixed L), and a constant L once. */
-static void ResidualGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f)
+void ResidualGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f)
 {
   const MultiModel *m  = &app->mm;
   const PetscInt    nc = m->nc, dof = 2 * nc, dim = b->info.dim;
@@ -117,22 +116,50 @@ PetscErrorCode FormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, void *c
   (void)t;
   KernelCoefficients(app, &k);
   PetscCall(GridGetBox(app->da, &b));
-  PetscCall(DMGetLocalVector(app->da, &Xl));
-  PetscCall(GridGlobalToLocal(app, X, Xl));
-  PetscCall(VecGetArrayRead(Xl, &x));
+  PetscCall(GridGetGhostedArrayRead(app->da, X, &Xl, &x));
   PetscCall(VecGetArrayRead(Xdot, &xdot));
   PetscCall(VecGetArray(F, &f));
-  if (app->p.general) ResidualGeneral(&b, app, &k, x, xdot, f);
-  else ResidualBinary(&b, app, &k, x, xdot, f);
+  app->ops->residual(&b, app, &k, x, xdot, f);
   PetscCall(VecRestoreArray(F, &f));
   PetscCall(VecRestoreArrayRead(Xdot, &xdot));
-  PetscCall(VecRestoreArrayRead(Xl, &x));
-  PetscCall(DMRestoreLocalVector(app->da, &Xl));
+  PetscCall(GridRestoreGhostedArrayRead(app->da, &Xl, &x));
   PetscCall(PetscLogFlops(60.0 * app->p.ncomp * app->p.ncomp * b.info.xm * b.info.ym * b.info.zm));
   PetscFunctionReturn(0);
 }
 
 /* mu = (f'(c) - kappa Lap_h c)/E: the algebraic constraint F_mu = 0 solved for mu. */
+void PotentialGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg)
+{
+  const PetscInt nc = app->p.ncomp, dof = 2 * nc;
+
+  GRID_FOR_OWNED(b, i, j, kk)
+  {
+    const PetscScalar *u = xl + GridGhosted(b, i, j, kk) * dof;
+    PetscReal          df[UPHILL_MAX_NC];
+    MultiDF(&app->mm, u, df);
+    for (PetscInt r = 0; r < nc; r++) {
+      PetscReal lap = 0;
+      for (PetscInt d = 0; d < b->info.dim; d++)
+        for (PetscInt c = 0; c < nc; c++) lap += k->kE[r * nc + c] * k->ih2[d] * (u[b->off[d] * dof + c] - 2 * u[c] + u[-b->off[d] * dof + c]);
+      xg[GridOwned(b, i, j, kk) * dof + nc + r] = k->iE * df[r] - lap;
+    }
+  }
+}
+
+void PotentialBinary(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg)
+{
+  const BinaryField *x = (const BinaryField *)xl;
+  BinaryField       *y = (BinaryField *)xg;
+
+  GRID_FOR_OWNED(b, i, j, kk)
+  {
+    const BinaryField *u   = x + GridGhosted(b, i, j, kk);
+    const PetscReal    c   = u->c;
+    const PetscReal    lap = k->b[0] * (u[b->off[0]].c - 2 * c + u[-b->off[0]].c) + k->b[1] * (u[b->off[1]].c - 2 * c + u[-b->off[1]].c) + k->b[2] * (u[b->off[2]].c - 2 * c + u[-b->off[2]].c);
+    y[GridOwned(b, i, j, kk)].mu = k->iE * ThermoDF(&app->th, c) - lap;
+  }
+}
+
 PetscErrorCode ComputeConsistentPotential(const App *app, Vec X)
 {
   GridBox            b;
@@ -144,36 +171,10 @@ PetscErrorCode ComputeConsistentPotential(const App *app, Vec X)
   PetscFunctionBegin;
   KernelCoefficients(app, &k);
   PetscCall(GridGetBox(app->da, &b));
-  PetscCall(DMGetLocalVector(app->da, &Xl));
-  PetscCall(GridGlobalToLocal(app, X, Xl));
-  PetscCall(VecGetArrayRead(Xl, &xl));
+  PetscCall(GridGetGhostedArrayRead(app->da, X, &Xl, &xl));
   PetscCall(VecGetArray(X, &xg));
-  if (app->p.general) {
-    const PetscInt nc = app->p.ncomp, dof = 2 * nc;
-    GRID_FOR_OWNED(&b, i, j, kk)
-    {
-      const PetscScalar *u = xl + GridGhosted(&b, i, j, kk) * dof;
-      PetscReal          df[UPHILL_MAX_NC];
-      MultiDF(&app->mm, u, df);
-      for (PetscInt r = 0; r < nc; r++) {
-        PetscReal lap = 0;
-        for (PetscInt d = 0; d < b.info.dim; d++)
-          for (PetscInt c = 0; c < nc; c++) lap += k.kE[r * nc + c] * k.ih2[d] * (u[b.off[d] * dof + c] - 2 * u[c] + u[-b.off[d] * dof + c]);
-        xg[GridOwned(&b, i, j, kk) * dof + nc + r] = k.iE * df[r] - lap;
-      }
-    }
-  }
-  const BinaryField *x = (const BinaryField *)xl;
-  BinaryField       *y = (BinaryField *)xg;
-  if (!app->p.general) GRID_FOR_OWNED(&b, i, j, kk)
-  {
-    const BinaryField *u = x + GridGhosted(&b, i, j, kk);
-    const PetscReal    c = u->c;
-    const PetscReal    lap = k.b[0] * (u[b.off[0]].c - 2 * c + u[-b.off[0]].c) + k.b[1] * (u[b.off[1]].c - 2 * c + u[-b.off[1]].c) + k.b[2] * (u[b.off[2]].c - 2 * c + u[-b.off[2]].c);
-    y[GridOwned(&b, i, j, kk)].mu = k.iE * ThermoDF(&app->th, c) - lap;
-  }
+  app->ops->potential(&b, app, &k, xl, xg);
   PetscCall(VecRestoreArray(X, &xg));
-  PetscCall(VecRestoreArrayRead(Xl, &xl));
-  PetscCall(DMRestoreLocalVector(app->da, &Xl));
+  PetscCall(GridRestoreGhostedArrayRead(app->da, &Xl, &xl));
   PetscFunctionReturn(0);
 }

@@ -13,7 +13,7 @@
      FGMRES with geometric multigrid on the DMDA hierarchy (multigrid.c: rediscretised or
      Galerkin coarse operators, GMRES + point-block Jacobi smoothing, LU on the coarsest grid). */
 #include <uphill/solver.h>
-#include <uphill/physics.h>
+#include <uphill/model.h>
 #include <uphill/mms.h>
 #include <uphill/multigrid.h>
 #include <uphill/errors.h>
@@ -33,23 +33,7 @@ static PetscErrorCode PreCheckDomain(SNESLineSearch ls, Vec X, Vec Y, PetscBool 
   PetscCall(VecGetLocalSize(X, &n));
   PetscCall(VecGetArrayRead(X, &x));
   PetscCall(VecGetArrayRead(Y, &y));
-  if (!app->p.general)
-    for (PetscInt i = 0; i < n; i += 2 * app->p.ncomp) { /* new c = c - lambda y */
-      const PetscReal c = x[i], dc = y[i];
-      if (dc > 0 && c - dc <= 0) lambda = PetscMin(lambda, theta * c / dc);
-      if (dc < 0 && c - dc >= 1) lambda = PetscMin(lambda, theta * (1 - c) / -dc);
-    }
-  else /* every c_i and c_N = 1 - sum c_i stay positive */
-    for (PetscInt i = 0; i < n; i += 2 * app->p.ncomp) {
-      PetscReal cN = 1, dN = 0;
-      for (PetscInt r = 0; r < app->p.ncomp; r++) {
-        const PetscReal c = x[i + r], dc = y[i + r];
-        if (dc > 0 && c - dc <= 0) lambda = PetscMin(lambda, theta * c / dc);
-        cN -= c;
-        dN -= dc;
-      }
-      if (dN > 0 && cN - dN <= 0) lambda = PetscMin(lambda, theta * cN / dN);
-    }
+  app->ops->domain_step(app, x, y, n, theta, &lambda);
   PetscCall(VecRestoreArrayRead(Y, &y));
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &lambda, 1, MPIU_REAL, MPIU_MIN, PetscObjectComm((PetscObject)X)));
@@ -96,6 +80,13 @@ static PetscErrorCode ConvergedConservative(SNES snes, PetscInt it, PetscReal xn
   PetscFunctionReturn(0);
 }
 
+/* What the stage check keeps between calls: F and sum |cell energy| of the last accepted state. */
+typedef struct {
+  const App *app;
+  PetscInt   step; /* step whose accepted state has ... */
+  PetscReal  energy, energy_abs;
+} StageCheck;
+
 /* TS asks this of every stage before it accepts it: c must stay in the energy's domain, and
    the discrete free energy must not rise above that of the last accepted state (beyond
    round-off).  Variable-step BDF2 only guarantees that a modified energy decreases; F itself
@@ -103,51 +94,106 @@ static PetscErrorCode ConvergedConservative(SNES snes, PetscInt it, PetscReal xn
    (The manufactured solution has a source, so there F may rise.) */
 static PetscErrorCode StageAcceptable(TS ts, PetscReal t, Vec X, PetscBool *accept)
 {
-  App               *app;
+  PetscContainer     cont;
+  StageCheck        *sc;
+  const App         *app;
   const PetscScalar *x;
   PetscInt           n, step;
   PetscMPIInt        ok = 1;
 
   PetscFunctionBegin;
   (void)t;
-  PetscCall(TSGetApplicationContext(ts, &app));
+  PetscCall(PetscObjectQuery((PetscObject)ts, "uphill_stagecheck", (PetscObject *)&cont));
+  PetscCall(PetscContainerGetPointer(cont, (void **)&sc));
+  app = sc->app;
   PetscCall(VecGetLocalSize(X, &n));
   PetscCall(VecGetArrayRead(X, &x));
   for (PetscInt i = 0; i < n; i++)
-    if (PetscIsInfOrNanReal(x[i]) || (i % (2 * app->p.ncomp) == 0 && (app->p.general ? !MultiInDomain(&app->mm, x + i) : !ThermoInDomain(&app->th, x[i])))) {
+    if (PetscIsInfOrNanReal(x[i])) {
       ok = 0;
       break;
     }
+  if (ok && !app->ops->in_domain(app, x, n)) ok = 0;
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, PetscObjectComm((PetscObject)X)));
   *accept = ok ? PETSC_TRUE : PETSC_FALSE;
   if (!ok || app->p.mms) PetscFunctionReturn(0);
 
   PetscCall(TSGetStepNumber(ts, &step));
-  if (step != app->energy_step) { /* F of the last accepted state, once per step */
+  if (step != sc->step) { /* F of the last accepted state, once per step */
     Vec U;
     PetscCall(TSGetSolution(ts, &U));
-    PetscCall(ComputeFreeEnergy(app, U, &app->energy, &app->energy_abs));
-    app->energy_step = step;
+    PetscCall(ComputeFreeEnergy(app, U, &sc->energy, &sc->energy_abs));
+    sc->step = step;
   }
   {
     PetscReal F;
     PetscCall(ComputeFreeEnergy(app, X, &F, NULL));
-    if (F > app->energy + 1e-12 * app->energy_abs) {
-      PetscCall(PetscInfo(ts, "step %" PetscInt_FMT " rejected: free energy rises by %g\n", step, (double)(F - app->energy)));
+    if (F > sc->energy + 1e-12 * sc->energy_abs) {
+      PetscCall(PetscInfo(ts, "step %" PetscInt_FMT " rejected: free energy rises by %g\n", step, (double)(F - sc->energy)));
       *accept = PETSC_FALSE;
     }
   }
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode DefaultLinearSolver(App *app, KSP ksp)
+/* The stage check and its cache, composed on the TS (its callback has no context argument). */
+static PetscErrorCode SetStageCheck(const App *app, TS ts)
 {
-  PC          pc;
-  PetscInt    levels = MultigridLevels(app);
-  PetscMPIInt size;
+  StageCheck    *sc;
+  PetscContainer cont;
 
   PetscFunctionBegin;
+  PetscCall(PetscNew(&sc));
+  sc->app  = app;
+  sc->step = -1;
+  PetscCall(PetscContainerCreate(PetscObjectComm((PetscObject)ts), &cont));
+  PetscCall(PetscContainerSetPointer(cont, sc));
+  PetscCall(PetscContainerSetUserDestroy(cont, PetscContainerUserDestroyDefault));
+  PetscCall(PetscObjectCompose((PetscObject)ts, "uphill_stagecheck", (PetscObject)cont));
+  PetscCall(PetscContainerDestroy(&cont));
+  PetscCall(TSSetFunctionDomainError(ts, StageAcceptable));
+  PetscFunctionReturn(0);
+}
+
+/* The multigrid hierarchy's rediscretised coarse operators: the model's Jacobian on each level,
+   from the averaged coefficient field (binary) or the averaged state (N-component). */
+static PetscErrorCode CoarseField(void *ctx, Vec X, Vec K)
+{
+  const App *app = (const App *)ctx;
+  return app->ops->coarse_coefficients(app, X, K);
+}
+
+static PetscErrorCode CoarseOperator(void *ctx, const MultigridLevel *level, Vec K, PetscReal shift, Mat A)
+{
+  return JacobianAssembleCoarse((const App *)ctx, level->da, level->h, K, shift, A);
+}
+
+/* The Jacobian evaluation, and the coarse operators at the same state whenever P was assembled
+   (the preconditioner is then rebuilt). */
+static PetscErrorCode SolverIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscReal shift, Mat J, Mat P, void *ctx)
+{
+  App      *app = (App *)ctx;
+  PetscBool assembled;
+
+  PetscFunctionBegin;
+  (void)ts;
+  (void)t;
+  (void)Xdot;
+  PetscCall(JacobianEvaluate(app, X, shift, J, P, &assembled));
+  if (assembled) PetscCall(MultigridUpdate(app->mg, X, shift));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode DefaultLinearSolver(App *app, KSP ksp)
+{
+  PC                       pc;
+  PetscInt                 levels;
+  PetscMPIInt              size;
+  const MultigridOperators coarse = {app->ops->coarse_coefficients ? CoarseField : NULL, CoarseOperator, app};
+
+  PetscFunctionBegin;
+  PetscCall(MultigridLevels(app, &levels));
   PetscCallMPI(MPI_Comm_size(PetscObjectComm((PetscObject)app->da), &size));
   PetscCall(KSPSetType(ksp, KSPFGMRES));
   PetscCall(KSPSetTolerances(ksp, 1e-6, 1e-50, PETSC_DEFAULT, 200));
@@ -157,7 +203,7 @@ static PetscErrorCode DefaultLinearSolver(App *app, KSP ksp)
     PetscFunctionReturn(0);
   }
   PetscCall(PCSetType(pc, PCMG));
-  PetscCall(MultigridCreate(app, pc, levels, app->p.mg_galerkin, &app->mg));
+  PetscCall(MultigridCreate(app, pc, levels, app->p.mg_galerkin, &coarse, &app->mg));
   for (PetscInt l = 1; l < levels; l++) {
     KSP smoother;
     PC  spc;
@@ -201,7 +247,7 @@ static PetscErrorCode SetPreconditioningMatrix(App *app, TS ts)
   PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCMG, &ismg));
   PetscCall(PetscObjectReference((PetscObject)J));
   PetscCall(JacobianCreatePreconditioningMatrix(app, (PetscBool)(ismg && app->mg && !app->p.mg_galerkin && app->p.pc_matrix_block_diagonal), &P));
-  PetscCall(TSSetIJacobian(ts, J, P, FormIJacobian, app));
+  PetscCall(TSSetIJacobian(ts, J, P, SolverIJacobian, app));
   PetscCall(MatDestroy(&J));
   PetscCall(MatDestroy(&P));
   PetscFunctionReturn(0);
@@ -211,9 +257,8 @@ static PetscErrorCode SetPreconditioningMatrix(App *app, TS ts)
    controller grows it by orders of magnitude as the microstructure coarsens. */
 static PetscReal InitialTimeStep(const App *app)
 {
-  PetscReal hmin = PETSC_MAX_REAL, f2, kappa = app->p.kappa, mobility = app->p.mobility;
-  if (app->p.general) MultiScales(&app->mm, app->p.c0v, &f2, &kappa, &mobility);
-  else f2 = PetscAbsReal(ThermoD2F(&app->th, app->p.c0));
+  PetscReal hmin = PETSC_MAX_REAL, f2, kappa, mobility;
+  app->ops->stiffness(app, &f2, &kappa, &mobility);
   for (int d = 0; d < 3; d++)
     if (app->p.grid[d] > 1) hmin = PetscMin(hmin, app->h[d]);
   if (hmin == PETSC_MAX_REAL) hmin = app->h[0];
@@ -237,9 +282,7 @@ PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
     PetscFunctionReturn(0);
   }
   PetscCall(TSCreate(PetscObjectComm((PetscObject)app->da), ts));
-  PetscCall(TSSetApplicationContext(*ts, app));
-  app->ts          = *ts; /* borrowed: the Newton convergence test needs the current step */
-  app->energy_step = -1;
+  app->ts = *ts; /* borrowed: the Newton convergence test needs the current step */
   PetscCall(TSSetDM(*ts, app->da));
   PetscCall(TSSetType(*ts, TSBDF));
   PetscCall(TSBDFSetOrder(*ts, 2));
@@ -248,10 +291,10 @@ PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
   /* the matrix-free operator now; its preconditioning matrix once the PC type is known */
   if (app->p.matrix_free) PetscCall(JacobianActionCreate(app, &J));
   else PetscCall(JacobianCreatePreconditioningMatrix(app, PETSC_FALSE, &J));
-  PetscCall(TSSetIJacobian(*ts, J, J, FormIJacobian, app));
+  PetscCall(TSSetIJacobian(*ts, J, J, SolverIJacobian, app));
   PetscCall(MatDestroy(&J));
   if (app->p.mms) PetscCall(TSSetRHSFunction(*ts, NULL, MMSSource, app));
-  PetscCall(TSSetFunctionDomainError(*ts, StageAcceptable));
+  PetscCall(SetStageCheck(app, *ts));
   PetscCall(TSSetTime(*ts, 0.0));
   PetscCall(TSSetTimeStep(*ts, InitialTimeStep(app)));
   PetscCall(TSSetMaxTime(*ts, 100 * app->s.tau));

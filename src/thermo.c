@@ -6,8 +6,8 @@ PetscErrorCode ThermoFromParams(const Params *p, Thermo *th)
 {
   PetscFunctionBegin;
   th->type  = p->free_energy;
-  th->omega = p->omega / p->molar_volume;
-  th->rt    = p->gas_constant * p->temperature / p->molar_volume;
+  th->omega = ParamsPerVolume(p, p->omega);
+  th->rt    = ParamsRTPerVolume(p);
   th->rho   = p->rho;
   th->ca    = p->c_alpha;
   th->cb    = p->c_beta;

@@ -155,26 +155,13 @@ static PetscErrorCode ToolOptionsRead(MPI_Comm comm, PetscInt ncomp, ToolOptions
 
 /* Unknown options are errors, as in uphill3d; but PETSc's own solver options (an uphill3d
    options file carries them) are not the tool's business and pass. */
-static PetscErrorCode ToolCheckUnused(MPI_Comm comm)
+/* PETSc's own options: the tool creates no solver, so they are accepted unread. */
+static PetscBool PetscOwnOption(const char *name)
 {
   const char *petsc[] = {"ts_", "snes_", "ksp_", "pc_", "mg_", "da_", "dm_", "mat_", "vec_", "sub_", "fieldsplit_", "log", "options_", "malloc", "info", "history", "viewer_", "on_error", "check_pointer", "memory_view", "objects_dump", "saws", "petscpartitioner_"};
-  PetscInt    n, bad = 0;
-  char      **names, **values, list[1024] = "";
-
-  PetscFunctionBegin;
-  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
-  for (PetscInt i = 0; i < n; i++) {
-    PetscBool skip = PETSC_FALSE;
-    for (size_t k = 0; k < sizeof petsc / sizeof petsc[0]; k++)
-      if (!strncmp(names[i], petsc[k], strlen(petsc[k]))) skip = PETSC_TRUE;
-    if (skip) continue;
-    PetscCall(PetscStrlcat(list, bad ? ", -" : "-", sizeof list));
-    PetscCall(PetscStrlcat(list, names[i], sizeof list));
-    bad++;
-  }
-  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
-  if (bad) UPHILL_USER_ERROR(comm, "unknown option%s %s (misspelt?); see 'uphill3d-thermo -help'", bad > 1 ? "s" : "", list);
-  PetscFunctionReturn(0);
+  for (size_t k = 0; k < sizeof petsc / sizeof petsc[0]; k++)
+    if (!strncmp(name, petsc[k], strlen(petsc[k]))) return PETSC_TRUE;
+  return PETSC_FALSE;
 }
 
 /* fopen on rank 0, with an error that names the file and the option. */
@@ -390,8 +377,8 @@ static PetscReal TernarySpinodalRT(const PetscReal w[3], PetscReal c1, PetscReal
 
 static PetscErrorCode Ternary(MPI_Comm comm, const Params *p, const ToolOptions *o)
 {
-  const PetscReal *W = o->omega_matrix, Vm = p->molar_volume, rt = p->gas_constant * p->temperature / Vm;
-  const PetscReal  w[3] = {W[1] / Vm, W[2] / Vm, W[5] / Vm};
+  const PetscReal *W = o->omega_matrix, Vm = p->molar_volume, rt = ParamsRTPerVolume(p);
+  const PetscReal  w[3] = {ParamsPerVolume(p, W[1]), ParamsPerVolume(p, W[2]), ParamsPerVolume(p, W[5])};
   const PetscInt   N = o->ternary_grid;
   const char      *name[3] = {"1-2", "1-3", "2-3"};
   const PetscReal  wm[3] = {W[1], W[2], W[5]};
@@ -505,7 +492,7 @@ static PetscErrorCode Run(void)
     o.c0[0] = c0[0];
     o.c0[1] = c0[1];
   }
-  PetscCall(ToolCheckUnused(comm));
+  PetscCall(ParamsCheckLeft(comm, PetscOwnOption, "(misspelt?); see 'uphill3d-thermo -help'"));
   PetscCall(PetscOptionsHasHelp(NULL, &help_only));
   if (help_only) PetscFunctionReturn(0);
   if (ncomponents == 2) PetscCall(Binary(comm, &p, &o));

@@ -27,9 +27,7 @@ static PetscErrorCode ApplyL(const App *app, DM da1, Vec in, Vec out)
 
   PetscFunctionBegin;
   PetscCall(GridGetBox(da1, &b));
-  PetscCall(DMGetLocalVector(da1, &l));
-  PetscCall(GridDMGlobalToLocal(da1, app->p.bc, in, l));
-  PetscCall(VecGetArrayRead(l, &x));
+  PetscCall(GridGetGhostedArrayRead(da1, in, &l, &x));
   PetscCall(VecGetArray(out, &y));
   GRID_FOR_OWNED(&b, i, j, k)
   {
@@ -39,8 +37,7 @@ static PetscErrorCode ApplyL(const App *app, DM da1, Vec in, Vec out)
     y[GridOwned(&b, i, j, k)] = -lap;
   }
   PetscCall(VecRestoreArray(out, &y));
-  PetscCall(VecRestoreArrayRead(l, &x));
-  PetscCall(DMRestoreLocalVector(da1, &l));
+  PetscCall(GridRestoreGhostedArrayRead(da1, &l, &x));
   PetscFunctionReturn(0);
 }
 

@@ -23,12 +23,14 @@ typedef struct {
 } BinaryField;
 
 typedef struct Multigrid *Multigrid; /* the multigrid hierarchy (multigrid.c) */
+typedef struct ModelOps   ModelOps;   /* the model's operations (model.h) */
 
 typedef struct {
   Params    p;
   Thermo    th;
   Mobility  mob;
   MultiModel mm;   /* the N-component model (p.general) */
+  const ModelOps *ops; /* binary or N-component kernels, chosen in AppSetUp */
   Scales    s;
   DM        da;
   PetscReal h[3];  /* grid spacings */
@@ -36,8 +38,6 @@ typedef struct {
   TS        ts;    /* the integrator (borrowed reference, set by SolverCreate) */
   Multigrid mg;    /* the default preconditioner's hierarchy, or NULL */
   PetscBool block_diagonal_pmat; /* the preconditioning matrix holds the Jacobian's point blocks only */
-  PetscInt  energy_step;           /* step whose accepted state has free energy ... */
-  PetscReal energy, energy_abs;    /* ... F and sum |cell energy|, for the stage check */
 } App;
 
 PetscErrorCode AppSetUp(MPI_Comm comm, App *app);

@@ -1,10 +1,10 @@
-/* Checkpoints, restart, and what runs after every accepted step (in-situ analysis, field
-   output, checkpoints, SIGTERM/SIGUSR1).  checkpoint.c documents the file format and the
-   restart design. */
+/* Checkpoints and restart (run_control.h: when they are written).  checkpoint.c documents
+   the file format and the restart design. */
 #ifndef UPHILL_CHECKPOINT_H
 #define UPHILL_CHECKPOINT_H
 #include <uphill/app.h>
 #include <uphill/monitor.h>
+#include <uphill/output.h>
 
 /* What a checkpoint restores besides the state vector. */
 typedef struct {
@@ -24,17 +24,12 @@ PetscErrorCode CheckpointRestartLoad(App *app, Vec X, RestartState *rs);
 /* Set the integrator's time, step number and step size, and restart its history. */
 PetscErrorCode CheckpointRestartApply(const RestartState *rs, TS ts);
 
-typedef struct _p_RunControl *RunControl;
-/* Before stats.csv is opened: a new run refuses an OUTPUT_DIR holding checkpoints of another
-   run; a restarted run tidies up after the run it continues (partial .tmp files, checkpoints
-   and field files written after the checkpoint it continues from). */
-PetscErrorCode RunControlCreate(App *app, const RestartState *rs, RunControl *rc);
-/* Install the post-step hook and the signal handlers; a new run writes its first field file. */
-PetscErrorCode RunControlAttach(RunControl rc, TS ts, Monitor mon, Vec X);
-/* After TSSolve: with checkpoints on, the end of a run has one (normally written after its
-   last step; here for a run that took no step). */
-PetscErrorCode RunControlFinish(RunControl rc, Vec X);
-/* The signal that stopped the run (after writing a checkpoint), or 0. */
-int            RunControlStoppedBySignal(RunControl rc);
-PetscErrorCode RunControlDestroy(RunControl *rc);
+/* OUTPUT_DIR/checkpoints; the path of step's checkpoint in dir; (rank 0) the steps of the
+   checkpoints in dir, newest first. */
+void           CheckpointDir(const App *app, char *dir, size_t len);
+void           CheckpointPath(const char *dir, PetscInt step, char *path, size_t len);
+PetscErrorCode CheckpointList(const char *dir, PetscInt **steps, PetscInt *n);
+/* Write X with the integrator's, monitor's and field series' state as a checkpoint in dir
+   (atomically: .tmp, fsync, rename), then delete those beyond -checkpoint_keep; path: its name. */
+PetscErrorCode CheckpointWrite(const App *app, TS ts, Monitor mon, OutputSeries series, const char *dir, Vec X, char *path, size_t len);
 #endif

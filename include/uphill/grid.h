@@ -17,8 +17,10 @@ PetscErrorCode GridGetBox(DM da, GridBox *b);
 /* Global-to-local scatter that also fills no-flux walls' ghosts by mirroring (zero normal
    derivative at the cell face), so that one branch-free stencil serves both walls. */
 PetscErrorCode GridGlobalToLocal(const App *app, Vec g, Vec l);
-/* The same for any DMDA compatible with the state's (e.g. one value per cell). */
-PetscErrorCode GridDMGlobalToLocal(DM da, BoundaryType bc, Vec g, Vec l);
+/* The one ghost fill of the stencil code: g's ghosted local copy (walls mirrored) from da's
+   pool and its array; restore both with GridRestoreGhostedArrayRead. */
+PetscErrorCode GridGetGhostedArrayRead(DM da, Vec g, Vec *l, const PetscScalar **x);
+PetscErrorCode GridRestoreGhostedArrayRead(DM da, Vec *l, const PetscScalar **x);
 
 /* Index of point (i,j,k) in a ghosted local array and in an owned (global) array. */
 static inline PetscInt GridGhosted(const GridBox *b, PetscInt i, PetscInt j, PetscInt k)

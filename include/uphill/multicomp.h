@@ -22,6 +22,9 @@ PetscErrorCode MultiFromParams(const Params *p, MultiModel *m);
 /* Scalars for the scaling and the first step: max |Hessian eigenvalue| at c0, the largest
    diagonal entry of kappa and of L(c0). */
 void           MultiScales(const MultiModel *m, const PetscReal *c0, PetscReal *g, PetscReal *kap, PetscReal *mob);
+/* The energy density scale E: the largest of RT/V_m and |Omega_ij|/V_m (regular solution), or
+   g, the largest Hessian eigenvalue modulus at c0 (quadratic). */
+PetscReal      MultiEnergyScale(const MultiModel *m, PetscReal g);
 
 static inline PetscReal MultiDependent(const MultiModel *m, const PetscReal *c)
 {

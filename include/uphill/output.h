@@ -13,9 +13,6 @@ PetscErrorCode OutputWriteFields(const App *app, Vec X, PetscInt step, PetscReal
 /* Read c from an HDF5 field file (written by OutputWriteFields) into X; checks the grid. */
 PetscErrorCode OutputReadConcentration(const App *app, const char *path, Vec X);
 
-/* The dataset name of component comp of the state (0 .. 2 ncomp - 1): c and mu for a binary
-   run, c_1 .. c_{N-1} and mu_1 .. mu_{N-1} for N > 2. */
-void OutputFieldName(const App *app, PetscInt comp, char *name, size_t len);
 /* The N-component model's matrices as one string (empty for the binary model): a run
    attribute, and part of a checkpoint's fingerprint. */
 void OutputModelString(const Params *p, char *s, size_t len);
@@ -30,10 +27,9 @@ PetscErrorCode OutputWriteRunAttributes(const App *app, PetscViewer v, PetscInt 
    have the local layout of the run's DMDA vectors with dof values per point, and VecView
    writes them as [Nz][Ny][Nx] (dof 1) or [Nz][Ny][Nx][dof] whatever the grid's dimension. */
 PetscErrorCode OutputCreateIODM(const App *app, PetscInt dof, DM *io);
-/* View / load X (a vector of app->da, or of a DMDA compatible with it with io's dof) as the
-   dataset NAME through io. */
+/* View X (a vector of app->da, or of a DMDA compatible with it with io's dof) as the dataset
+   NAME through io. */
 PetscErrorCode OutputViewVec(DM io, Vec X, const char *name, PetscViewer v);
-PetscErrorCode OutputLoadVec(DM io, Vec X, const char *name, PetscViewer v);
 /* A checksum of X in natural order, independent of the rank count: the sum over entries of
    a 64-bit hash of (natural index, bit pattern), modulo 2^64 (tools/uphill3d-files computes
    the same).  finite: whether every entry is finite. */
@@ -41,14 +37,11 @@ PetscErrorCode OutputChecksum(DM io, Vec X, uint64_t *sum, PetscBool *finite);
 void           OutputChecksumString(uint64_t sum, char str[17]);
 /* fsync a file or a directory (call on one rank). 0 on success, else errno. */
 int OutputSyncFile(const char *path);
-/* Serial HDF5 open for reading on one rank (metadata checks), without file locking; < 0 on failure. */
-hid_t OutputH5OpenRead(const char *path);
 
 /* The series of field files OUTPUT_DIR/fields_NNNNNN.h5 (-output_interval, -output_steps)
    and its index OUTPUT_DIR/fields.xdmf. */
 typedef struct _p_OutputSeries *OutputSeries;
 PetscErrorCode OutputSeriesCreate(const App *app, OutputSeries *s);
-PetscBool      OutputSeriesEnabled(OutputSeries s);
 /* A new run: the file of the initial state (index 0). */
 PetscErrorCode OutputSeriesStart(OutputSeries s, Vec X, PetscInt step, PetscReal time);
 /* A restarted run: count files were written before the checkpoint (at time, with

@@ -80,11 +80,16 @@ typedef struct {
 extern const char *const RestartChangeNames[];
 
 PetscErrorCode ParamsRead(MPI_Comm comm, Params *p);
+/* A molar energy (J/mol) as an energy density (J/m^3): the one division by V_m; and RT/V_m. */
+static inline PetscReal ParamsPerVolume(const Params *p, PetscReal molar) { return molar / p->molar_volume; }
+static inline PetscReal ParamsRTPerVolume(const Params *p) { return ParamsPerVolume(p, p->gas_constant * p->temperature); }
 /* One value s of option name, or a user error that names the option (also for uphill3d-thermo). */
 PetscErrorCode ParamsParseReal(MPI_Comm comm, const char *name, const char *s, PetscReal *v);
 PetscErrorCode ParamsParseInt(MPI_Comm comm, const char *name, const char *s, PetscInt *v);
 /* Error for every option nobody read: call once all solver objects are set up. */
 PetscErrorCode ParamsCheckUnused(MPI_Comm comm);
+/* The options left unread, except those skip accepts, as one error naming them, then hint. */
+PetscErrorCode ParamsCheckLeft(MPI_Comm comm, PetscBool (*skip)(const char *name), const char *hint);
 /* Syntax check of an options file before PETSc reads it; non-zero with a message on error. */
 int ParamsCheckOptionsFile(const char *path, char *err, size_t len);
 #endif

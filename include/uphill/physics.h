@@ -13,11 +13,12 @@ typedef struct {
   PetscReal kE[UPHILL_MAX_NC * UPHILL_MAX_NC]; /* N-component: kappa_ij / E */
 } KernelCoef;
 
-static inline void KernelCoefficients(const App *app, KernelCoef *k)
+/* The constants for grid spacings h (a multigrid level's), and for the run's grid. */
+static inline void KernelCoefficientsAt(const App *app, const PetscReal h[3], KernelCoef *k)
 {
   const PetscInt nc = app->p.ncomp;
   for (int d = 0; d < 3; d++) {
-    const PetscReal ih2 = 1.0 / (app->h[d] * app->h[d]);
+    const PetscReal ih2 = 1.0 / (h[d] * h[d]);
     k->a[d]             = 0.5 * app->s.tau * app->s.E * ih2;
     k->b[d]             = app->p.kappa / app->s.E * ih2;
     k->ih2[d]           = ih2;
@@ -26,21 +27,25 @@ static inline void KernelCoefficients(const App *app, KernelCoef *k)
   k->tau = app->s.tau;
   k->iE  = 1.0 / app->s.E;
 }
+static inline void KernelCoefficients(const App *app, KernelCoef *k) { KernelCoefficientsAt(app, app->h, k); }
 
 PetscErrorCode FormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, void *ctx);
 /* J: the Krylov operator (the matrix-free action below, or P itself); P: the assembled Jacobian
    that builds the preconditioner, assembled only when the preconditioner will be rebuilt. */
 PetscErrorCode FormIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscReal shift, Mat J, Mat P, void *ctx);
+/* FormIJacobian's work; assembled: whether P was assembled (the preconditioner will be rebuilt). */
+PetscErrorCode JacobianEvaluate(const App *app, Vec X, PetscReal shift, Mat J, Mat P, PetscBool *assembled);
 /* The matrix P that builds the preconditioner: the full Jacobian (DMDA AIJ), or for binary
    runs with block_diagonal its 2x2 point blocks only (BAIJ; all a point-block Jacobi smoother
    uses).  Records the choice in app->block_diagonal_pmat. */
 PetscErrorCode JacobianCreatePreconditioningMatrix(App *app, PetscBool block_diagonal, Mat *P);
 /* The Jacobian of the residual at X (a global vector of app->da), assembled into P. */
 PetscErrorCode JacobianAssemble(const App *app, Vec X, PetscReal shift, Mat P);
-/* Binary: the pointwise coefficients (f''(c), M(c)) of the state X into K (same layout), and the
-   Jacobian without M' terms from such a coefficient field (for coarse grids, multigrid.c). */
+/* Binary: the pointwise coefficients (f''(c), M(c)) of the state X into K (same layout). */
 PetscErrorCode JacobianCoefficients(const App *app, Vec X, Vec K);
-PetscErrorCode JacobianAssembleFromCoefficients(const App *app, Vec K, PetscReal shift, Mat P);
+/* The Jacobian on a coarser grid da with spacings h (a multigrid level) at field K: the averaged
+   coefficients of JacobianCoefficients (binary; no M' terms) or the averaged state (N-component). */
+PetscErrorCode JacobianAssembleCoarse(const App *app, DM da, const PetscReal h[3], Vec K, PetscReal shift, Mat P);
 /* The matrix-free Jacobian (jacobian_action.c): a MatShell that applies the Jacobian of the
    residual at the state and shift of its last JacobianActionSetState. */
 PetscErrorCode JacobianActionCreate(App *app, Mat *J);

@@ -1,0 +1,29 @@
+/* The two instances of the model's operations (include/uphill/model.h), which AppSetUp puts
+   in the tables; private to the library. */
+#ifndef UPHILL_KERNELS_H
+#define UPHILL_KERNELS_H
+#include <uphill/model.h>
+
+void           ResidualBinary(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f);
+void           ResidualGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f);
+void           PotentialBinary(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, PetscScalar *xg);
+void           PotentialGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, PetscScalar *xg);
+void           ActionStateBinary(const App *app, const PetscScalar *x, PetscInt n, PetscReal *f2);
+void           ActionStateGeneral(const App *app, const PetscScalar *x, PetscInt n, PetscReal *f2);
+void           ActionBinary(const GridBox *b, const App *app, const KernelCoef *k, PetscReal shift, const PetscScalar *x, const PetscReal *f2, const PetscScalar *v, PetscScalar *y);
+void           ActionGeneral(const GridBox *b, const App *app, const KernelCoef *k, PetscReal shift, const PetscScalar *x, const PetscReal *f2, const PetscScalar *v, PetscScalar *y);
+PetscErrorCode JacobianBinary(const App *app, const GridBox *b, const KernelCoef *k, PetscReal shift, const PetscScalar *x, PetscBool coefficients, const PetscInt *ltog, Mat P);
+PetscErrorCode JacobianGeneral(const App *app, const GridBox *b, const KernelCoef *k, PetscReal shift, const PetscScalar *x, PetscBool coefficients, const PetscInt *ltog, Mat P);
+void           EnergyBinary(const App *app, const GridBox *b, const PetscScalar *x, const PetscReal ih2[3], PetscReal sums[2]);
+void           EnergyGeneral(const App *app, const GridBox *b, const PetscScalar *x, const PetscReal ih2[3], PetscReal sums[2]);
+PetscBool      InDomainBinary(const App *app, const PetscScalar *x, PetscInt n);
+PetscBool      InDomainGeneral(const App *app, const PetscScalar *x, PetscInt n);
+void           DomainStepBinary(const App *app, const PetscScalar *x, const PetscScalar *y, PetscInt n, PetscReal theta, PetscReal *lambda);
+void           DomainStepGeneral(const App *app, const PetscScalar *x, const PetscScalar *y, PetscInt n, PetscReal theta, PetscReal *lambda);
+void           InitialBinary(const App *app, const GridBox *b, PetscScalar *x);
+void           InitialGeneral(const App *app, const GridBox *b, PetscScalar *x);
+PetscErrorCode CheckInitialBinary(const App *app, Vec X);
+PetscErrorCode CheckInitialGeneral(const App *app, Vec X);
+PetscErrorCode ReportBinary(const App *app);
+PetscErrorCode ReportGeneral(const App *app);
+#endif

@@ -1,0 +1,200 @@
+/* What runs after every accepted step: in-situ analysis, field output, checkpoints (every
+   -checkpoint_steps, every -checkpoint_walltime seconds, at the end) and SIGTERM/SIGUSR1
+   (a checkpoint, then a clean stop).  checkpoint.c writes and reads the files. */
+#include <uphill/run_control.h>
+#include <uphill/output.h>
+#include <uphill/analysis.h>
+#include <uphill/errors.h>
+#include <signal.h>
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+
+static volatile sig_atomic_t caught_signal = 0;
+
+static void OnSignal(int sig) { caught_signal = sig; }
+
+static const char *SignalName(int sig) { return sig == SIGTERM ? "SIGTERM" : sig == SIGUSR1 ? "SIGUSR1" : "a signal"; }
+
+struct _p_RunControl {
+  App           *app;
+  TS             ts;
+  Monitor        mon;
+  OutputSeries   series;
+  Analysis       analysis; /* NULL unless -analysis_interval > 0 */
+  PetscBool      restarted, enabled;
+  char           dir[PETSC_MAX_PATH_LEN + 16];
+  PetscLogDouble wall_last; /* wall time of the last checkpoint (or the start) */
+  PetscInt       last_ckpt_step;
+  int            stopped;
+};
+
+/* ---- after each accepted step ------------------------------------------------------------ */
+
+static PetscErrorCode PostStep(TS ts)
+{
+  PetscContainer    cont;
+  RunControl        rc;
+  PetscInt          step;
+  PetscReal         t;
+  Vec               X;
+  TSConvergedReason reason;
+  PetscMPIInt       rank;
+  int               flags[2] = {0, 0};
+  PetscLogDouble    now;
+  char              path[PETSC_MAX_PATH_LEN + 48];
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectQuery((PetscObject)ts, "uphill_runcontrol", (PetscObject *)&cont));
+  PetscCall(PetscContainerGetPointer(cont, (void **)&rc));
+  PetscCall(TSGetConvergedReason(ts, &reason));
+  if (reason < 0) PetscFunctionReturn(0);
+  PetscCall(TSGetStepNumber(ts, &step));
+  PetscCall(TSGetTime(ts, &t));
+  PetscCall(TSGetSolution(ts, &X));
+  if (rc->analysis) PetscCall(AnalysisAfterStep(rc->analysis, step, t, X));
+  PetscCall(OutputSeriesStep(rc->series, ts, X, step, t));
+
+  /* every rank must take the same decision: a signal may reach some ranks only, and rank 0's
+     clock decides the wall-time checkpoints */
+  PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)ts), &rank));
+  PetscCall(PetscTime(&now));
+  flags[0] = (int)caught_signal;
+  flags[1] = !rank && rc->app->p.checkpoint_walltime > 0 && now - rc->wall_last >= rc->app->p.checkpoint_walltime;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, flags, 2, MPI_INT, MPI_MAX, PetscObjectComm((PetscObject)ts)));
+
+  if (step != rc->last_ckpt_step && (flags[0] || flags[1] || (rc->app->p.checkpoint_steps > 0 && step % rc->app->p.checkpoint_steps == 0) || (reason > 0 && rc->enabled))) {
+    PetscCall(MonitorRecord(rc->mon, ts)); /* the row of this step, if due, before the state is saved */
+    PetscCall(CheckpointWrite(rc->app, rc->ts, rc->mon, rc->series, rc->dir, X, path, sizeof path));
+    PetscCall(PetscTime(&rc->wall_last));
+    rc->last_ckpt_step = step;
+    if (!reason) PetscCall(TSRestartStep(ts)); /* as a restarted run will (see the top of checkpoint.c) */
+  }
+  if (flags[0]) {
+    rc->stopped = flags[0];
+    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)ts), "uphill3d: caught %s: wrote checkpoint %s at step %" PetscInt_FMT ", t = %.10e; stopping (continue with -restart latest)\n", SignalName(flags[0]), path, step, (double)t));
+    if (!reason) PetscCall(TSSetConvergedReason(ts, TS_CONVERGED_USER));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode RunControlCreate(App *app, const RestartState *rs, RunControl *rc)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)app->da);
+  PetscMPIInt rank;
+  char        err[PETSC_MAX_PATH_LEN + 512] = "";
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(PetscNew(rc));
+  (*rc)->app            = app;
+  (*rc)->restarted      = rs ? PETSC_TRUE : PETSC_FALSE;
+  (*rc)->enabled        = (PetscBool)(app->p.checkpoint_steps > 0 || app->p.checkpoint_walltime > 0);
+  (*rc)->last_ckpt_step = rs ? rs->step : -1;
+  CheckpointDir(app, (*rc)->dir, sizeof (*rc)->dir);
+  PetscCall(OutputSeriesCreate(app, &(*rc)->series));
+  if (!rank) {
+    PetscInt *steps, n;
+    PetscCall(CheckpointList((*rc)->dir, &steps, &n));
+    if (!rs && n) {
+      /* a new run would mix its checkpoints with these, and -restart latest could then pick
+         the other run's */
+      snprintf(err, sizeof err, "'%s' holds checkpoints of an earlier run (newest: step %" PetscInt_FMT "): continue it with -restart latest, or remove them or choose another -output_dir to start a new run", (*rc)->dir, steps[0]);
+    } else if (rs) {
+      DIR *d;
+      /* checkpoints newer than the one continued from belong to a trajectory this run replaces */
+      for (PetscInt i = 0; i < n && steps[i] > rs->step; i++) {
+        char      old[PETSC_MAX_PATH_LEN + 48], moved[PETSC_MAX_PATH_LEN + 64];
+        PetscBool bad = PETSC_FALSE;
+        for (PetscInt s = 0; s < rs->nskipped; s++)
+          if (rs->skipped_steps[s] == steps[i]) bad = PETSC_TRUE;
+        CheckpointPath((*rc)->dir, steps[i], old, sizeof old);
+        snprintf(moved, sizeof moved, "%s.%s", old, bad ? "invalid" : "abandoned");
+        if (!rename(old, moved)) PetscCall(PetscPrintf(PETSC_COMM_SELF, "restart: renamed %s to %s (%s)\n", old, moved, bad ? "it failed validation" : "it is newer than the checkpoint this run continues from"));
+      }
+      if ((d = opendir((*rc)->dir))) { /* partial files of a checkpoint whose writer was stopped */
+        struct dirent *e;
+        while ((e = readdir(d))) {
+          if (!strncmp(e->d_name, "ckpt_", 5) && strstr(e->d_name, ".h5.tmp")) { /* also MPI-IO's .tmp.locktest.N */
+            char full[PETSC_MAX_PATH_LEN + 300];
+            snprintf(full, sizeof full, "%s/%s", (*rc)->dir, e->d_name);
+            if (!remove(full)) PetscCall(PetscPrintf(PETSC_COMM_SELF, "restart: removed the partial checkpoint %s\n", full));
+          }
+        }
+        closedir(d);
+      }
+    }
+    PetscCall(PetscFree(steps));
+  }
+  PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
+  if (err[0]) UPHILL_USER_ERROR(comm, "%s", err);
+  if (rs) PetscCall(OutputSeriesRestore((*rc)->series, rs->output_count, rs->output_k_next, rs->output_interval, rs->time));
+  if ((*rc)->enabled) PetscCall(OutputMakeDir(comm, (*rc)->dir)); /* fail now, not at the first checkpoint */
+  if (app->p.analysis_interval > 0) {
+    PetscCall(AnalysisCreate(app, &(*rc)->analysis));
+    PetscCall(AnalysisOpenOutput((*rc)->analysis, rs ? rs->step : -1, rs ? rs->time : 0));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode RunControlAttach(RunControl rc, TS ts, Monitor mon, Vec X)
+{
+  PetscContainer   cont;
+  struct sigaction sa;
+
+  PetscFunctionBegin;
+  rc->ts  = ts;
+  rc->mon = mon;
+  PetscCall(PetscContainerCreate(PetscObjectComm((PetscObject)ts), &cont));
+  PetscCall(PetscContainerSetPointer(cont, rc));
+  PetscCall(PetscObjectCompose((PetscObject)ts, "uphill_runcontrol", (PetscObject)cont));
+  PetscCall(PetscContainerDestroy(&cont));
+  PetscCall(TSSetPostStep(ts, PostStep));
+  /* SIGTERM (Slurm at the time limit, scancel) and SIGUSR1 (sbatch --signal=USR1@T): only a
+     flag here; the ranks act on it together after the next accepted step. */
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = OnSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGUSR1, &sa, NULL);
+  PetscCall(PetscTime(&rc->wall_last));
+  if (!rc->restarted) {
+    PetscInt  step;
+    PetscReal t;
+    PetscCall(TSGetStepNumber(ts, &step));
+    PetscCall(TSGetTime(ts, &t));
+    PetscCall(OutputSeriesStart(rc->series, X, step, t));
+    if (rc->analysis) PetscCall(AnalysisAfterStep(rc->analysis, step, t, X));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode RunControlFinish(RunControl rc, Vec X)
+{
+  PetscInt          step;
+  TSConvergedReason reason;
+  char              path[PETSC_MAX_PATH_LEN + 48];
+
+  PetscFunctionBegin;
+  PetscCall(TSGetStepNumber(rc->ts, &step));
+  PetscCall(TSGetConvergedReason(rc->ts, &reason));
+  /* after a step, PostStep wrote it; here only a new run that took no step (its state 0) */
+  if (rc->enabled && !rc->stopped && reason > 0 && step != rc->last_ckpt_step) {
+    PetscCall(CheckpointWrite(rc->app, rc->ts, rc->mon, rc->series, rc->dir, X, path, sizeof path));
+    rc->last_ckpt_step = step;
+  }
+  PetscFunctionReturn(0);
+}
+
+int RunControlStoppedBySignal(RunControl rc) { return rc ? rc->stopped : 0; }
+
+PetscErrorCode RunControlDestroy(RunControl *rc)
+{
+  PetscFunctionBegin;
+  if (!*rc) PetscFunctionReturn(0);
+  PetscCall(OutputSeriesDestroy(&(*rc)->series));
+  if ((*rc)->analysis) PetscCall(AnalysisDestroy(&(*rc)->analysis));
+  PetscCall(PetscFree(*rc));
+  PetscFunctionReturn(0);
+}
