@@ -14,7 +14,7 @@ the defaults).  Error budget of a correct code:
     change c_std by O(A f'''/f'') ~ 1e-4 relative or less, far below 1%;
   - time integration: the default error test is relative to std(c), the size of the mode
     itself, so the mode is resolved however small it is: measured rate errors 1.7e-4 ..
-    2.8e-4 in every case with the defaults (an absolute test on c ~ 0.5 would not see the
+    2.3e-4 in every case with the defaults (an absolute test on c ~ 0.5 would not see the
     mode: the former BDF2 defaults gave 41% on a mode of 1e-5);
   - the Rosenbrock-W method solves its linear systems exactly (transforms), so no solver
     tolerance enters.
