@@ -58,7 +58,8 @@ def box_size(run, params):
 
 
 def unit(units, si):
-    return " (reduced units)" if units == "reduced" else " (%s)" % si
+    """An axis label's unit: the SI unit, or 'reduced units'."""
+    return " (reduced units)" if units == "reduced" else (" (%s)" % si if si else "")
 
 
 def read(run):

@@ -27,6 +27,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from plot_coarsening import run_params, unit  # noqa: E402  (the same attribute lookup and axis units)
 
 STATS_COLUMNS = ["step", "time", "dt", "free_energy", "mass", "snes_its", "ksp_its", "rejected", "c_min", "c_max", "c_std"]
 
@@ -38,25 +39,8 @@ def fail(msg):
 def run_units(rundir):
     """'SI' or 'reduced' (R = T = 1) from the attributes of the run's HDF5 files; 'SI' when
     there are none (uphill3d works in SI)."""
-    import glob
-    files = [os.path.join(rundir, "final.h5")] + sorted(glob.glob(os.path.join(rundir, "fields_*.h5"))) + \
-        sorted(glob.glob(os.path.join(rundir, "checkpoints", "ckpt_*.h5")))
-    for path in files:
-        if not os.path.isfile(path):
-            continue
-        try:
-            import h5py
-            with h5py.File(path, "r") as f:
-                if "gas_constant" in f.attrs and "temperature" in f.attrs:
-                    return "reduced" if f.attrs["gas_constant"] == 1 and f.attrs["temperature"] == 1 else "SI"
-        except (OSError, ImportError):
-            continue
-    return "SI"
-
-
-def unit(units, si):
-    """An axis label's unit: the SI unit, or 'reduced units'."""
-    return " (reduced units)" if units == "reduced" else (" (%s)" % si if si else "")
+    a = run_params(rundir)
+    return "reduced" if a.get("gas_constant") == 1 and a.get("temperature") == 1 else "SI"
 
 
 def read_lengths(rundir):
