@@ -205,9 +205,9 @@ static const char *Regime(const Thermo *th, PetscReal c)
 }
 
 /* Binodal and spinodal from T = tmin T_c to T_c (where both close at c = 1/2). */
-static PetscErrorCode WritePhaseDiagram(MPI_Comm comm, const Params *p0, const ToolOptions *o, FILE *fp)
+static PetscErrorCode WritePhaseDiagram(MPI_Comm comm, const Params *p0, const Thermo *th0, const ToolOptions *o, FILE *fp)
 {
-  const PetscReal Tc = ThermoCriticalTemperature(p0);
+  const PetscReal Tc = ThermoCriticalTemperature(th0);
 
   PetscFunctionBegin;
   PetscCall(PetscFPrintf(comm, fp, "T,T_over_Tc,binodal_lo,binodal_hi,spinodal_lo,spinodal_hi\n"));
@@ -254,13 +254,13 @@ static PetscErrorCode Binary(MPI_Comm comm, const Params *p, const ToolOptions *
   }
   if (o->phase_diagram[0]) {
     if (p->free_energy != FE_REGULAR_SOLUTION) UPHILL_USER_ERROR(comm, "option -phase_diagram: the double_well energy has no temperature; use -free_energy regular_solution");
-    if (!(ThermoCriticalTemperature(p) > 0)) UPHILL_USER_ERROR(comm, "option -phase_diagram: Omega = %g J/mol <= 0 has no miscibility gap at any temperature", (double)p->omega);
+    if (!(ThermoCriticalTemperature(&th) > 0)) UPHILL_USER_ERROR(comm, "option -phase_diagram: Omega = %g J/mol <= 0 has no miscibility gap at any temperature", (double)p->omega);
     PetscCall(OpenCSV(comm, "-phase_diagram", o->phase_diagram, &pd));
   }
   if (o->deff_csv[0]) PetscCall(OpenCSV(comm, "-deff_csv", o->deff_csv, &fp));
 
   if (p->free_energy == FE_REGULAR_SOLUTION) {
-    const PetscReal Tc = ThermoCriticalTemperature(p);
+    const PetscReal Tc = ThermoCriticalTemperature(&th);
     PetscCall(PetscPrintf(comm, "uphill3d-thermo: binary regular_solution, Omega = %g J/mol, T = %g K, R = %.10g J/(mol K), V_m = %g m^3/mol\n", (double)p->omega, (double)p->temperature, (double)p->gas_constant, (double)p->molar_volume));
     if (Tc > 0) {
       PetscCall(PetscPrintf(comm, "  T_c          = %.15g K  (Omega/2R)\n", (double)Tc));
@@ -318,7 +318,7 @@ static PetscErrorCode Binary(MPI_Comm comm, const Params *p, const ToolOptions *
     PetscCall(CloseCSV(comm, "-deff_csv", o->deff_csv, fp));
     PetscCall(PetscPrintf(comm, "wrote D_eff table %s: %" PetscInt_FMT " composition%s in (%g, %g)\n", o->deff_csv, o->ncomp_grid, o->ncomp_grid > 1 ? "s" : "", (double)lo, (double)hi));
   }
-  if (o->phase_diagram[0]) PetscCall(WritePhaseDiagram(comm, p, o, pd));
+  if (o->phase_diagram[0]) PetscCall(WritePhaseDiagram(comm, p, &th, o, pd));
   PetscFunctionReturn(0);
 }
 
