@@ -93,12 +93,8 @@ static PetscErrorCode RequireUnset(MPI_Comm comm, const char *name, const char *
   PetscFunctionReturn(0);
 }
 
-/* The tool's own options (listed by -help).  ncomp = components - 1. */
-static PetscErrorCode ToolOptionsRead(MPI_Comm comm, PetscInt ncomp, ToolOptions *o)
+static PetscErrorCode ToolOptionsDefaults(ToolOptions *o)
 {
-  PetscInt  n;
-  PetscBool set;
-
   PetscFunctionBegin;
   PetscCall(PetscMemzero(o, sizeof *o));
   o->pd_points    = 101;
@@ -107,7 +103,28 @@ static PetscErrorCode ToolOptionsRead(MPI_Comm comm, PetscInt ncomp, ToolOptions
   o->c0[0]        = 1.0 / 3;
   o->c0[1]        = 1.0 / 3;
   o->ternary_grid = 60;
+  PetscFunctionReturn(0);
+}
 
+/* Ternary: -c0 is the composition c1,c2 (read before uphill3d's options, as ParamsRead would). */
+static PetscErrorCode TernaryC0Read(MPI_Comm comm, ToolOptions *o)
+{
+  PetscInt  n;
+  PetscBool set;
+
+  PetscFunctionBegin;
+  PetscCall(GetRealList(comm, "-c0", 2, o->c0, &n, &set));
+  if (set && n != 2) UPHILL_USER_ERROR(comm, "option -c0: with -components 3 give the composition as c1,c2 (c3 = 1 - c1 - c2)");
+  PetscFunctionReturn(0);
+}
+
+/* The tool's own options (listed by -help).  ncomp = components - 1. */
+static PetscErrorCode ToolOptionsRead(MPI_Comm comm, PetscInt ncomp, ToolOptions *o)
+{
+  PetscInt  n, ncomponents = ncomp + 1;
+  PetscBool set;
+
+  PetscFunctionBegin;
   /* raw checks first, so that a bad value is an error that names the option */
   PetscCall(GetInt(comm, "-phase_diagram_points", &o->pd_points, &set));
   if (o->pd_points < 2) UPHILL_USER_ERROR(comm, "option -phase_diagram_points: need at least 2 temperatures, got %" PetscInt_FMT, o->pd_points);
@@ -134,6 +151,11 @@ static PetscErrorCode ToolOptionsRead(MPI_Comm comm, PetscInt ncomp, ToolOptions
   PetscCall(PetscOptionsRealArray("-omega_matrix", "Ternary: Omega_ij (J/mol), 9 entries row by row, symmetric, zero diagonal", NULL, o->omega_matrix, &n, NULL));
   PetscCall(GetPath(comm, "-ternary_csv", "Ternary: write c1, c2, min Hessian eigenvalue, inside-spinodal flag on the triangle to this CSV", o->ternary_csv, sizeof o->ternary_csv, PetscOptionsObject));
   PetscCall(PetscOptionsInt("-ternary_grid", "Ternary: divisions of each side of the triangle (interior points c_i = k/N)", NULL, o->ternary_grid, &o->ternary_grid, NULL));
+  if (ncomp == 2) { /* the tool's, not uphill3d's, in a ternary (ParamsReadExcept leaves them) */
+    PetscCall(PetscOptionsInt("-components", "Components: 2 (binary) or 3 (ternary)", NULL, ncomponents, &ncomponents, NULL));
+    n = 2;
+    PetscCall(PetscOptionsRealArray("-c0", "Ternary: composition c1,c2 (c3 = 1 - c1 - c2)", NULL, o->c0, &n, NULL));
+  }
   PetscOptionsEnd();
 
   if (ncomp == 1) {
@@ -457,41 +479,23 @@ static PetscErrorCode Run(void)
   Params      p;
   ToolOptions o;
   PetscInt    ncomponents = 2;
-  PetscBool   set, help_only, c0_set = PETSC_FALSE;
-  PetscReal   c0[2];
-  PetscInt    nc0 = 0;
-
-  char        omega_matrix[4096];
-  PetscBool   om_set;
+  PetscBool   set, help_only;
+  int         owned = PARAMS_OWN_OMEGA_MATRIX; /* the tool's ternary matrix, not the N-component solver's */
 
   PetscFunctionBegin;
-  /* -omega_matrix is the tool's own (ternary) option: hidden from ParamsRead, which would read
-     it as the N-component solver's matrix. */
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-omega_matrix", omega_matrix, sizeof omega_matrix, &om_set));
-  if (om_set) PetscCall(PetscOptionsClearValue(NULL, "-omega_matrix"));
+  PetscCall(ToolOptionsDefaults(&o));
   PetscCall(GetInt(comm, "-components", &ncomponents, &set));
   if (ncomponents != 2 && ncomponents != 3) UPHILL_USER_ERROR(comm, "option -components: uphill3d-thermo maps 2 (binary) or 3 (ternary) components, got %" PetscInt_FMT, ncomponents);
   if (ncomponents == 3) {
-    /* ParamsRead validates uphill3d's options for a binary run (it refuses -components 3).
-       Let it read the shared ones (T, R, V_m, free energy, and the run options that an
-       uphill3d options file carries) as a binary, then take the ternary ones here:
-       -c0 is the ternary composition c1,c2, so it is taken out before ParamsRead. */
-    PetscCall(GetRealList(comm, "-c0", 2, c0, &nc0, &c0_set));
-    if (c0_set && nc0 != 2) UPHILL_USER_ERROR(comm, "option -c0: with -components 3 give the composition as c1,c2 (c3 = 1 - c1 - c2)");
+    /* uphill3d's options (T, R, V_m, the free energy, the run options of an uphill3d options
+       file) are read and validated as for a binary run; the composition is the tool's. */
+    PetscCall(TernaryC0Read(comm, &o));
     PetscCall(RequireUnset(comm, "-omega", "is the binary interaction parameter; with -components 3 give -omega_matrix"));
-    PetscCall(PetscOptionsClearValue(NULL, "-c0"));
-    PetscCall(PetscOptionsSetValue(NULL, "-components", "2"));
-    PetscCall(ParamsRead(comm, &p));
-    PetscCall(PetscOptionsSetValue(NULL, "-components", "3"));
-    PetscCall(PetscOptionsHasName(NULL, NULL, "-components", &set)); /* marks it used */
-  } else PetscCall(ParamsRead(comm, &p));
-  if (om_set) PetscCall(PetscOptionsSetValue(NULL, "-omega_matrix", omega_matrix));
+    owned |= PARAMS_OWN_C0 | PARAMS_OWN_COMPONENTS;
+  }
+  PetscCall(ParamsReadExcept(comm, owned, &p));
   if (p.free_energy == FE_QUADRATIC) UPHILL_USER_ERROR(comm, "option -free_energy quadratic: uphill3d-thermo maps the regular_solution and double_well energies (the quadratic energy's landscape is its Hessian, printed by uphill3d's report)");
   PetscCall(ToolOptionsRead(comm, ncomponents - 1, &o));
-  if (c0_set) {
-    o.c0[0] = c0[0];
-    o.c0[1] = c0[1];
-  }
   PetscCall(ParamsCheckLeft(comm, PetscOwnOption, "(misspelt?); see 'uphill3d-thermo -help'"));
   PetscCall(PetscOptionsHasHelp(NULL, &help_only));
   if (help_only) PetscFunctionReturn(0);
