@@ -285,7 +285,7 @@ static PetscErrorCode RoswRefuseSolverOptions(MPI_Comm comm)
   PetscInt    n;
   char      **names, **values;
   const char *prefixes[] = {"snes_", "ksp_", "pc_", "mg_"};
-  char        bad[256] = "";
+  char        bad[256] = "", type[256] = "";
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
@@ -295,11 +295,10 @@ static PetscErrorCode RoswRefuseSolverOptions(MPI_Comm comm)
         PetscCall(PetscSNPrintf(bad, sizeof bad, "%s", names[i]));
         break;
       }
-  PetscBool other_type = PETSC_FALSE;
-  for (PetscInt i = 0; i < n; i++)
-    if (!strcmp(names[i], "ts_type") && values[i] && strcmp(values[i], TSROSW)) other_type = PETSC_TRUE;
+  for (PetscInt i = 0; i < n; i++) /* kept to name it: a typo is the likely cause */
+    if (!strcmp(names[i], "ts_type") && values[i] && strcmp(values[i], TSROSW)) PetscCall(PetscSNPrintf(type, sizeof type, "%s", values[i]));
   PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
-  if (other_type) UPHILL_USER_ERROR(comm, "option -ts_type: the rosw integrator is PETSc's TSROSW (choose its tableau with -ts_rosw_type); use -integrator bdf for BDF2");
+  if (type[0]) UPHILL_USER_ERROR(comm, "option -ts_type %s: the rosw integrator is PETSc's TSROSW (choose its tableau with -ts_rosw_type); use -integrator bdf for BDF2", type);
   if (bad[0]) UPHILL_USER_ERROR(comm, "option -%s: the rosw integrator has no Newton, Krylov or multigrid solve (its linear systems are solved exactly by transforms); use -integrator bdf for this option", bad);
   PetscFunctionReturn(0);
 }
