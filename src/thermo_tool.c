@@ -15,6 +15,8 @@
 #include <uphill/params.h>
 #include <uphill/thermo.h>
 #include <uphill/mobility.h>
+#include <uphill/multicomp.h>
+#include <uphill/linalg.h>
 #include <uphill/errors.h>
 #include <errno.h>
 #include <ctype.h>
@@ -346,49 +348,47 @@ static PetscErrorCode Binary(MPI_Comm comm, const Params *p, const ToolOptions *
 
 /* ---- ternary regular solution (docs/MODEL.md section 2) ----------------------------------------- */
 
-/* Hessian of f(c1,c2) per volume, c3 = 1 - c1 - c2:
-     f = W12 c1 c2 + W13 c1 c3 + W23 c2 c3 + RT sum c_i ln c_i   (all / V_m)
-     H11 = -2 W13 + RT (1/c1 + 1/c3),  H22 = -2 W23 + RT (1/c2 + 1/c3),
-     H12 = W12 - W13 - W23 + RT/c3.
-   w = (W12, W13, W23) and rt are per volume.  Split as H = A + rt B (B positive definite). */
-static void TernaryHessianParts(const PetscReal w[3], PetscReal c1, PetscReal c2, PetscReal A[3], PetscReal B[3])
+/* The ternary regular solution as uphill3d's N-component model (multicomp.h), so that its
+   Hessian is MultiD2F's:
+     f = W12 c1 c2 + W13 c1 c3 + W23 c2 c3 + RT sum c_i ln c_i   (all / V_m),  c3 = 1 - c1 - c2.
+   H is linear in rt, H = A + rt B (B positive definite): A is the Hessian of the model with
+   rt = 0 (mix), B that of the model with Omega = 0 and rt = 1 (ent); both exactly, as the
+   omitted part contributes an exact 0.  Omega_ij from the upper triangle (the matrix is
+   symmetric to round-off). */
+static PetscErrorCode TernaryModels(const Params *p, const PetscReal W[9], MultiModel *full, MultiModel *mix, MultiModel *ent)
 {
-  const PetscReal c3 = 1 - c1 - c2;
-  A[0] = -2 * w[1];
-  A[1] = w[0] - w[1] - w[2];
-  A[2] = -2 * w[2];
-  B[0] = 1 / c1 + 1 / c3;
-  B[1] = 1 / c3;
-  B[2] = 1 / c2 + 1 / c3;
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(full, sizeof *full));
+  full->nc   = 2;
+  full->type = FE_REGULAR_SOLUTION;
+  full->rt   = ParamsRTPerVolume(p);
+  for (int i = 0; i < 3; i++)
+    for (int j = i + 1; j < 3; j++) full->omega[3 * i + j] = full->omega[3 * j + i] = ParamsPerVolume(p, W[3 * i + j]);
+  *mix     = *full;
+  mix->rt  = 0;
+  *ent     = *full;
+  ent->rt  = 1;
+  PetscCall(PetscMemzero(ent->omega, sizeof ent->omega));
+  PetscFunctionReturn(0);
 }
 
-static void TernaryHessian(const PetscReal w[3], PetscReal rt, PetscReal c1, PetscReal c2, PetscReal H[3])
+/* H = (H11, H12, H21, H22) of f(c1, c2) and, if lam, its eigenvalues (ascending). */
+static void TernaryHessian(const MultiModel *m, PetscReal c1, PetscReal c2, PetscReal H[4], PetscReal lam[2])
 {
-  PetscReal A[3], B[3];
-  TernaryHessianParts(w, c1, c2, A, B);
-  for (int i = 0; i < 3; i++) H[i] = A[i] + rt * B[i];
-}
-
-static PetscReal MinEigenvalue(const PetscReal H[3])
-{
-  const PetscReal m = 0.5 * (H[0] + H[2]), d = 0.5 * (H[0] - H[2]);
-  return m - PetscSqrtReal(d * d + H[1] * H[1]);
-}
-
-static void Eigenvalues(const PetscReal H[3], PetscReal *l1, PetscReal *l2)
-{
-  const PetscReal m = 0.5 * (H[0] + H[2]), d = 0.5 * (H[0] - H[2]), r = PetscSqrtReal(d * d + H[1] * H[1]);
-  *l1 = m - r;
-  *l2 = m + r;
+  const PetscReal c[2] = {c1, c2};
+  MultiD2F(m, c, H);
+  H[2] = H[1]; /* H21 sums the same terms in another order: keep the matrix exactly symmetric */
+  if (lam) LinalgSymEig(2, H, lam, NULL);
 }
 
 /* The highest rt at which the point c is unstable: the largest root of det(A + rt B) = 0
    (0 where A + rt B is positive definite for every rt > 0). */
-static PetscReal TernarySpinodalRT(const PetscReal w[3], PetscReal c1, PetscReal c2)
+static PetscReal TernarySpinodalRT(const MultiModel *mix, const MultiModel *ent, PetscReal c1, PetscReal c2)
 {
-  PetscReal A[3], B[3];
-  TernaryHessianParts(w, c1, c2, A, B);
-  const PetscReal a = B[0] * B[2] - B[1] * B[1], b = A[0] * B[2] + A[2] * B[0] - 2 * A[1] * B[1], c = A[0] * A[2] - A[1] * A[1];
+  PetscReal A[4], B[4];
+  TernaryHessian(mix, c1, c2, A, NULL);
+  TernaryHessian(ent, c1, c2, B, NULL);
+  const PetscReal a = B[0] * B[3] - B[1] * B[1], b = A[0] * B[3] + A[3] * B[0] - 2 * A[1] * B[1], c = A[0] * A[3] - A[1] * A[1];
   const PetscReal disc = b * b - 4 * a * c;
   if (disc < 0) return 0;
   /* both roots without cancellation (a = det B > 0) */
@@ -399,12 +399,12 @@ static PetscReal TernarySpinodalRT(const PetscReal w[3], PetscReal c1, PetscReal
 
 static PetscErrorCode Ternary(MPI_Comm comm, const Params *p, const ToolOptions *o)
 {
-  const PetscReal *W = o->omega_matrix, Vm = p->molar_volume, rt = ParamsRTPerVolume(p);
-  const PetscReal  w[3] = {ParamsPerVolume(p, W[1]), ParamsPerVolume(p, W[2]), ParamsPerVolume(p, W[5])};
+  const PetscReal *W = o->omega_matrix, Vm = p->molar_volume;
   const PetscInt   N = o->ternary_grid;
   const char      *name[3] = {"1-2", "1-3", "2-3"};
   const PetscReal  wm[3] = {W[1], W[2], W[5]};
-  PetscReal        H[3], l1, l2, best_rt = 0, best[2] = {0, 0};
+  MultiModel       m, mix, ent;
+  PetscReal        H[4], lam[2], best_rt = 0, best[2] = {0, 0};
   PetscInt         inside = 0, total = 0;
   FILE            *fp = NULL;
 
@@ -423,6 +423,7 @@ static PetscErrorCode Ternary(MPI_Comm comm, const Params *p, const ToolOptions 
     UPHILL_USER_ERROR(comm, "option -c0: the ternary composition c1,c2 = %g,%g must have c1 > 0, c2 > 0, c1 + c2 < 1", (double)o->c0[0], (double)o->c0[1]);
 
   if (o->ternary_csv[0]) PetscCall(OpenCSV(comm, "-ternary_csv", o->ternary_csv, &fp));
+  PetscCall(TernaryModels(p, W, &m, &mix, &ent));
 
   PetscCall(PetscPrintf(comm, "uphill3d-thermo: ternary regular_solution, T = %g K, R = %.10g J/(mol K), V_m = %g m^3/mol\n", (double)p->temperature, (double)p->gas_constant, (double)Vm));
   PetscCall(PetscPrintf(comm, "  Omega_ij     = %g %g %g / %g %g %g / %g %g %g J/mol\n", (double)W[0], (double)W[1], (double)W[2], (double)W[3], (double)W[4], (double)W[5], (double)W[6], (double)W[7], (double)W[8]));
@@ -430,14 +431,13 @@ static PetscErrorCode Ternary(MPI_Comm comm, const Params *p, const ToolOptions 
     if (wm[e] > 0) PetscCall(PetscPrintf(comm, "  edge %s     : binary with Omega = %g J/mol, T_c = %.15g K, T/T_c = %.6g\n", name[e], (double)wm[e], (double)(wm[e] / (2 * p->gas_constant)), (double)(p->temperature * 2 * p->gas_constant / wm[e])));
     else PetscCall(PetscPrintf(comm, "  edge %s     : binary with Omega = %g J/mol, no miscibility gap\n", name[e], (double)wm[e]));
   }
-  TernaryHessian(w, rt, o->c0[0], o->c0[1], H);
-  Eigenvalues(H, &l1, &l2);
+  TernaryHessian(&m, o->c0[0], o->c0[1], H, lam);
   PetscCall(PetscPrintf(comm, "at c0 = (%g, %g, %g):\n", (double)o->c0[0], (double)o->c0[1], (double)(1 - o->c0[0] - o->c0[1])));
-  PetscCall(PetscPrintf(comm, "  Hessian      = %.15g %.15g %.15g J/m^3  (H11 H12 H22 of f(c1,c2))\n", (double)H[0], (double)H[1], (double)H[2]));
-  PetscCall(PetscPrintf(comm, "  eigenvalues  = %.15g %.15g J/m^3\n", (double)l1, (double)l2));
-  PetscCall(PetscPrintf(comm, "  uphill       = %s\n", l1 < 0 ? "yes  (inside the spinodal: a negative eigenvalue, composition waves along its eigenvector grow)" : "no  (outside the spinodal: f is locally convex)"));
+  PetscCall(PetscPrintf(comm, "  Hessian      = %.15g %.15g %.15g J/m^3  (H11 H12 H22 of f(c1,c2))\n", (double)H[0], (double)H[1], (double)H[3]));
+  PetscCall(PetscPrintf(comm, "  eigenvalues  = %.15g %.15g J/m^3\n", (double)lam[0], (double)lam[1]));
+  PetscCall(PetscPrintf(comm, "  uphill       = %s\n", lam[0] < 0 ? "yes  (inside the spinodal: a negative eigenvalue, composition waves along its eigenvector grow)" : "no  (outside the spinodal: f is locally convex)"));
   {
-    const PetscReal rts = TernarySpinodalRT(w, o->c0[0], o->c0[1]);
+    const PetscReal rts = TernarySpinodalRT(&mix, &ent, o->c0[0], o->c0[1]);
     if (rts > 0) PetscCall(PetscPrintf(comm, "  T_spinodal   = %.15g K  (c0 is unstable below this temperature)\n", (double)(rts * Vm / p->gas_constant)));
     else PetscCall(PetscPrintf(comm, "  T_spinodal   = none  (c0 is stable at every temperature)\n"));
   }
@@ -447,11 +447,11 @@ static PetscErrorCode Ternary(MPI_Comm comm, const Params *p, const ToolOptions 
     for (PetscInt j = 1; i + j < N; j++) {
       const PetscReal c1 = (PetscReal)i / (PetscReal)N, c2 = (PetscReal)j / (PetscReal)N;
       PetscReal       lmin, rts;
-      TernaryHessian(w, rt, c1, c2, H);
-      lmin = MinEigenvalue(H);
+      TernaryHessian(&m, c1, c2, H, lam);
+      lmin = lam[0];
       total++;
       if (lmin < 0) inside++;
-      rts = TernarySpinodalRT(w, c1, c2);
+      rts = TernarySpinodalRT(&mix, &ent, c1, c2);
       if (rts > best_rt) {
         best_rt = rts;
         best[0] = c1;
