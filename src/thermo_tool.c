@@ -108,7 +108,7 @@ static PetscErrorCode ToolOptionsDefaults(ToolOptions *o)
   PetscFunctionReturn(0);
 }
 
-/* Ternary: -c0 is the composition c1,c2 (read before uphill3d's options, as ParamsRead would). */
+/* Ternary: -c0 is the tool's composition c1,c2 (ParamsReadExcept leaves it); checked first, as before. */
 static PetscErrorCode TernaryC0Read(MPI_Comm comm, ToolOptions *o)
 {
   PetscInt  n;
