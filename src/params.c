@@ -189,11 +189,11 @@ static PetscErrorCode OptList(PetscOptionItems *PetscOptionsObject, MPI_Comm com
 }
 
 /* The options of the N-component model (read right after -components). */
-static PetscErrorCode ReadMulticomponent(PetscOptionItems *PetscOptionsObject, MPI_Comm comm, Params *p)
+static PetscErrorCode ReadMulticomponent(PetscOptionItems *PetscOptionsObject, MPI_Comm comm, int owned, Params *p)
 {
   const PetscInt nc = p->ncomp, N = nc + 1;
   char           nn[64], mm[64], n1[64], nv[64];
-  PetscBool      set[9];
+  PetscBool      set[9] = {PETSC_FALSE};
   const char    *axes[] = {"x", "y", "z", "CoupleAxis", "COUPLE_", NULL};
   int            axis = 0;
 
@@ -204,9 +204,9 @@ static PetscErrorCode ReadMulticomponent(PetscOptionItems *PetscOptionsObject, M
   snprintf(n1, sizeof n1, "c_1..c_%" PetscInt_FMT " for -components %" PetscInt_FMT, nc, N);
   snprintf(nv, sizeof nv, "M_1..M_%" PetscInt_FMT " for -components %" PetscInt_FMT, N, N);
   for (PetscInt i = 0; i < nc; i++) p->c0v[i] = nc == 1 ? p->c0 : 1.0 / (PetscReal)N;
-  PetscCall(OptList(PetscOptionsObject, comm, "-c0", "Mean initial concentration c0; N-component: c_1,...,c_{N-1} (default 1/N each)", nc, n1, p->c0v, &set[0]));
+  if (!(owned & PARAMS_OWN_C0)) PetscCall(OptList(PetscOptionsObject, comm, "-c0", "Mean initial concentration c0; N-component: c_1,...,c_{N-1} (default 1/N each)", nc, n1, p->c0v, &set[0]));
   p->c0 = p->c0v[0];
-  PetscCall(OptList(PetscOptionsObject, comm, "-omega_matrix", "N-component regular_solution: interaction matrix Omega_ij (J/mol), N x N row by row, symmetric, zero diagonal", N * N, nn, p->omega_matrix, &set[1]));
+  if (!(owned & PARAMS_OWN_OMEGA_MATRIX)) PetscCall(OptList(PetscOptionsObject, comm, "-omega_matrix", "N-component regular_solution: interaction matrix Omega_ij (J/mol), N x N row by row, symmetric, zero diagonal", N * N, nn, p->omega_matrix, &set[1]));
   PetscCall(OptList(PetscOptionsObject, comm, "-hessian", "quadratic: Hessian G (J/m^3), (N-1) x (N-1) row by row, symmetric positive definite", nc * nc, mm, p->hessian, &set[2]));
   PetscCall(OptList(PetscOptionsObject, comm, "-c_ref", "quadratic: minimum c_ref of f = (c - c_ref)^T G (c - c_ref)/2 (default: -c0)", nc, n1, p->c_ref, &set[3]));
   PetscCall(OptList(PetscOptionsObject, comm, "-kappa_matrix", "Gradient energy matrix kappa_ij (J/m), (N-1) x (N-1), symmetric positive semidefinite (default: -kappa times I)", nc * nc, mm, p->kappa_matrix, &set[4]));
@@ -391,6 +391,13 @@ static PetscErrorCode ResolveIntegrator(MPI_Comm comm, Params *p)
 
 PetscErrorCode ParamsRead(MPI_Comm comm, Params *p)
 {
+  PetscFunctionBegin;
+  PetscCall(ParamsReadExcept(comm, 0, p));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ParamsReadExcept(MPI_Comm comm, int owned, Params *p)
+{
   PetscInt  ncomponents, nmode = 3;
   PetscBool set, lset[3];
   const char *lenname[3] = {"-Lx", "-Ly", "-Lz"}, *lenhelp[3] = {"Domain length in x (m, or grid units); default: da_grid_x", "Domain length in y; default: da_grid_y", "Domain length in z; default: da_grid_z"};
@@ -419,10 +426,10 @@ PetscErrorCode ParamsRead(MPI_Comm comm, Params *p)
   PetscCall(OptReal(PetscOptionsObject, comm, "-mobility", "Mobility prefactor M0 (m^5/(J s))", &p->mobility));
   PetscCall(OptEnum(PetscOptionsObject, comm, "-mobility_model", "M(c) = M0 (constant) or M0 c(1-c) (degenerate)", MobilityModels, 2, (int *)&p->mobility_model));
   ncomponents = p->ncomp + 1;
-  PetscCall(OptInt(PetscOptionsObject, comm, "-components", "Number of components N (2 = binary)", &ncomponents));
+  if (!(owned & PARAMS_OWN_COMPONENTS)) PetscCall(OptInt(PetscOptionsObject, comm, "-components", "Number of components N (2 = binary)", &ncomponents));
   p->ncomp = ncomponents - 1;
   PetscCall(OptEnum(PetscOptionsObject, comm, "-ic", "Initial condition: noise (c0 + uniform noise), mode (c0 + cosine mode, in c_1), file, couple (a diffusion couple)", InitialTypes, 4, (int *)&p->ic));
-  PetscCall(ReadMulticomponent(PetscOptionsObject, comm, p));
+  PetscCall(ReadMulticomponent(PetscOptionsObject, comm, owned, p));
   PetscCall(OptReal(PetscOptionsObject, comm, "-ic_amplitude", "Amplitude of the initial noise or mode", &p->ic_amplitude));
   PetscCall(OptInt(PetscOptionsObject, comm, "-ic_seed", "Seed of the initial noise (independent of the rank count)", &p->ic_seed));
   PetscCall(CheckNumber(comm, "-ic_mode", PETSC_TRUE, 3, &set));

@@ -92,7 +92,7 @@ PetscErrorCode ReportBinary(const App *app)
   PetscCall(PetscPrintf(comm, "uphill3d: binary Cahn-Hilliard on %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " cells, %d rank%s, %s walls\n", p->grid[0], p->grid[1], p->grid[2], size, size > 1 ? "s" : "", BoundaryTypes[p->bc]));
   PetscCall(PetscPrintf(comm, "  domain      %g x %g x %g, h = %g x %g x %g\n", (double)p->length[0], (double)p->length[1], (double)p->length[2], (double)app->h[0], (double)app->h[1], (double)app->h[2]));
   if (th->type == FE_REGULAR_SOLUTION) {
-    const PetscReal Tc = ThermoCriticalTemperature(p);
+    const PetscReal Tc = ThermoCriticalTemperature(th);
     PetscCall(PetscPrintf(comm, "  energy      regular_solution: Omega = %g J/mol, T = %g K, R = %g, V_m = %g\n", (double)p->omega, (double)p->temperature, (double)p->gas_constant, (double)p->molar_volume));
     PetscCall(PetscPrintf(comm, "  T_c         %g K (Omega/2R), T/T_c = %.4f\n", (double)Tc, (double)(p->temperature / Tc)));
   } else {

@@ -11,13 +11,14 @@ PetscErrorCode ThermoFromParams(const Params *p, Thermo *th)
   th->rho   = p->rho;
   th->ca    = p->c_alpha;
   th->cb    = p->c_beta;
+  /* from the molar Omega and R, not T omega/(2 rt): T_c keeps its last printed digits */
+  th->tc    = p->free_energy == FE_REGULAR_SOLUTION ? p->omega / (2 * p->gas_constant) : NAN;
   PetscFunctionReturn(0);
 }
 
-PetscReal ThermoCriticalTemperature(const Params *p)
+PetscReal ThermoCriticalTemperature(const Thermo *th)
 {
-  if (p->free_energy != FE_REGULAR_SOLUTION) return NAN;
-  return p->omega / (2 * p->gas_constant);
+  return th->tc;
 }
 
 /* f'' = 0.  Regular solution: c(1-c) = RT/(2 Omega), i.e. c = (1 +- sqrt(1 - T/Tc))/2.

@@ -15,6 +15,8 @@
 #include <uphill/params.h>
 #include <uphill/thermo.h>
 #include <uphill/mobility.h>
+#include <uphill/multicomp.h>
+#include <uphill/linalg.h>
 #include <uphill/errors.h>
 #include <errno.h>
 #include <ctype.h>
@@ -93,12 +95,8 @@ static PetscErrorCode RequireUnset(MPI_Comm comm, const char *name, const char *
   PetscFunctionReturn(0);
 }
 
-/* The tool's own options (listed by -help).  ncomp = components - 1. */
-static PetscErrorCode ToolOptionsRead(MPI_Comm comm, PetscInt ncomp, ToolOptions *o)
+static PetscErrorCode ToolOptionsDefaults(ToolOptions *o)
 {
-  PetscInt  n;
-  PetscBool set;
-
   PetscFunctionBegin;
   PetscCall(PetscMemzero(o, sizeof *o));
   o->pd_points    = 101;
@@ -107,7 +105,28 @@ static PetscErrorCode ToolOptionsRead(MPI_Comm comm, PetscInt ncomp, ToolOptions
   o->c0[0]        = 1.0 / 3;
   o->c0[1]        = 1.0 / 3;
   o->ternary_grid = 60;
+  PetscFunctionReturn(0);
+}
 
+/* Ternary: -c0 is the tool's composition c1,c2 (ParamsReadExcept leaves it); checked first, as before. */
+static PetscErrorCode TernaryC0Read(MPI_Comm comm, ToolOptions *o)
+{
+  PetscInt  n;
+  PetscBool set;
+
+  PetscFunctionBegin;
+  PetscCall(GetRealList(comm, "-c0", 2, o->c0, &n, &set));
+  if (set && n != 2) UPHILL_USER_ERROR(comm, "option -c0: with -components 3 give the composition as c1,c2 (c3 = 1 - c1 - c2)");
+  PetscFunctionReturn(0);
+}
+
+/* The tool's own options (listed by -help).  ncomp = components - 1. */
+static PetscErrorCode ToolOptionsRead(MPI_Comm comm, PetscInt ncomp, ToolOptions *o)
+{
+  PetscInt  n, ncomponents = ncomp + 1;
+  PetscBool set;
+
+  PetscFunctionBegin;
   /* raw checks first, so that a bad value is an error that names the option */
   PetscCall(GetInt(comm, "-phase_diagram_points", &o->pd_points, &set));
   if (o->pd_points < 2) UPHILL_USER_ERROR(comm, "option -phase_diagram_points: need at least 2 temperatures, got %" PetscInt_FMT, o->pd_points);
@@ -134,6 +153,11 @@ static PetscErrorCode ToolOptionsRead(MPI_Comm comm, PetscInt ncomp, ToolOptions
   PetscCall(PetscOptionsRealArray("-omega_matrix", "Ternary: Omega_ij (J/mol), 9 entries row by row, symmetric, zero diagonal", NULL, o->omega_matrix, &n, NULL));
   PetscCall(GetPath(comm, "-ternary_csv", "Ternary: write c1, c2, min Hessian eigenvalue, inside-spinodal flag on the triangle to this CSV", o->ternary_csv, sizeof o->ternary_csv, PetscOptionsObject));
   PetscCall(PetscOptionsInt("-ternary_grid", "Ternary: divisions of each side of the triangle (interior points c_i = k/N)", NULL, o->ternary_grid, &o->ternary_grid, NULL));
+  if (ncomp == 2) { /* the tool's, not uphill3d's, in a ternary (ParamsReadExcept leaves them) */
+    PetscCall(PetscOptionsInt("-components", "Components: 2 (binary) or 3 (ternary)", NULL, ncomponents, &ncomponents, NULL));
+    n = 2;
+    PetscCall(PetscOptionsRealArray("-c0", "Ternary: composition c1,c2 (c3 = 1 - c1 - c2)", NULL, o->c0, &n, NULL));
+  }
   PetscOptionsEnd();
 
   if (ncomp == 1) {
@@ -205,9 +229,9 @@ static const char *Regime(const Thermo *th, PetscReal c)
 }
 
 /* Binodal and spinodal from T = tmin T_c to T_c (where both close at c = 1/2). */
-static PetscErrorCode WritePhaseDiagram(MPI_Comm comm, const Params *p0, const ToolOptions *o, FILE *fp)
+static PetscErrorCode WritePhaseDiagram(MPI_Comm comm, const Params *p0, const Thermo *th0, const ToolOptions *o, FILE *fp)
 {
-  const PetscReal Tc = ThermoCriticalTemperature(p0);
+  const PetscReal Tc = ThermoCriticalTemperature(th0);
 
   PetscFunctionBegin;
   PetscCall(PetscFPrintf(comm, fp, "T,T_over_Tc,binodal_lo,binodal_hi,spinodal_lo,spinodal_hi\n"));
@@ -254,13 +278,13 @@ static PetscErrorCode Binary(MPI_Comm comm, const Params *p, const ToolOptions *
   }
   if (o->phase_diagram[0]) {
     if (p->free_energy != FE_REGULAR_SOLUTION) UPHILL_USER_ERROR(comm, "option -phase_diagram: the double_well energy has no temperature; use -free_energy regular_solution");
-    if (!(ThermoCriticalTemperature(p) > 0)) UPHILL_USER_ERROR(comm, "option -phase_diagram: Omega = %g J/mol <= 0 has no miscibility gap at any temperature", (double)p->omega);
+    if (!(ThermoCriticalTemperature(&th) > 0)) UPHILL_USER_ERROR(comm, "option -phase_diagram: Omega = %g J/mol <= 0 has no miscibility gap at any temperature", (double)p->omega);
     PetscCall(OpenCSV(comm, "-phase_diagram", o->phase_diagram, &pd));
   }
   if (o->deff_csv[0]) PetscCall(OpenCSV(comm, "-deff_csv", o->deff_csv, &fp));
 
   if (p->free_energy == FE_REGULAR_SOLUTION) {
-    const PetscReal Tc = ThermoCriticalTemperature(p);
+    const PetscReal Tc = ThermoCriticalTemperature(&th);
     PetscCall(PetscPrintf(comm, "uphill3d-thermo: binary regular_solution, Omega = %g J/mol, T = %g K, R = %.10g J/(mol K), V_m = %g m^3/mol\n", (double)p->omega, (double)p->temperature, (double)p->gas_constant, (double)p->molar_volume));
     if (Tc > 0) {
       PetscCall(PetscPrintf(comm, "  T_c          = %.15g K  (Omega/2R)\n", (double)Tc));
@@ -318,55 +342,53 @@ static PetscErrorCode Binary(MPI_Comm comm, const Params *p, const ToolOptions *
     PetscCall(CloseCSV(comm, "-deff_csv", o->deff_csv, fp));
     PetscCall(PetscPrintf(comm, "wrote D_eff table %s: %" PetscInt_FMT " composition%s in (%g, %g)\n", o->deff_csv, o->ncomp_grid, o->ncomp_grid > 1 ? "s" : "", (double)lo, (double)hi));
   }
-  if (o->phase_diagram[0]) PetscCall(WritePhaseDiagram(comm, p, o, pd));
+  if (o->phase_diagram[0]) PetscCall(WritePhaseDiagram(comm, p, &th, o, pd));
   PetscFunctionReturn(0);
 }
 
 /* ---- ternary regular solution (docs/MODEL.md section 2) ----------------------------------------- */
 
-/* Hessian of f(c1,c2) per volume, c3 = 1 - c1 - c2:
-     f = W12 c1 c2 + W13 c1 c3 + W23 c2 c3 + RT sum c_i ln c_i   (all / V_m)
-     H11 = -2 W13 + RT (1/c1 + 1/c3),  H22 = -2 W23 + RT (1/c2 + 1/c3),
-     H12 = W12 - W13 - W23 + RT/c3.
-   w = (W12, W13, W23) and rt are per volume.  Split as H = A + rt B (B positive definite). */
-static void TernaryHessianParts(const PetscReal w[3], PetscReal c1, PetscReal c2, PetscReal A[3], PetscReal B[3])
+/* The ternary regular solution as uphill3d's N-component model (multicomp.h), so that its
+   Hessian is MultiD2F's:
+     f = W12 c1 c2 + W13 c1 c3 + W23 c2 c3 + RT sum c_i ln c_i   (all / V_m),  c3 = 1 - c1 - c2.
+   H is linear in rt, H = A + rt B (B positive definite): A is the Hessian of the model with
+   rt = 0 (mix), B that of the model with Omega = 0 and rt = 1 (ent); both exactly, as the
+   omitted part contributes an exact 0.  Omega_ij from the upper triangle (the matrix is
+   symmetric to round-off). */
+static PetscErrorCode TernaryModels(const Params *p, const PetscReal W[9], MultiModel *full, MultiModel *mix, MultiModel *ent)
 {
-  const PetscReal c3 = 1 - c1 - c2;
-  A[0] = -2 * w[1];
-  A[1] = w[0] - w[1] - w[2];
-  A[2] = -2 * w[2];
-  B[0] = 1 / c1 + 1 / c3;
-  B[1] = 1 / c3;
-  B[2] = 1 / c2 + 1 / c3;
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(full, sizeof *full));
+  full->nc   = 2;
+  full->type = FE_REGULAR_SOLUTION;
+  full->rt   = ParamsRTPerVolume(p);
+  for (int i = 0; i < 3; i++)
+    for (int j = i + 1; j < 3; j++) full->omega[3 * i + j] = full->omega[3 * j + i] = ParamsPerVolume(p, W[3 * i + j]);
+  *mix     = *full;
+  mix->rt  = 0;
+  *ent     = *full;
+  ent->rt  = 1;
+  PetscCall(PetscMemzero(ent->omega, sizeof ent->omega));
+  PetscFunctionReturn(0);
 }
 
-static void TernaryHessian(const PetscReal w[3], PetscReal rt, PetscReal c1, PetscReal c2, PetscReal H[3])
+/* H = (H11, H12, H21, H22) of f(c1, c2) and, if lam, its eigenvalues (ascending). */
+static void TernaryHessian(const MultiModel *m, PetscReal c1, PetscReal c2, PetscReal H[4], PetscReal lam[2])
 {
-  PetscReal A[3], B[3];
-  TernaryHessianParts(w, c1, c2, A, B);
-  for (int i = 0; i < 3; i++) H[i] = A[i] + rt * B[i];
-}
-
-static PetscReal MinEigenvalue(const PetscReal H[3])
-{
-  const PetscReal m = 0.5 * (H[0] + H[2]), d = 0.5 * (H[0] - H[2]);
-  return m - PetscSqrtReal(d * d + H[1] * H[1]);
-}
-
-static void Eigenvalues(const PetscReal H[3], PetscReal *l1, PetscReal *l2)
-{
-  const PetscReal m = 0.5 * (H[0] + H[2]), d = 0.5 * (H[0] - H[2]), r = PetscSqrtReal(d * d + H[1] * H[1]);
-  *l1 = m - r;
-  *l2 = m + r;
+  const PetscReal c[2] = {c1, c2};
+  MultiD2F(m, c, H);
+  H[2] = H[1]; /* H21 sums the same terms in another order: keep the matrix exactly symmetric */
+  if (lam) LinalgSymEig(2, H, lam, NULL);
 }
 
 /* The highest rt at which the point c is unstable: the largest root of det(A + rt B) = 0
    (0 where A + rt B is positive definite for every rt > 0). */
-static PetscReal TernarySpinodalRT(const PetscReal w[3], PetscReal c1, PetscReal c2)
+static PetscReal TernarySpinodalRT(const MultiModel *mix, const MultiModel *ent, PetscReal c1, PetscReal c2)
 {
-  PetscReal A[3], B[3];
-  TernaryHessianParts(w, c1, c2, A, B);
-  const PetscReal a = B[0] * B[2] - B[1] * B[1], b = A[0] * B[2] + A[2] * B[0] - 2 * A[1] * B[1], c = A[0] * A[2] - A[1] * A[1];
+  PetscReal A[4], B[4];
+  TernaryHessian(mix, c1, c2, A, NULL);
+  TernaryHessian(ent, c1, c2, B, NULL);
+  const PetscReal a = B[0] * B[3] - B[1] * B[1], b = A[0] * B[3] + A[3] * B[0] - 2 * A[1] * B[1], c = A[0] * A[3] - A[1] * A[1];
   const PetscReal disc = b * b - 4 * a * c;
   if (disc < 0) return 0;
   /* both roots without cancellation (a = det B > 0) */
@@ -377,12 +399,12 @@ static PetscReal TernarySpinodalRT(const PetscReal w[3], PetscReal c1, PetscReal
 
 static PetscErrorCode Ternary(MPI_Comm comm, const Params *p, const ToolOptions *o)
 {
-  const PetscReal *W = o->omega_matrix, Vm = p->molar_volume, rt = ParamsRTPerVolume(p);
-  const PetscReal  w[3] = {ParamsPerVolume(p, W[1]), ParamsPerVolume(p, W[2]), ParamsPerVolume(p, W[5])};
+  const PetscReal *W = o->omega_matrix, Vm = p->molar_volume;
   const PetscInt   N = o->ternary_grid;
   const char      *name[3] = {"1-2", "1-3", "2-3"};
   const PetscReal  wm[3] = {W[1], W[2], W[5]};
-  PetscReal        H[3], l1, l2, best_rt = 0, best[2] = {0, 0};
+  MultiModel       m, mix, ent;
+  PetscReal        H[4], lam[2], best_rt = 0, best[2] = {0, 0};
   PetscInt         inside = 0, total = 0;
   FILE            *fp = NULL;
 
@@ -401,6 +423,7 @@ static PetscErrorCode Ternary(MPI_Comm comm, const Params *p, const ToolOptions 
     UPHILL_USER_ERROR(comm, "option -c0: the ternary composition c1,c2 = %g,%g must have c1 > 0, c2 > 0, c1 + c2 < 1", (double)o->c0[0], (double)o->c0[1]);
 
   if (o->ternary_csv[0]) PetscCall(OpenCSV(comm, "-ternary_csv", o->ternary_csv, &fp));
+  PetscCall(TernaryModels(p, W, &m, &mix, &ent));
 
   PetscCall(PetscPrintf(comm, "uphill3d-thermo: ternary regular_solution, T = %g K, R = %.10g J/(mol K), V_m = %g m^3/mol\n", (double)p->temperature, (double)p->gas_constant, (double)Vm));
   PetscCall(PetscPrintf(comm, "  Omega_ij     = %g %g %g / %g %g %g / %g %g %g J/mol\n", (double)W[0], (double)W[1], (double)W[2], (double)W[3], (double)W[4], (double)W[5], (double)W[6], (double)W[7], (double)W[8]));
@@ -408,14 +431,13 @@ static PetscErrorCode Ternary(MPI_Comm comm, const Params *p, const ToolOptions 
     if (wm[e] > 0) PetscCall(PetscPrintf(comm, "  edge %s     : binary with Omega = %g J/mol, T_c = %.15g K, T/T_c = %.6g\n", name[e], (double)wm[e], (double)(wm[e] / (2 * p->gas_constant)), (double)(p->temperature * 2 * p->gas_constant / wm[e])));
     else PetscCall(PetscPrintf(comm, "  edge %s     : binary with Omega = %g J/mol, no miscibility gap\n", name[e], (double)wm[e]));
   }
-  TernaryHessian(w, rt, o->c0[0], o->c0[1], H);
-  Eigenvalues(H, &l1, &l2);
+  TernaryHessian(&m, o->c0[0], o->c0[1], H, lam);
   PetscCall(PetscPrintf(comm, "at c0 = (%g, %g, %g):\n", (double)o->c0[0], (double)o->c0[1], (double)(1 - o->c0[0] - o->c0[1])));
-  PetscCall(PetscPrintf(comm, "  Hessian      = %.15g %.15g %.15g J/m^3  (H11 H12 H22 of f(c1,c2))\n", (double)H[0], (double)H[1], (double)H[2]));
-  PetscCall(PetscPrintf(comm, "  eigenvalues  = %.15g %.15g J/m^3\n", (double)l1, (double)l2));
-  PetscCall(PetscPrintf(comm, "  uphill       = %s\n", l1 < 0 ? "yes  (inside the spinodal: a negative eigenvalue, composition waves along its eigenvector grow)" : "no  (outside the spinodal: f is locally convex)"));
+  PetscCall(PetscPrintf(comm, "  Hessian      = %.15g %.15g %.15g J/m^3  (H11 H12 H22 of f(c1,c2))\n", (double)H[0], (double)H[1], (double)H[3]));
+  PetscCall(PetscPrintf(comm, "  eigenvalues  = %.15g %.15g J/m^3\n", (double)lam[0], (double)lam[1]));
+  PetscCall(PetscPrintf(comm, "  uphill       = %s\n", lam[0] < 0 ? "yes  (inside the spinodal: a negative eigenvalue, composition waves along its eigenvector grow)" : "no  (outside the spinodal: f is locally convex)"));
   {
-    const PetscReal rts = TernarySpinodalRT(w, o->c0[0], o->c0[1]);
+    const PetscReal rts = TernarySpinodalRT(&mix, &ent, o->c0[0], o->c0[1]);
     if (rts > 0) PetscCall(PetscPrintf(comm, "  T_spinodal   = %.15g K  (c0 is unstable below this temperature)\n", (double)(rts * Vm / p->gas_constant)));
     else PetscCall(PetscPrintf(comm, "  T_spinodal   = none  (c0 is stable at every temperature)\n"));
   }
@@ -425,11 +447,11 @@ static PetscErrorCode Ternary(MPI_Comm comm, const Params *p, const ToolOptions 
     for (PetscInt j = 1; i + j < N; j++) {
       const PetscReal c1 = (PetscReal)i / (PetscReal)N, c2 = (PetscReal)j / (PetscReal)N;
       PetscReal       lmin, rts;
-      TernaryHessian(w, rt, c1, c2, H);
-      lmin = MinEigenvalue(H);
+      TernaryHessian(&m, c1, c2, H, lam);
+      lmin = lam[0];
       total++;
       if (lmin < 0) inside++;
-      rts = TernarySpinodalRT(w, c1, c2);
+      rts = TernarySpinodalRT(&mix, &ent, c1, c2);
       if (rts > best_rt) {
         best_rt = rts;
         best[0] = c1;
@@ -457,41 +479,23 @@ static PetscErrorCode Run(void)
   Params      p;
   ToolOptions o;
   PetscInt    ncomponents = 2;
-  PetscBool   set, help_only, c0_set = PETSC_FALSE;
-  PetscReal   c0[2];
-  PetscInt    nc0 = 0;
-
-  char        omega_matrix[4096];
-  PetscBool   om_set;
+  PetscBool   set, help_only;
+  int         owned = PARAMS_OWN_OMEGA_MATRIX; /* the tool's ternary matrix, not the N-component solver's */
 
   PetscFunctionBegin;
-  /* -omega_matrix is the tool's own (ternary) option: hidden from ParamsRead, which would read
-     it as the N-component solver's matrix. */
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-omega_matrix", omega_matrix, sizeof omega_matrix, &om_set));
-  if (om_set) PetscCall(PetscOptionsClearValue(NULL, "-omega_matrix"));
+  PetscCall(ToolOptionsDefaults(&o));
   PetscCall(GetInt(comm, "-components", &ncomponents, &set));
   if (ncomponents != 2 && ncomponents != 3) UPHILL_USER_ERROR(comm, "option -components: uphill3d-thermo maps 2 (binary) or 3 (ternary) components, got %" PetscInt_FMT, ncomponents);
   if (ncomponents == 3) {
-    /* ParamsRead validates uphill3d's options for a binary run (it refuses -components 3).
-       Let it read the shared ones (T, R, V_m, free energy, and the run options that an
-       uphill3d options file carries) as a binary, then take the ternary ones here:
-       -c0 is the ternary composition c1,c2, so it is taken out before ParamsRead. */
-    PetscCall(GetRealList(comm, "-c0", 2, c0, &nc0, &c0_set));
-    if (c0_set && nc0 != 2) UPHILL_USER_ERROR(comm, "option -c0: with -components 3 give the composition as c1,c2 (c3 = 1 - c1 - c2)");
+    /* uphill3d's options (T, R, V_m, the free energy, the run options of an uphill3d options
+       file) are read and validated as for a binary run; the composition is the tool's. */
+    PetscCall(TernaryC0Read(comm, &o));
     PetscCall(RequireUnset(comm, "-omega", "is the binary interaction parameter; with -components 3 give -omega_matrix"));
-    PetscCall(PetscOptionsClearValue(NULL, "-c0"));
-    PetscCall(PetscOptionsSetValue(NULL, "-components", "2"));
-    PetscCall(ParamsRead(comm, &p));
-    PetscCall(PetscOptionsSetValue(NULL, "-components", "3"));
-    PetscCall(PetscOptionsHasName(NULL, NULL, "-components", &set)); /* marks it used */
-  } else PetscCall(ParamsRead(comm, &p));
-  if (om_set) PetscCall(PetscOptionsSetValue(NULL, "-omega_matrix", omega_matrix));
+    owned |= PARAMS_OWN_C0 | PARAMS_OWN_COMPONENTS;
+  }
+  PetscCall(ParamsReadExcept(comm, owned, &p));
   if (p.free_energy == FE_QUADRATIC) UPHILL_USER_ERROR(comm, "option -free_energy quadratic: uphill3d-thermo maps the regular_solution and double_well energies (the quadratic energy's landscape is its Hessian, printed by uphill3d's report)");
   PetscCall(ToolOptionsRead(comm, ncomponents - 1, &o));
-  if (c0_set) {
-    o.c0[0] = c0[0];
-    o.c0[1] = c0[1];
-  }
   PetscCall(ParamsCheckLeft(comm, PetscOwnOption, "(misspelt?); see 'uphill3d-thermo -help'"));
   PetscCall(PetscOptionsHasHelp(NULL, &help_only));
   if (help_only) PetscFunctionReturn(0);

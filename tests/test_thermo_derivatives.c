@@ -183,7 +183,7 @@ int main(int argc, char **argv)
   for (size_t i = 0; i < sizeof reg / sizeof reg[0]; i++) {
     RegularParams(&p, reg[i].omega, reg[i].T, reg[i].R, reg[i].Vm);
     PetscCall(ThermoFromParams(&p, &th));
-    const double scale = fmax(th.omega, th.rt), Tc = ThermoCriticalTemperature(&p);
+    const double scale = fmax(th.omega, th.rt), Tc = ThermoCriticalTemperature(&th);
     char         what[160];
     printf("=== %s: Omega/V_m = %g, RT/V_m = %g, T_c = %.10g, T/T_c = %.6f\n", reg[i].label, th.omega, th.rt, Tc, reg[i].T / Tc);
     snprintf(what, sizeof what, "%s T_c = Omega/(2R)", reg[i].label);
@@ -228,7 +228,7 @@ int main(int argc, char **argv)
     const double scale = th.rho * (th.cb - th.ca) * (th.cb - th.ca) * (th.cb - th.ca) * (th.cb - th.ca);
     char         what[160];
     printf("=== %s: rho = %g, c_alpha = %g, c_beta = %g\n", dw[i].label, th.rho, th.ca, th.cb);
-    Check("double_well has no critical temperature (NaN)", isnan(ThermoCriticalTemperature(&p)) ? 0 : 1, 0);
+    Check("double_well has no critical temperature (NaN)", isnan(ThermoCriticalTemperature(&th)) ? 0 : 1, 0);
     CheckAllDerivatives(dw[i].label, &th);
     CheckLandscape(dw[i].label, &th, scale, 0);
     snprintf(what, sizeof what, "%s f = f' = 0 at both wells", dw[i].label);

@@ -80,6 +80,10 @@ typedef struct {
 extern const char *const RestartChangeNames[];
 
 PetscErrorCode ParamsRead(MPI_Comm comm, Params *p);
+/* Options that a caller reads itself (uphill3d-thermo: its ternary -omega_matrix, -c0 and
+   -components): ParamsReadExcept neither reads nor checks them, as if they were not given. */
+enum { PARAMS_OWN_OMEGA_MATRIX = 1, PARAMS_OWN_C0 = 2, PARAMS_OWN_COMPONENTS = 4 };
+PetscErrorCode ParamsReadExcept(MPI_Comm comm, int owned, Params *p);
 /* A molar energy (J/mol) as an energy density (J/m^3): the one division by V_m; and RT/V_m. */
 static inline PetscReal ParamsPerVolume(const Params *p, PetscReal molar) { return molar / p->molar_volume; }
 static inline PetscReal ParamsRTPerVolume(const Params *p) { return ParamsPerVolume(p, p->gas_constant * p->temperature); }

@@ -9,6 +9,7 @@ typedef struct {
   PetscReal      omega; /* Omega / V_m  (J/m^3) */
   PetscReal      rt;    /* R T / V_m    (J/m^3) */
   PetscReal      rho, ca, cb;
+  PetscReal      tc;    /* critical temperature Omega/(2R) (K); NaN for the double well */
 } Thermo;
 
 PetscErrorCode ThermoFromParams(const Params *p, Thermo *th);
@@ -46,7 +47,7 @@ static inline PetscBool ThermoInDomain(const Thermo *th, PetscReal c)
 }
 
 /* Landscape facts (thermo.c). Temperatures in K; NaN where a quantity does not exist. */
-PetscReal      ThermoCriticalTemperature(const Params *p);
+PetscReal      ThermoCriticalTemperature(const Thermo *th);
 PetscBool      ThermoSpinodal(const Thermo *th, PetscReal *lo, PetscReal *hi);
 PetscBool      ThermoBinodal(const Thermo *th, PetscReal *lo, PetscReal *hi);
 PetscReal      ThermoEnergyScale(const Thermo *th);
