@@ -1,7 +1,8 @@
 /* What a run reports while it runs: OUTPUT_DIR/stats.csv (one row per accepted step, or
    every -stats_interval steps, 17 significant digits, flushed at once so a crash loses
    nothing) and a progress line every -progress_interval seconds of wall time.
-   A restarted run appends to stats.csv: it keeps the rows up to the checkpoint's last row,
+   stats.csv starts with a '#' line: the version and the options in force (VersionCommentLine).
+   A restarted run appends to stats.csv: it keeps that line and the rows up to the checkpoint's last row,
    drops later ones (and a line cut short by a crash), and carries the iteration counts of
    steps since that row (MonitorState), so the file is the one an uninterrupted run writes.
    The progress line ends with steps per minute and an ETA, from the last few progress lines:
@@ -9,7 +10,9 @@
 #include <uphill/monitor.h>
 #include <uphill/physics.h>
 #include <uphill/errors.h>
+#include <uphill/version.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #define RATE_SAMPLES 4 /* progress lines the rate is measured over */
@@ -48,26 +51,34 @@ static void StatsHeaderFor(const App *app, char *h, size_t len)
   snprintf(h + strlen(h), len - strlen(h), ",snes_its,ksp_its,rejected,c_min,c_max,c_std\n");
 }
 
-/* Rank 0: open a CSV file for a new run (written anew with its header) or for a run restarted
-   at restart_step >= 0: keep the header and the rows up to that step, drop later rows
-   (written after the checkpoint by the run that was stopped) and a last line cut short by a
-   crash, and append.  A missing file starts again with the header.  err says what failed. */
-static PetscErrorCode CsvOpen(const char *path, const char *header, PetscInt restart_step, FILE **csv, char *err, size_t len)
+/* Rank 0: open a CSV file for a new run (written anew with the comment line, if any, and its
+   header) or for a run restarted at restart_step >= 0: keep the '#' lines (the original run's
+   comment), the header and the rows up to that step, drop later rows (written after the
+   checkpoint by the run that was stopped) and a last line cut short by a crash, and append.
+   A missing file starts again with the comment and header.  err says what failed. */
+static PetscErrorCode CsvOpen(const char *path, const char *comment, const char *header, PetscInt restart_step, FILE **csv, char *err, size_t len)
 {
-  FILE *fp;
-  char  line[4096];
-  long  off = 0, cut = -1;
-  int   lineno = 0;
+  FILE   *fp;
+  char   *line = NULL; /* getline: a comment line holds every option, of any length */
+  size_t  cap  = 0;
+  ssize_t got;
+  long    off = 0, cut = -1;
+  int     lineno = 0;
 
   PetscFunctionBegin;
   *csv = NULL;
   if (restart_step >= 0 && (fp = fopen(path, "r+"))) {
-    while (fgets(line, sizeof line, fp)) {
-      const size_t n = strlen(line);
+    while ((got = getline(&line, &cap, fp)) > 0) {
+      const size_t n = (size_t)got;
+      if (line[0] == '#' && line[n - 1] == '\n') {
+        off += (long)n;
+        continue;
+      }
       if (!lineno) {
         if (strcmp(line, header)) {
           snprintf(err, len, "%s does not start with the header this version writes; move it away to restart", path);
           fclose(fp);
+          free(line);
           PetscFunctionReturn(0);
         }
       } else {
@@ -86,7 +97,8 @@ static PetscErrorCode CsvOpen(const char *path, const char *header, PetscInt res
       off += (long)n;
       lineno++;
     }
-    if (!lineno) cut = 0;
+    free(line);
+    if (!lineno) cut = 0; /* no header: written anew, comment and all */
     if (cut >= 0 && ftruncate(fileno(fp), cut)) snprintf(err, len, "cannot truncate %s: %s", path, strerror(errno));
     fclose(fp);
     if (err[0]) PetscFunctionReturn(0);
@@ -102,7 +114,10 @@ static PetscErrorCode CsvOpen(const char *path, const char *header, PetscInt res
     snprintf(err, len, "cannot write %s: %s", path, strerror(errno));
     PetscFunctionReturn(0);
   }
-  if (!ftell(*csv)) fputs(header, *csv);
+  if (!ftell(*csv)) {
+    if (comment) fputs(comment, *csv);
+    fputs(header, *csv);
+  }
   fflush(*csv);
   PetscFunctionReturn(0);
 }
@@ -112,7 +127,7 @@ PetscErrorCode MonitorCsvOpen(const char *path, const char *header, PetscInt res
   char err[PETSC_MAX_PATH_LEN + 128] = "";
 
   PetscFunctionBegin;
-  PetscCall(CsvOpen(path, header, restart_step, csv, err, sizeof err));
+  PetscCall(CsvOpen(path, NULL, header, restart_step, csv, err, sizeof err));
   if (err[0]) SETERRQ(PETSC_COMM_SELF, UPHILL_ERR_USER, "%s", err);
   PetscFunctionReturn(0);
 }
@@ -140,9 +155,11 @@ PetscErrorCode MonitorCreate(App *app, const MonitorState *restart, Monitor *mon
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (!rank) {
     snprintf(path, sizeof path, "%s/stats.csv", app->p.output_dir);
-    char header[512];
+    char  header[512], *comment;
     StatsHeaderFor(app, header, sizeof header);
-    PetscCall(CsvOpen(path, header, restart ? restart->last_step : -1, &(*mon)->csv, err, sizeof err));
+    PetscCall(VersionCommentLine(&comment));
+    PetscCall(CsvOpen(path, comment, header, restart ? restart->last_step : -1, &(*mon)->csv, err, sizeof err));
+    PetscCall(PetscFree(comment));
   }
   PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
   if (err[0]) UPHILL_USER_ERROR(comm, "%s", err);
