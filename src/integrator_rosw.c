@@ -295,11 +295,11 @@ static PetscErrorCode RoswRefuseSolverOptions(MPI_Comm comm)
         PetscCall(PetscSNPrintf(bad, sizeof bad, "%s", names[i]));
         break;
       }
-  PetscBool other_type = PETSC_FALSE;
+  char other_type[64] = ""; /* named in the message: a misspelt type shows */
   for (PetscInt i = 0; i < n; i++)
-    if (!strcmp(names[i], "ts_type") && values[i] && strcmp(values[i], TSROSW)) other_type = PETSC_TRUE;
+    if (!strcmp(names[i], "ts_type") && values[i] && strcmp(values[i], TSROSW)) PetscCall(PetscSNPrintf(other_type, sizeof other_type, "%s", values[i]));
   PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
-  if (other_type) UPHILL_USER_ERROR(comm, "option -ts_type: the rosw integrator is PETSc's TSROSW (choose its tableau with -ts_rosw_type); use -integrator bdf for BDF2");
+  if (other_type[0]) UPHILL_USER_ERROR(comm, "option -ts_type %s: the rosw integrator is PETSc's TSROSW (choose its tableau with -ts_rosw_type); use -integrator bdf for BDF2", other_type);
   if (bad[0]) UPHILL_USER_ERROR(comm, "option -%s: the rosw integrator has no Newton, Krylov or multigrid solve (its linear systems are solved exactly by transforms); use -integrator bdf for this option", bad);
   PetscFunctionReturn(0);
 }
