@@ -4,6 +4,7 @@
    complex; each rank bins the modes of its slab and one reduction gives the shells.  The r2c
    transform stores only k_x >= 0, so modes 0 < k_x < N_x/2 count twice.  Quasi-1D grids are
    transformed as 1 x N (all on the first rank). */
+#include <uphill/log_events.h>
 #include <uphill/analysis.h>
 #include <uphill/grid.h>
 #include <uphill/thermo.h>
@@ -288,6 +289,7 @@ PetscErrorCode AnalysisAfterStep(Analysis a, PetscInt step, PetscReal t, Vec X)
 
   PetscFunctionBegin;
   if (interval <= 0 || step == a->last_step || t < a->next_time) PetscFunctionReturn(0);
+  PetscCall(PetscLogEventBegin(UphillEvents.analysis, 0, 0, 0, 0));
   PetscCall(PetscTime(&t0));
   PetscCall(AnalysisCompute(a, X, &r));
   PetscCall(PetscTime(&t1));
@@ -304,5 +306,6 @@ PetscErrorCode AnalysisAfterStep(Analysis a, PetscInt step, PetscReal t, Vec X)
   a->last_wall = t0;
   a->last_cost = t1 - t0;
   a->next_time = NextAnalysisTime(t, interval);
+  PetscCall(PetscLogEventEnd(UphillEvents.analysis, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }

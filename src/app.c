@@ -2,6 +2,7 @@
 #include <uphill/app.h>
 #include <uphill/grid.h>
 #include <uphill/multigrid.h>
+#include <uphill/log_events.h>
 #include "kernels.h"
 
 static void StiffnessBinary(const App *app, PetscReal *f2, PetscReal *kappa, PetscReal *mobility)
@@ -29,6 +30,7 @@ static const ModelOps GeneralOps = {
 PetscErrorCode AppSetUp(MPI_Comm comm, App *app)
 {
   PetscFunctionBegin;
+  PetscCall(LogEventsRegister());
   PetscCall(ThermoFromParams(&app->p, &app->th));
   app->mob.model = app->p.mobility_model;
   app->mob.m0    = app->p.mobility;

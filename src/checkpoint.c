@@ -31,6 +31,7 @@
    on.  The price is one extra half step per checkpoint, and: checkpoints at moments that
    depend on the wall clock (-checkpoint_walltime, a signal) change the trajectory at the
    level of the time-integration error, while -checkpoint_steps keeps a run reproducible. */
+#include <uphill/log_events.h>
 #include <uphill/checkpoint.h>
 #include <uphill/output.h>
 #include <uphill/analysis.h>
@@ -357,6 +358,7 @@ PetscErrorCode CheckpointRestartLoad(App *app, Vec X, RestartState *rs)
   Meta       *m;
 
   PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(UphillEvents.ckpt_read, 0, 0, 0, 0));
   PetscCall(PetscMemzero(rs, sizeof *rs));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCall(PetscStrcmp(app->p.restart, "latest", &latest));
@@ -405,6 +407,7 @@ PetscErrorCode CheckpointRestartLoad(App *app, Vec X, RestartState *rs)
   PetscCall(PetscFree(m));
   PetscCall(PetscFree(steps));
   if (!rs->path[0]) UPHILL_USER_ERROR(comm, "option -restart latest: no valid checkpoint in '%s' (%" PetscInt_FMT " found); -restart latest never starts a new run from t = 0: run without -restart to start one", dir, n);
+  PetscCall(PetscLogEventEnd(UphillEvents.ckpt_read, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 
@@ -448,6 +451,7 @@ PetscErrorCode CheckpointWrite(const App *app, TS ts, Monitor mon, OutputSeries 
   TSType       type;
 
   PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(UphillEvents.ckpt_write, 0, 0, 0, 0));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(TSGetStepNumber(ts, &step));
@@ -525,5 +529,6 @@ PetscErrorCode CheckpointWrite(const App *app, TS ts, Monitor mon, OutputSeries 
   }
   PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
   PetscCheck(!err[0], comm, PETSC_ERR_FILE_WRITE, "%s", err);
+  PetscCall(PetscLogEventEnd(UphillEvents.ckpt_write, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }

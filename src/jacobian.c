@@ -1,6 +1,7 @@
 /* The assembled Jacobian dF/du + shift dF/du_t of the residual in residual.c: it builds the
    preconditioner (and is Newton's operator with -jacobian_matrix_free 0).  Wall faces of no-flux boundaries carry no flux
    and no gradient, so they contribute nothing and are skipped. */
+#include <uphill/log_events.h>
 #include "kernels.h"
 
 /* The N-component Jacobian (residual.c's ResidualGeneral), one block row of the point's 2 nc
@@ -199,6 +200,7 @@ static PetscErrorCode Assemble(const App *app, DM da, const PetscReal h[3], Vec 
   const PetscScalar *xl;
 
   PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(UphillEvents.jac_assembly, 0, 0, 0, 0));
   KernelCoefficientsAt(app, h, &k);
   PetscCall(GridGetBox(da, &b));
   PetscCall(GridGetGhostedArrayRead(da, X, &Xl, &xl));
@@ -215,6 +217,7 @@ static PetscErrorCode Assemble(const App *app, DM da, const PetscReal h[3], Vec 
   PetscCall(GridRestoreGhostedArrayRead(da, &Xl, &xl));
   PetscCall(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(P, MAT_FINAL_ASSEMBLY));
+  PetscCall(PetscLogEventEnd(UphillEvents.jac_assembly, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 

@@ -12,6 +12,7 @@
    state (c, mu): 40 or 56 bytes per point, against ~340 for the assembled MatMult.  Walls: the
    ghost fill mirrors both the state and v, so a wall face has zero differences and contributes
    nothing, as in the assembled matrix. */
+#include <uphill/log_events.h>
 #include "kernels.h"
 
 typedef struct {
@@ -148,6 +149,7 @@ static PetscErrorCode ActionMult(Mat J, Vec V, Vec Y)
   PetscFunctionBegin;
   PetscCall(MatShellGetContext(J, &a));
   PetscCheck(a->set, PetscObjectComm((PetscObject)J), PETSC_ERR_ORDER, "the Jacobian action was applied before its state was set");
+  PetscCall(PetscLogEventBegin(UphillEvents.jac_action, 0, 0, 0, 0));
   KernelCoefficients(a->app, &k);
   PetscCall(GridGetBox(a->app->da, &b));
   PetscCall(GridGetGhostedArrayRead(a->app->da, V, &Vl, &v));
@@ -158,6 +160,7 @@ static PetscErrorCode ActionMult(Mat J, Vec V, Vec Y)
   PetscCall(VecRestoreArrayRead(a->Ul, &u));
   PetscCall(GridRestoreGhostedArrayRead(a->app->da, &Vl, &v));
   PetscCall(PetscLogFlops(40.0 * a->app->p.ncomp * a->app->p.ncomp * b.info.xm * b.info.ym * b.info.zm));
+  PetscCall(PetscLogEventEnd(UphillEvents.jac_action, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 

@@ -9,6 +9,7 @@
 #include <uphill/physics.h>
 #include <uphill/mms.h>
 #include <uphill/run_control.h>
+#include <uphill/help.h>
 
 static const char help[] = "uphill3d: uphill diffusion (Cahn-Hilliard spinodal decomposition) on 3D grids.\n"
                            "Usage: mpirun -n N uphill3d [FILE.opts] [-option value ...]\n"
@@ -29,7 +30,9 @@ static PetscErrorCode Run(void)
 
   PetscFunctionBegin;
   PetscCall(PetscMemzero(&app, sizeof app));
-  PetscCall(ParamsRead(comm, &app.p));
+  PetscCall(HelpResume());
+  PetscCall(ParamsRead(comm, &app.p)); /* -help: uphill3d's options first, */
+  PetscCall(HelpPrintHeldBack(comm));  /* then PETSc's held back from PetscInitialize */
   PetscCall(PetscOptionsHasHelp(NULL, &help_only));
   restart = (PetscBool)(app.p.restart[0] && !help_only);
   PetscCall(AppSetUp(comm, &app));
@@ -78,4 +81,8 @@ static PetscErrorCode Run(void)
   PetscFunctionReturn(0);
 }
 
-int main(int argc, char **argv) { return ErrorsRunProgram(argc, argv, help, Run); }
+int main(int argc, char **argv)
+{
+  HelpHoldBackPetsc();
+  return ErrorsRunProgram(argc, argv, help, Run);
+}

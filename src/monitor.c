@@ -1,14 +1,27 @@
 /* What a run reports while it runs: OUTPUT_DIR/stats.csv (one row per accepted step, or
    every -stats_interval steps, 17 significant digits, flushed at once so a crash loses
    nothing) and a progress line every -progress_interval seconds of wall time.
-   A restarted run appends to stats.csv: it keeps the rows up to the checkpoint's last row,
+   stats.csv starts with a '#' line: the version and the options in force (VersionCommentLine).
+   A restarted run appends to stats.csv: it keeps that line and the rows up to the checkpoint's last row,
    drops later ones (and a line cut short by a crash), and carries the iteration counts of
-   steps since that row (MonitorState), so the file is the one an uninterrupted run writes. */
+   steps since that row (MonitorState), so the file is the one an uninterrupted run writes.
+   The progress line ends with steps per minute and an ETA, from the last few progress lines:
+   the run's rate changes (coarsening slows, dt grows), so a whole-run average would mislead. */
 #include <uphill/monitor.h>
 #include <uphill/physics.h>
 #include <uphill/errors.h>
+#include <uphill/version.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <unistd.h>
+
+#define RATE_SAMPLES 4 /* progress lines the rate is measured over */
+
+typedef struct {
+  PetscLogDouble wall;
+  PetscReal      t;
+  PetscInt       step;
+} RateSample;
 
 struct _p_Monitor {
   const App     *app;
@@ -19,6 +32,8 @@ struct _p_Monitor {
   PetscLogDouble wall0, wall_progress;
   Observables    obs;
   PetscBool      have_obs;
+  RateSample     rate[RATE_SAMPLES]; /* ring of the last progress lines, oldest at rate_next once full */
+  PetscInt       rate_n, rate_next;
 };
 
 static const char StatsHeader[] = "step,time,dt,free_energy,mass,snes_its,ksp_its,rejected,c_min,c_max,c_std\n";
@@ -36,26 +51,34 @@ static void StatsHeaderFor(const App *app, char *h, size_t len)
   snprintf(h + strlen(h), len - strlen(h), ",snes_its,ksp_its,rejected,c_min,c_max,c_std\n");
 }
 
-/* Rank 0: open a CSV file for a new run (written anew with its header) or for a run restarted
-   at restart_step >= 0: keep the header and the rows up to that step, drop later rows
-   (written after the checkpoint by the run that was stopped) and a last line cut short by a
-   crash, and append.  A missing file starts again with the header.  err says what failed. */
-static PetscErrorCode CsvOpen(const char *path, const char *header, PetscInt restart_step, FILE **csv, char *err, size_t len)
+/* Rank 0: open a CSV file for a new run (written anew with the comment line, if any, and its
+   header) or for a run restarted at restart_step >= 0: keep the '#' lines (the original run's
+   comment), the header and the rows up to that step, drop later rows (written after the
+   checkpoint by the run that was stopped) and a last line cut short by a crash, and append.
+   A missing file starts again with the comment and header.  err says what failed. */
+static PetscErrorCode CsvOpen(const char *path, const char *comment, const char *header, PetscInt restart_step, FILE **csv, char *err, size_t len)
 {
-  FILE *fp;
-  char  line[4096];
-  long  off = 0, cut = -1;
-  int   lineno = 0;
+  FILE   *fp;
+  char   *line = NULL; /* getline: a comment line holds every option, of any length */
+  size_t  cap  = 0;
+  ssize_t got;
+  long    off = 0, cut = -1;
+  int     lineno = 0;
 
   PetscFunctionBegin;
   *csv = NULL;
   if (restart_step >= 0 && (fp = fopen(path, "r+"))) {
-    while (fgets(line, sizeof line, fp)) {
-      const size_t n = strlen(line);
+    while ((got = getline(&line, &cap, fp)) > 0) {
+      const size_t n = (size_t)got;
+      if (line[0] == '#' && line[n - 1] == '\n') {
+        off += (long)n;
+        continue;
+      }
       if (!lineno) {
         if (strcmp(line, header)) {
           snprintf(err, len, "%s does not start with the header this version writes; move it away to restart", path);
           fclose(fp);
+          free(line);
           PetscFunctionReturn(0);
         }
       } else {
@@ -74,7 +97,8 @@ static PetscErrorCode CsvOpen(const char *path, const char *header, PetscInt res
       off += (long)n;
       lineno++;
     }
-    if (!lineno) cut = 0;
+    free(line);
+    if (!lineno) cut = 0; /* no header: written anew, comment and all */
     if (cut >= 0 && ftruncate(fileno(fp), cut)) snprintf(err, len, "cannot truncate %s: %s", path, strerror(errno));
     fclose(fp);
     if (err[0]) PetscFunctionReturn(0);
@@ -90,7 +114,10 @@ static PetscErrorCode CsvOpen(const char *path, const char *header, PetscInt res
     snprintf(err, len, "cannot write %s: %s", path, strerror(errno));
     PetscFunctionReturn(0);
   }
-  if (!ftell(*csv)) fputs(header, *csv);
+  if (!ftell(*csv)) {
+    if (comment) fputs(comment, *csv);
+    fputs(header, *csv);
+  }
   fflush(*csv);
   PetscFunctionReturn(0);
 }
@@ -100,7 +127,7 @@ PetscErrorCode MonitorCsvOpen(const char *path, const char *header, PetscInt res
   char err[PETSC_MAX_PATH_LEN + 128] = "";
 
   PetscFunctionBegin;
-  PetscCall(CsvOpen(path, header, restart_step, csv, err, sizeof err));
+  PetscCall(CsvOpen(path, NULL, header, restart_step, csv, err, sizeof err));
   if (err[0]) SETERRQ(PETSC_COMM_SELF, UPHILL_ERR_USER, "%s", err);
   PetscFunctionReturn(0);
 }
@@ -128,9 +155,11 @@ PetscErrorCode MonitorCreate(App *app, const MonitorState *restart, Monitor *mon
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (!rank) {
     snprintf(path, sizeof path, "%s/stats.csv", app->p.output_dir);
-    char header[512];
+    char  header[512], *comment;
     StatsHeaderFor(app, header, sizeof header);
-    PetscCall(CsvOpen(path, header, restart ? restart->last_step : -1, &(*mon)->csv, err, sizeof err));
+    PetscCall(VersionCommentLine(&comment));
+    PetscCall(CsvOpen(path, comment, header, restart ? restart->last_step : -1, &(*mon)->csv, err, sizeof err));
+    PetscCall(PetscFree(comment));
   }
   PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
   if (err[0]) UPHILL_USER_ERROR(comm, "%s", err);
@@ -139,18 +168,65 @@ PetscErrorCode MonitorCreate(App *app, const MonitorState *restart, Monitor *mon
   PetscFunctionReturn(0);
 }
 
+/* A duration as "42s", "7m05s", "3h12m" or "4.5d". */
+static void FormatDuration(double s, char *buf, size_t len)
+{
+  if (s < 59.5) snprintf(buf, len, "%.0fs", s);
+  else if (s < 3600) snprintf(buf, len, "%dm%02ds", (int)(s / 60), (int)s % 60);
+  else if (s < 100 * 3600) snprintf(buf, len, "%dh%02dm", (int)(s / 3600), (int)(s / 60) % 60);
+  else snprintf(buf, len, "%.1fd", s / 86400);
+}
+
+/* "S steps/min  ETA D" from the oldest remembered progress line to now; the run ends at
+   -ts_max_time or -ts_max_steps, whichever its rates reach first.  "--" while unknown. */
+static PetscErrorCode RateText(Monitor mon, TS ts, PetscInt step, PetscReal t, PetscLogDouble now, char *buf, size_t len)
+{
+  const RateSample *old = &mon->rate[mon->rate_n < RATE_SAMPLES ? 0 : mon->rate_next];
+  const double      wall = mon->rate_n ? now - old->wall : 0;
+  double            eta = -1;
+  PetscReal         tmax;
+  PetscInt          smax;
+  char              spm[32] = "--", when[32] = "--";
+
+  PetscFunctionBegin;
+  PetscCall(TSGetMaxTime(ts, &tmax));
+  PetscCall(TSGetMaxSteps(ts, &smax));
+  if (wall > 0 && step > old->step) {
+    const double steps_rate = (step - old->step) / wall, time_rate = (t - old->t) / wall;
+    snprintf(spm, sizeof spm, 60 * steps_rate < 1000 ? "%.3g" : "%.0f", 60 * steps_rate);
+    if (smax >= 0 && smax < PETSC_MAX_INT) eta = PetscMax(smax - step, 0) / steps_rate;
+    if (time_rate > 0 && tmax < PETSC_MAX_REAL) {
+      const double e = PetscMax((double)(tmax - t), 0.0) / time_rate;
+      eta = eta < 0 ? e : PetscMin(eta, e);
+    }
+  }
+  if (eta >= 0) FormatDuration(eta, when, sizeof when);
+  snprintf(buf, len, "%s steps/min  ETA %s", spm, when);
+  PetscFunctionReturn(0);
+}
+
+static void RateRemember(Monitor mon, PetscInt step, PetscReal t, PetscLogDouble now)
+{
+  mon->rate[mon->rate_next] = (RateSample){now, t, step};
+  mon->rate_next            = (mon->rate_next + 1) % RATE_SAMPLES;
+  if (mon->rate_n < RATE_SAMPLES) mon->rate_n++;
+}
+
 static PetscErrorCode ProgressLine(Monitor mon, TS ts, PetscInt step, PetscReal t, PetscReal dt, PetscInt nits, PetscInt lits)
 {
   PetscReal      tmax;
   PetscLogDouble now;
+  char           rate[96];
 
   PetscFunctionBegin;
   PetscCall(TSGetMaxTime(ts, &tmax));
   PetscCall(PetscTime(&now));
+  PetscCall(RateText(mon, ts, step, t, now, rate, sizeof rate));
+  RateRemember(mon, step, t, now);
   char its[64];
   if (mon->app->p.integrator == INTEGRATOR_ROSW) snprintf(its, sizeof its, "stages %" PetscInt_FMT, nits);
   else snprintf(its, sizeof its, "newton %" PetscInt_FMT " krylov %" PetscInt_FMT, nits, lits);
-  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)ts), "step %6" PetscInt_FMT "  t %.4e (%5.1f%%)  dt %.3e  F %.10e  mass drift %+.2e  %s  c in [%.4f, %.4f]  wall %.1f s\n", step, (double)t, (double)(100 * t / tmax), (double)dt, (double)mon->obs.free_energy, (double)((mon->obs.mass - mon->mass0) / PetscAbsReal(mon->mass0)), its, (double)mon->obs.c_min, (double)mon->obs.c_max, (double)(now - mon->wall0)));
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)ts), "step %6" PetscInt_FMT "  t %.4e (%5.1f%%)  dt %.3e  F %.10e  mass drift %+.2e  %s  c in [%.4f, %.4f]  wall %.1f s  %s\n", step, (double)t, (double)(100 * t / tmax), (double)dt, (double)mon->obs.free_energy, (double)((mon->obs.mass - mon->mass0) / PetscAbsReal(mon->mass0)), its, (double)mon->obs.c_min, (double)mon->obs.c_max, (double)(now - mon->wall0), rate));
   mon->wall_progress = now;
   PetscFunctionReturn(0);
 }

@@ -15,6 +15,7 @@
    - galerkin (the N-component default): R A I products of the fine Jacobian (PCMG's
      PC_MG_GALERKIN_PMAT): ~160 non-zeros per coarse row, and the products dominated the set-up
      time (~45% of a run at 64^3).  Fewest Krylov iterations. */
+#include <uphill/log_events.h>
 #include <uphill/multigrid.h>
 #include <uphill/grid.h>
 
@@ -165,6 +166,7 @@ PetscErrorCode MultigridCreate(const App *app, PC pc, PetscInt levels, PetscBool
 
   PetscFunctionBegin;
   PetscCheck(levels <= MG_MAX_LEVELS, PETSC_COMM_SELF, PETSC_ERR_PLIB, "too many levels");
+  PetscCall(PetscLogEventBegin(UphillEvents.mg_setup, 0, 0, 0, 0));
   PetscCall(PetscNew(&mg));
   mg->levels   = levels;
   mg->galerkin = galerkin;
@@ -192,6 +194,7 @@ PetscErrorCode MultigridCreate(const App *app, PC pc, PetscInt levels, PetscBool
     }
   }
   *mgp = mg;
+  PetscCall(PetscLogEventEnd(UphillEvents.mg_setup, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 
@@ -207,6 +210,7 @@ PetscErrorCode MultigridUpdate(Multigrid mg, Vec X, PetscReal shift)
   if (!mg || mg->galerkin) PetscFunctionReturn(0);
   PetscCall(PetscObjectTypeCompare((PetscObject)mg->pc, PCMG, &ismg));
   if (!ismg) PetscFunctionReturn(0);
+  PetscCall(PetscLogEventBegin(UphillEvents.mg_setup, 0, 0, 0, 0));
   if (mg->ops.fine_field) { /* e.g. binary: average the coefficients, not the state */
     PetscCall(mg->ops.fine_field(mg->ops.ctx, X, mg->X[L - 1]));
     fine = mg->X[L - 1];
@@ -222,6 +226,7 @@ PetscErrorCode MultigridUpdate(Multigrid mg, Vec X, PetscReal shift)
     PetscCall(MatScale(mg->A[l - 1], (PetscReal)(1 << (dim * (L - l)))));
     fine = mg->X[l - 1];
   }
+  PetscCall(PetscLogEventEnd(UphillEvents.mg_setup, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 

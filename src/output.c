@@ -16,6 +16,7 @@
    land on t_k.  So writing fields never changes the trajectory: a run gives the same
    steps, the same stats.csv and the same final state with or without field output, and
    restart equivalence does not depend on the output settings. */
+#include <uphill/log_events.h>
 #include <uphill/version.h>
 #include <uphill/output.h>
 #include <uphill/physics.h>
@@ -296,6 +297,7 @@ PetscErrorCode OutputWriteFields(const App *app, Vec X, PetscInt step, PetscReal
   char        tmp[PETSC_MAX_PATH_LEN + 8], err[PETSC_MAX_PATH_LEN * 2 + 64] = "";
 
   PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(UphillEvents.output, 0, 0, 0, 0));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
   PetscCall(DMDACreateCompatibleDMDA(app->da, 1, &da1));
@@ -315,6 +317,7 @@ PetscErrorCode OutputWriteFields(const App *app, Vec X, PetscInt step, PetscReal
   if (!rank && rename(tmp, path)) snprintf(err, sizeof err, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
   PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
   PetscCheck(!err[0], comm, PETSC_ERR_FILE_WRITE, "%s", err);
+  PetscCall(PetscLogEventEnd(UphillEvents.output, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 

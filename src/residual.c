@@ -9,6 +9,7 @@
    loop has no branches.  A state with c outside (0,1) under the logarithmic energy evaluates
    to NaN, which SNES's global norm turns into a failed solve on every rank; TS then retries
    with a smaller step. */
+#include <uphill/log_events.h>
 #include "kernels.h"
 
 #if defined(UPHILL_HAVE_LIBMVEC)
@@ -114,6 +115,7 @@ PetscErrorCode FormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, void *c
   PetscFunctionBegin;
   (void)ts;
   (void)t;
+  PetscCall(PetscLogEventBegin(UphillEvents.residual, 0, 0, 0, 0));
   KernelCoefficients(app, &k);
   PetscCall(GridGetBox(app->da, &b));
   PetscCall(GridGetGhostedArrayRead(app->da, X, &Xl, &x));
@@ -124,6 +126,7 @@ PetscErrorCode FormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, void *c
   PetscCall(VecRestoreArrayRead(Xdot, &xdot));
   PetscCall(GridRestoreGhostedArrayRead(app->da, &Xl, &x));
   PetscCall(PetscLogFlops(60.0 * app->p.ncomp * app->p.ncomp * b.info.xm * b.info.ym * b.info.zm));
+  PetscCall(PetscLogEventEnd(UphillEvents.residual, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 

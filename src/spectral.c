@@ -6,6 +6,7 @@
    (periodic) or by prod 2 N_d (walls), folded into the stored 1/norm.  On one rank the DMDA's
    global order is the natural order and the slab is the whole grid, so the two scatters are
    skipped.  Quasi-1D grids are transformed as 1 x N. */
+#include <uphill/log_events.h>
 #include <uphill/spectral.h>
 #include <fftw3-mpi.h>
 
@@ -237,34 +238,38 @@ PetscErrorCode SpectralSolveComponent(Spectral s, PetscReal alpha, PetscReal bet
   PetscScalar       *y;
 
   PetscFunctionBegin;
-  if (!s->serial) { /* through a scalar vector and the natural-order scatters */
+  PetscCall(PetscLogEventBegin(UphillEvents.spectral, 0, 0, 0, 0));
+  if (!s->serial) { /* through a scalar vector and the natural-order scatters (SpectralSolve's event nests) */
     PetscCall(VecStrideGather(X, 0, work, INSERT_VALUES));
     PetscCall(SpectralSolve(s, alpha, beta, gamma, work, work));
     PetscCall(VecStrideScatter(work, 0, Y, INSERT_VALUES));
-    PetscFunctionReturn(0);
+  } else {
+    PetscCall(VecGetArrayRead(X, &x));
+    SlabCopy(s, x, s->rin, PETSC_TRUE, dof);
+    PetscCall(VecRestoreArrayRead(X, &x));
+    fftw_execute(s->forward);
+    SpectralDivide(s, alpha, beta, gamma);
+    fftw_execute(s->backward);
+    PetscCall(VecGetArray(Y, &y));
+    SlabCopy(s, s->rin, y, PETSC_FALSE, dof);
+    PetscCall(VecRestoreArray(Y, &y));
+    PetscCall(PetscLogFlops(10.0 * (PetscLogDouble)s->nspec));
   }
-  PetscCall(VecGetArrayRead(X, &x));
-  SlabCopy(s, x, s->rin, PETSC_TRUE, dof);
-  PetscCall(VecRestoreArrayRead(X, &x));
-  fftw_execute(s->forward);
-  SpectralDivide(s, alpha, beta, gamma);
-  fftw_execute(s->backward);
-  PetscCall(VecGetArray(Y, &y));
-  SlabCopy(s, s->rin, y, PETSC_FALSE, dof);
-  PetscCall(VecRestoreArray(Y, &y));
-  PetscCall(PetscLogFlops(10.0 * (PetscLogDouble)s->nspec));
+  PetscCall(PetscLogEventEnd(UphillEvents.spectral, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode SpectralSolve(Spectral s, PetscReal alpha, PetscReal beta, PetscReal gamma, Vec x, Vec y)
 {
   PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(UphillEvents.spectral, 0, 0, 0, 0));
   PetscCall(ToSlab(s, x));
   if (s->forward) fftw_execute(s->forward);
   SpectralDivide(s, alpha, beta, gamma);
   if (s->backward) fftw_execute(s->backward);
   PetscCall(FromSlab(s, y));
   PetscCall(PetscLogFlops(10.0 * (PetscLogDouble)s->nspec));
+  PetscCall(PetscLogEventEnd(UphillEvents.spectral, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 

@@ -8,6 +8,7 @@
 #include <mpi.h>
 #include <hdf5.h>
 #include <fftw3.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,5 +43,39 @@ PetscErrorCode VersionWriteAttributes(PetscViewer v)
   PetscCall(PetscOptionsGetAll(NULL, &opts));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "options", PETSC_STRING, opts));
   PetscCall(PetscFree(opts));
+  PetscFunctionReturn(0);
+}
+
+/* Options that say where a run stops, what else it writes and how it reports, not what it
+   computes: a continued run (-restart, another -ts_max_steps) or one with other output, checkpoint
+   or diagnostic options writes the same stats.csv, comment line included.  Prefixes, no '-'. */
+static const char *const RunControlOptions[] = {"restart", "output_", "final_output", "checkpoint_", "analysis_", "progress_", "ts_max_steps", "ts_max_time", "log", "info", "help", "options_", "malloc", "memory_", "history"};
+
+static PetscBool IsRunControl(const char *name)
+{
+  for (size_t i = 0; i < sizeof RunControlOptions / sizeof RunControlOptions[0]; i++)
+    if (!strncmp(name, RunControlOptions[i], strlen(RunControlOptions[i]))) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
+
+PetscErrorCode VersionCommentLine(char **line)
+{
+  char       *all, *tok, *save = NULL;
+  size_t      len;
+  PetscBool   skip = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetAll(NULL, &all)); /* "-name [value] -name [value] ..." */
+  PetscCall(PetscStrlen(all, &len));
+  len += strlen(VersionString()) + 64;
+  PetscCall(PetscMalloc1(len, line));
+  snprintf(*line, len, "# uphill3d %s  options:", VersionString());
+  for (tok = strtok_r(all, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+    const PetscBool name = (PetscBool)(tok[0] == '-' && isalpha((unsigned char)tok[1])); /* "-0.5" is a value */
+    if (name) skip = IsRunControl(tok + 1);
+    if (!skip) snprintf(*line + strlen(*line), len - strlen(*line), " %s", tok);
+  }
+  snprintf(*line + strlen(*line), len - strlen(*line), "\n");
+  PetscCall(PetscFree(all));
   PetscFunctionReturn(0);
 }

@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """`uphill3d -help` exits 0, runs nothing (no stats.csv), prints no error, and lists the
 model's options with their defaults in PETSc's '-name <default>' form:
--Lx (default: the grid size, 32), -kappa (1e5), -bc (periodic), -ic_mode (1)."""
+-Lx (default: the grid size, 32), -kappa (1e5), -bc (periodic), -ic_mode (1).
+The application's options come first, right after the usage lines: before PETSc's version
+banner and its "Options for all PETSc programs" (still listed, after them), and before the
+solvers' (TS) options."""
 import os
 import re
 
@@ -39,7 +42,23 @@ def main():
         print("      %s" % m.group(0).strip())
         T.check(re.fullmatch(default, shown) is not None, "%s default %r matches %r" % (opt, shown, default))
         T.check(len(m.group(2).strip()) > 10, "%s has a description" % opt)
+    order(text)
     T.finish()
+
+
+def order(text):
+    """uphill3d's block (its title, and its last option) before every line PETSc prints."""
+    def at(pattern):
+        m = re.search(pattern, text, re.M)
+        return m.start() if m else -1
+    ours, last = at(r"^uphill3d: Cahn-Hilliard uphill diffusion on a 3D grid:"), at(r"^\s*-integrator ")
+    petsc = {"PETSc's version banner": at(r"^Petsc Release Version"),
+             "Options for all PETSc programs": at(r"^Options for all PETSc programs:"),
+             "PETSc's -log_view": at(r"^\s*-log_view"),
+             "the TS options": at(r"^Time stepping \(TS\) options:")}
+    T.check(0 <= ours < at(r"^  -da_grid_x") <= last, "uphill3d's options as one block (%d .. %d)" % (ours, last))
+    for what, pos in petsc.items():
+        T.check(pos > last >= 0, "%s listed, after uphill3d's options (at %d, uphill3d's end at %d)" % (what, pos, last))
 
 
 if __name__ == "__main__":

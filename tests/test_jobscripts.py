@@ -22,11 +22,12 @@ import time
 
 import uphill_testlib as T
 
-STEPS = 400
-# BDF2 + Newton-multigrid: 400 fixed steps take several seconds, so the PBS timer (4 s) fires
-# mid-run (the default rosw integrator would finish this small run in under a second).
-OPTS = T.DIMLESS + ["-integrator", "bdf", "-da_grid_x", "32", "-da_grid_y", "32", "-da_grid_z", "1", "-c0", "0.5", "-ic_amplitude", "0.05",
-                    "-ts_adapt_type", "none", "-ts_dt", "0.05", "-ts_max_steps", str(STEPS), "-ts_max_time", "1e9", "-progress_interval", "1000"]
+STEPS = 2000
+# BDF2 + Newton-multigrid on 64 x 64, 2000 steps: ~8 s and more, so that PBS's timer (4 s) comes
+# mid-run; the default rosw integrator, or 400 steps, may finish before any signal.
+OPTS = T.DIMLESS + ["-da_grid_x", "64", "-da_grid_y", "64", "-da_grid_z", "1", "-c0", "0.5", "-ic_amplitude", "0.05",
+                    "-ts_adapt_type", "none", "-ts_dt", "0.05", "-ts_max_steps", str(STEPS), "-ts_max_time", "1e9", "-progress_interval", "1000",
+                    "-integrator", "bdf"]
 STANDIN = """#!/bin/sh
 # stand-in for the scheduler's submit command: record the call, print a job id
 echo "$0 $* JOB_NUMBER=$JOB_NUMBER RUN_DIR=$RUN_DIR" >> "%s"

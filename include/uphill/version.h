@@ -14,4 +14,9 @@ int VersionRequested(int argc, char **argv);
 /* Root attributes "uphill3d_version" ("X.Y.Z (git HASH)") and "options" (every option in
    force) of an HDF5 file being written, so that each output says what made it. */
 PetscErrorCode VersionWriteAttributes(PetscViewer v);
+
+/* "# uphill3d X.Y.Z (git HASH)  options: ...\n", the first line of stats.csv: the options in force
+   but those of run control (-restart, -ts_max_steps, -output_*, -checkpoint_*, -log_*, ...),
+   which say where a run stops and what else it writes, not what a step computes.  PetscFree it. */
+PetscErrorCode VersionCommentLine(char **line);
 #endif

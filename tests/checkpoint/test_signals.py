@@ -19,9 +19,12 @@ import uphill_testlib as T
 import ckpt_testlib as C
 
 N, AT_ROW = 40, 24
-CASES = {"sigterm_np1": (1, signal.SIGTERM, "process"),
-         "sigusr1_mpirun_np2": (2, signal.SIGUSR1, "launcher"),
-         "sigterm_ranks_np2": (2, signal.SIGTERM, "ranks")}
+# One rank of the default rosw integrator takes the 40 steps of the 16 x 12 grid in a few ms,
+# before the signal sent at row 24 arrives: that case runs BDF2 on 64 x 48 (~30 ms a step).
+SLOW = C.BDF + ["-da_grid_x", "64", "-da_grid_y", "48"]
+CASES = {"sigterm_np1": (1, signal.SIGTERM, "process", SLOW),
+         "sigusr1_mpirun_np2": (2, signal.SIGUSR1, "launcher", []),
+         "sigterm_ranks_np2": (2, signal.SIGTERM, "ranks", [])}
 
 
 def children(pid):
@@ -41,10 +44,10 @@ def children(pid):
 def main():
     if len(sys.argv) != 2 or sys.argv[1] not in CASES:
         T.die("usage: test_signals.py " + "|".join(CASES))
-    np_, sig, target = CASES[sys.argv[1]]
+    np_, sig, target, extra = CASES[sys.argv[1]]
     name = signal.Signals(sig).name
     out = T.fresh_dir("signalled")
-    p = C.start(C.args(out, "-ts_max_steps", N), np_)
+    p = C.start(C.args(out, "-ts_max_steps", N, *extra), np_)
     if not C.wait_rows(p, out, AT_ROW):
         p.communicate()
         T.die("the run ended before stats row %d" % AT_ROW)
@@ -67,12 +70,12 @@ def main():
     T.check(not os.path.exists(os.path.join(out, "final.h5")), "no final.h5 for a stopped run")
     T.check(int(T.read_stats(out)["step"][-1]) == S, "stats.csv ends at step %d" % S)
 
-    p2 = T.run(C.args(out, "-ts_max_steps", N, "-restart", "latest"), np_)
+    p2 = T.run(C.args(out, "-ts_max_steps", N, "-restart", "latest", *extra), np_)
     T.check("continuing from %s at step %d" % (path, S) in p2.stdout, "-restart latest continues from step %d" % S)
     T.check(int(T.read_stats(out)["step"][-1]) == N, "the continued run ends at step %d" % N)
 
     ref = T.fresh_dir("reference")
-    T.run(C.args(ref, "-ts_max_steps", N, "-checkpoint_steps", S), np_)
+    T.run(C.args(ref, "-ts_max_steps", N, "-checkpoint_steps", S, *extra), np_)
     T.check(C.file_bytes(os.path.join(ref, "stats.csv")) == C.file_bytes(os.path.join(out, "stats.csv")),
             "stats.csv byte-identical to the uninterrupted run with -checkpoint_steps %d" % S)
     C.same_fields(os.path.join(ref, "final.h5"), os.path.join(out, "final.h5"), "final.h5")
