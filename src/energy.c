@@ -88,6 +88,27 @@ void DomainStepGeneral(const App *app, const PetscScalar *x, const PetscScalar *
   }
 }
 
+PetscErrorCode StateInDomain(const App *app, Vec X, PetscBool *ok)
+{
+  const PetscScalar *x;
+  PetscInt           n;
+  PetscMPIInt        good = 1;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetLocalSize(X, &n));
+  PetscCall(VecGetArrayRead(X, &x));
+  for (PetscInt i = 0; i < n; i++)
+    if (PetscIsInfOrNanReal(x[i])) {
+      good = 0;
+      break;
+    }
+  if (good && !app->ops->in_domain(app, x, n)) good = 0;
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &good, 1, MPI_INT, MPI_MIN, PetscObjectComm((PetscObject)X)));
+  *ok = good ? PETSC_TRUE : PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs)
 {
   GridBox            b;

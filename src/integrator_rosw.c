@@ -124,24 +124,10 @@ static PetscErrorCode RoswApplyW(PC pc, Vec b, Vec y)
 /* c in the energy's domain everywhere and F not above the last accepted state's. */
 static PetscErrorCode RoswStateAcceptable(Rosw *r, Vec X, PetscBool *ok, PetscReal *F, PetscReal *Fabs)
 {
-  const App         *app = r->app;
-  const PetscScalar *x;
-  PetscInt           n;
-  PetscMPIInt        good = 1;
-
   PetscFunctionBegin;
-  PetscCall(VecGetLocalSize(X, &n));
-  PetscCall(VecGetArrayRead(X, &x));
-  for (PetscInt i = 0; i < n; i += 2)
-    if (PetscIsInfOrNanReal(x[i]) || !ThermoInDomain(&app->th, x[i])) {
-      good = 0;
-      break;
-    }
-  PetscCall(VecRestoreArrayRead(X, &x));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &good, 1, MPI_INT, MPI_MIN, PetscObjectComm((PetscObject)X)));
-  *ok = good ? PETSC_TRUE : PETSC_FALSE;
-  if (!good) PetscFunctionReturn(0);
-  PetscCall(ComputeFreeEnergy(app, X, F, Fabs));
+  PetscCall(StateInDomain(r->app, X, ok));
+  if (!*ok) PetscFunctionReturn(0);
+  PetscCall(ComputeFreeEnergy(r->app, X, F, Fabs));
   if (*F > r->energy + 1e-12 * r->energy_abs) *ok = PETSC_FALSE;
   PetscFunctionReturn(0);
 }

@@ -97,27 +97,15 @@ static PetscErrorCode StageAcceptable(TS ts, PetscReal t, Vec X, PetscBool *acce
   PetscContainer     cont;
   StageCheck        *sc;
   const App         *app;
-  const PetscScalar *x;
-  PetscInt           n, step;
-  PetscMPIInt        ok = 1;
+  PetscInt           step;
 
   PetscFunctionBegin;
   (void)t;
   PetscCall(PetscObjectQuery((PetscObject)ts, "uphill_stagecheck", (PetscObject *)&cont));
   PetscCall(PetscContainerGetPointer(cont, (void **)&sc));
   app = sc->app;
-  PetscCall(VecGetLocalSize(X, &n));
-  PetscCall(VecGetArrayRead(X, &x));
-  for (PetscInt i = 0; i < n; i++)
-    if (PetscIsInfOrNanReal(x[i])) {
-      ok = 0;
-      break;
-    }
-  if (ok && !app->ops->in_domain(app, x, n)) ok = 0;
-  PetscCall(VecRestoreArrayRead(X, &x));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, PetscObjectComm((PetscObject)X)));
-  *accept = ok ? PETSC_TRUE : PETSC_FALSE;
-  if (!ok || app->p.mms) PetscFunctionReturn(0);
+  PetscCall(StateInDomain(app, X, accept));
+  if (!*accept || app->p.mms) PetscFunctionReturn(0);
 
   PetscCall(TSGetStepNumber(ts, &step));
   if (step != sc->step) { /* F of the last accepted state, once per step */

@@ -63,4 +63,6 @@ typedef struct {
 PetscErrorCode ComputeObservables(const App *app, Vec X, Observables *obs);
 /* The discrete F alone (one pass); Fabs, if asked, sums |cell energies| (a round-off scale). */
 PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs);
+/* Every entry of X finite and c in the energy's domain, on every rank (collective). */
+PetscErrorCode StateInDomain(const App *app, Vec X, PetscBool *ok);
 #endif
