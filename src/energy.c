@@ -5,11 +5,11 @@
 #include "kernels.h"
 
 /* Free-energy density of one cell: f(c) plus the gradient energy of its +x, +y, +z faces.
-   u points at the cell's first entry. */
-static inline PetscReal CellEnergyBinary(const App *app, const PetscScalar *u, const PetscInt off[3], const PetscReal ih2[3])
+   u points at the cell's c; s is the distance between neighbouring cells' entries (2 in the
+   interleaved (c, mu) layout, 1 for c alone). */
+static inline PetscReal CellEnergyBinary(const App *app, const PetscScalar *u, PetscInt s, const PetscInt off[3], const PetscReal ih2[3])
 {
-  const BinaryField *b = (const BinaryField *)u;
-  const PetscReal    c = b->c, gx = b[off[0]].c - c, gy = b[off[1]].c - c, gz = b[off[2]].c - c;
+  const PetscReal c = u[0], gx = u[s * off[0]] - c, gy = u[s * off[1]] - c, gz = u[s * off[2]] - c;
   return ThermoF(&app->th, c) + 0.5 * app->p.kappa * (gx * gx * ih2[0] + gy * gy * ih2[1] + gz * gz * ih2[2]);
 }
 
@@ -31,7 +31,7 @@ void EnergyBinary(const App *app, const GridBox *b, const PetscScalar *x, const 
 {
   GRID_FOR_OWNED(b, i, j, k)
   {
-    const PetscReal e = CellEnergyBinary(app, x + GridGhosted(b, i, j, k) * 2, b->off, ih2);
+    const PetscReal e = CellEnergyBinary(app, x + GridGhosted(b, i, j, k) * 2, 2, b->off, ih2);
     sums[0] += e;
     sums[1] += PetscAbsReal(e);
   }
@@ -88,7 +88,8 @@ void DomainStepGeneral(const App *app, const PetscScalar *x, const PetscScalar *
   }
 }
 
-PetscErrorCode StateInDomain(const App *app, Vec X, PetscBool *ok)
+/* Every entry finite and every point in the energy's domain, on every rank; in_domain NULL: c alone. */
+static PetscErrorCode InDomain(const App *app, Vec X, PetscBool (*in_domain)(const App *, const PetscScalar *, PetscInt), PetscBool *ok)
 {
   const PetscScalar *x;
   PetscInt           n;
@@ -97,19 +98,31 @@ PetscErrorCode StateInDomain(const App *app, Vec X, PetscBool *ok)
   PetscFunctionBegin;
   PetscCall(VecGetLocalSize(X, &n));
   PetscCall(VecGetArrayRead(X, &x));
-  for (PetscInt i = 0; i < n; i++)
-    if (PetscIsInfOrNanReal(x[i])) {
-      good = 0;
-      break;
-    }
-  if (good && !app->ops->in_domain(app, x, n)) good = 0;
+  for (PetscInt i = 0; i < n && good; i++)
+    if (PetscIsInfOrNanReal(x[i]) || (!in_domain && !ThermoInDomain(&app->th, x[i]))) good = 0;
+  if (good && in_domain && !in_domain(app, x, n)) good = 0;
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &good, 1, MPI_INT, MPI_MIN, PetscObjectComm((PetscObject)X)));
   *ok = good ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs)
+PetscErrorCode StateInDomain(const App *app, Vec X, PetscBool *ok) { return InDomain(app, X, app->ops->in_domain, ok); }
+
+PetscErrorCode StateInDomainC(const App *app, Vec C, PetscBool *ok) { return InDomain(app, C, NULL, ok); }
+
+/* c alone (the rosw integrator's state, a scalar DMDA): the binary cell energy with stride 1. */
+static void EnergyC(const App *app, const GridBox *b, const PetscScalar *x, const PetscReal ih2[3], PetscReal sums[2])
+{
+  GRID_FOR_OWNED(b, i, j, k)
+  {
+    const PetscReal e = CellEnergyBinary(app, x + GridGhosted(b, i, j, k), 1, b->off, ih2);
+    sums[0] += e;
+    sums[1] += PetscAbsReal(e);
+  }
+}
+
+static PetscErrorCode FreeEnergyOn(const App *app, DM da, Vec X, void (*energy)(const App *, const GridBox *, const PetscScalar *, const PetscReal[3], PetscReal[2]), PetscReal *F, PetscReal *Fabs)
 {
   GridBox            b;
   Vec                Xl;
@@ -118,15 +131,19 @@ PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal 
 
   PetscFunctionBegin;
   for (int d = 0; d < 3; d++) ih2[d] = 1.0 / (app->h[d] * app->h[d]);
-  PetscCall(GridGetBox(app->da, &b));
-  PetscCall(GridGetGhostedArrayRead(app->da, X, &Xl, &xl));
-  app->ops->energy(app, &b, xl, ih2, sums);
-  PetscCall(GridRestoreGhostedArrayRead(app->da, &Xl, &xl));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)app->da)));
+  PetscCall(GridGetBox(da, &b));
+  PetscCall(GridGetGhostedArrayRead(da, X, &Xl, &xl));
+  energy(app, &b, xl, ih2, sums);
+  PetscCall(GridRestoreGhostedArrayRead(da, &Xl, &xl));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)da)));
   *F = sums[0] * app->dV;
   if (Fabs) *Fabs = sums[1] * app->dV;
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs) { return FreeEnergyOn(app, app->da, X, app->ops->energy, F, Fabs); }
+
+PetscErrorCode ComputeFreeEnergyC(const App *app, DM da1, Vec C, PetscReal *F, PetscReal *Fabs) { return FreeEnergyOn(app, da1, C, EnergyC, F, Fabs); }
 
 PetscErrorCode ComputeObservables(const App *app, Vec X, Observables *obs)
 {

@@ -7,9 +7,10 @@
    The method integrates the reduced equation for c alone,
      tau dc/dt = tau E div(M(c) grad mu(c)),   mu(c) = (f'(c) - kappa Lap_h c)/E,
    the same discrete operator as the mixed (c, mu) residual (residual.c) with mu eliminated.
-   The state keeps the mixed layout so that monitors, output, analysis and checkpoints are
-   shared with the BDF path: the mu rows are mu - mu(c) = 0, and mu follows c (it is set from
-   c after every step and every interpolated output).
+   The TS's vector is c alone, on the transforms' scalar DMDA: every stage vector and every
+   ghost exchange is half the size of the mixed state's.  The rest of the program sees the
+   mixed state (c, mu(c)) -- monitors, output, analysis, checkpoints -- through
+   SolverGetState and SolverInterpolate, which fill it from c when asked.
 
    W = tau (shift + Mbar L (S + kappa L)), L = -Lap_h, linearises the c rows about a uniform
    state: Mbar = max M(c) and S = max f''(c) over the field at the start of the step (see
@@ -22,77 +23,102 @@
 #include <uphill/spectral.h>
 #include <uphill/grid.h>
 #include <uphill/errors.h>
+#include <uphill/log_events.h>
+#include "kernels.h"
 #include <string.h>
 
 typedef struct {
-  App      *app;
-  Spectral  sp;
-  Vec       Xc;         /* a stage with mu replaced by mu(c) */
-  Vec       rc;         /* scalar work vector of the transforms */
-  Vec       vatol;      /* the error test's absolute tolerance on c, scaled by the fluctuation */
-  PetscReal atol, rtol; /* as given (-ts_atol, -ts_rtol) */
-  PetscReal shift, S, Mbar;
-  PetscReal energy, energy_abs; /* F of the last accepted state, and its round-off scale */
+  App             *app;
+  Spectral         sp;
+  DM               da1;       /* the scalar DMDA of the state c (the transforms') */
+  Vec              C;         /* the integrator's state: c */
+  Vec              mu;        /* mu(c) at the owned cells, a stage's work */
+  Vec              Cw;        /* interpolated c */
+  Vec              X;         /* the mixed state (c, mu) the rest of the program reads (borrowed) */
+  PetscObjectState synced;    /* the state of C that X was last filled from */
+  PetscReal        atol, rtol; /* as given (-ts_atol, -ts_rtol) */
+  PetscReal        shift, S, Mbar;
+  PetscReal        energy, energy_abs; /* F of the last accepted state, and its round-off scale */
   PetscErrorCode (*choose)(TSAdapt, TS, PetscReal, PetscInt *, PetscReal *, PetscBool *, PetscReal *, PetscReal *, PetscReal *);
 } Rosw;
 
-/* The TS's application context is the App; the integrator's own state rides on the TS. */
-static PetscErrorCode RoswFromTS(TS ts, Rosw **r)
+/* The TS's application context is the App; the integrator's own state rides on the TS
+   (NULL: the TS is the BDF path's). */
+static PetscErrorCode RoswQuery(TS ts, Rosw **r)
 {
   PetscContainer c;
 
   PetscFunctionBegin;
+  *r = NULL;
   PetscCall(PetscObjectQuery((PetscObject)ts, "uphill_rosw", (PetscObject *)&c));
-  PetscCheck(c, PetscObjectComm((PetscObject)ts), PETSC_ERR_PLIB, "the Rosenbrock-W context is missing");
-  PetscCall(PetscContainerGetPointer(c, (void **)r));
+  if (c) PetscCall(PetscContainerGetPointer(c, (void **)r));
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode RoswIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, void *ctx)
+static PetscErrorCode RoswFromTS(TS ts, Rosw **r)
+{
+  PetscFunctionBegin;
+  PetscCall(RoswQuery(ts, r));
+  PetscCheck(*r, PetscObjectComm((PetscObject)ts), PETSC_ERR_PLIB, "the Rosenbrock-W context is missing");
+  PetscFunctionReturn(0);
+}
+
+/* F = tau dc/dt - tau E div(M grad mu(c)): two ghost exchanges of one scalar field each. */
+static PetscErrorCode RoswIFunction(TS ts, PetscReal t, Vec C, Vec Cdot, Vec F, void *ctx)
 {
   Rosw              *r = (Rosw *)ctx;
-  const PetscScalar *x, *xc;
-  PetscScalar       *f;
-  PetscInt           n;
+  GridBox            b;
+  KernelCoef         k;
+  Vec                Cl, Ml;
+  const PetscScalar *cl, *ml, *cdot;
+  PetscScalar       *mu, *f;
 
   PetscFunctionBegin;
-  PetscCall(VecCopy(X, r->Xc));
-  PetscCall(ComputeConsistentPotential(r->app, r->Xc));
-  PetscCall(FormIFunction(ts, t, r->Xc, Xdot, F, r->app));
-  PetscCall(VecGetLocalSize(X, &n));
-  PetscCall(VecGetArrayRead(X, &x));
-  PetscCall(VecGetArrayRead(r->Xc, &xc));
+  (void)ts;
+  (void)t;
+  PetscCall(PetscLogEventBegin(UphillEvents.residual, 0, 0, 0, 0));
+  KernelCoefficients(r->app, &k);
+  PetscCall(GridGetBox(r->da1, &b));
+  PetscCall(GridGetGhostedArrayRead(r->da1, C, &Cl, &cl));
+  PetscCall(VecGetArray(r->mu, &mu));
+  PotentialC(&b, r->app, &k, cl, mu);
+  PetscCall(VecRestoreArray(r->mu, &mu));
+  PetscCall(GridGetGhostedArrayRead(r->da1, r->mu, &Ml, &ml));
+  PetscCall(VecGetArrayRead(Cdot, &cdot));
   PetscCall(VecGetArray(F, &f));
-  for (PetscInt i = 1; i < n; i += 2) f[i] = x[i] - xc[i];
+  ReducedResidualC(&b, r->app, &k, cl, ml, cdot, f);
   PetscCall(VecRestoreArray(F, &f));
-  PetscCall(VecRestoreArrayRead(r->Xc, &xc));
-  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCall(VecRestoreArrayRead(Cdot, &cdot));
+  PetscCall(GridRestoreGhostedArrayRead(r->da1, &Ml, &ml));
+  PetscCall(GridRestoreGhostedArrayRead(r->da1, &Cl, &cl));
+  PetscCall(PetscLogFlops(60.0 * b.info.xm * b.info.ym * b.info.zm));
+  PetscCall(PetscLogEventEnd(UphillEvents.residual, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 
 /* W's coefficients from the state at the start of the step (TSROSW evaluates W once a step). */
-static PetscErrorCode RoswIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscReal shift, Mat J, Mat P, void *ctx)
+static PetscErrorCode RoswIJacobian(TS ts, PetscReal t, Vec C, Vec Cdot, PetscReal shift, Mat J, Mat P, void *ctx)
 {
   Rosw              *r   = (Rosw *)ctx;
   const App         *app = r->app;
-  const PetscScalar *x;
+  const PetscScalar *c;
   PetscInt           n;
   PetscReal          m[2] = {PETSC_MIN_REAL, 0}; /* max f'', max M */
 
   PetscFunctionBegin;
   (void)ts;
   (void)t;
-  (void)Xdot;
+  (void)Cdot;
   (void)J;
   (void)P;
-  PetscCall(VecGetLocalSize(X, &n));
-  PetscCall(VecGetArrayRead(X, &x));
-  for (PetscInt i = 0; i < n; i += 2) {
-    m[0] = PetscMax(m[0], ThermoD2F(&app->th, x[i]));
-    m[1] = PetscMax(m[1], MobilityValue(&app->mob, x[i]));
+  PetscCall(VecGetLocalSize(C, &n));
+  PetscCall(VecGetArrayRead(C, &c));
+  for (PetscInt i = 0; i < n; i++) {
+    m[0] = PetscMax(m[0], ThermoD2F(&app->th, c[i]));
+    m[1] = PetscMax(m[1], MobilityValue(&app->mob, c[i]));
   }
-  PetscCall(VecRestoreArrayRead(X, &x));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, m, 2, MPIU_REAL, MPIU_MAX, PetscObjectComm((PetscObject)X)));
+  PetscCall(VecRestoreArrayRead(C, &c));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, m, 2, MPIU_REAL, MPIU_MAX, PetscObjectComm((PetscObject)C)));
   r->shift = shift;
   r->Mbar  = m[1];
   /* S = max f'': for frozen f'' the linearly implicit Euler step with W is stable once
@@ -106,8 +132,7 @@ static PetscErrorCode RoswIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, PetscRe
   PetscFunctionReturn(0);
 }
 
-/* W^-1 applied to a residual: the c rows by transforms, the mu rows (W = I there, and mu
-   does not feed back into c) as they are. */
+/* W^-1 applied to a residual: one forward and one inverse transform. */
 static PetscErrorCode RoswApplyW(PC pc, Vec b, Vec y)
 {
   Rosw     *r;
@@ -116,18 +141,17 @@ static PetscErrorCode RoswApplyW(PC pc, Vec b, Vec y)
   PetscFunctionBegin;
   PetscCall(PCShellGetContext(pc, &r));
   tau = r->app->s.tau;
-  if (b != y) PetscCall(VecCopy(b, y));
-  PetscCall(SpectralSolveComponent(r->sp, tau * r->shift, tau * r->Mbar * r->S, tau * r->Mbar * r->app->p.kappa, b, y, 2, r->rc));
+  PetscCall(SpectralSolve(r->sp, tau * r->shift, tau * r->Mbar * r->S, tau * r->Mbar * r->app->p.kappa, b, y));
   PetscFunctionReturn(0);
 }
 
 /* c in the energy's domain everywhere and F not above the last accepted state's. */
-static PetscErrorCode RoswStateAcceptable(Rosw *r, Vec X, PetscBool *ok, PetscReal *F, PetscReal *Fabs)
+static PetscErrorCode RoswStateAcceptable(Rosw *r, Vec C, PetscBool *ok, PetscReal *F, PetscReal *Fabs)
 {
   PetscFunctionBegin;
-  PetscCall(StateInDomain(r->app, X, ok));
+  PetscCall(StateInDomainC(r->app, C, ok));
   if (!*ok) PetscFunctionReturn(0);
-  PetscCall(ComputeFreeEnergy(r->app, X, F, Fabs));
+  PetscCall(ComputeFreeEnergyC(r->app, r->da1, C, F, Fabs));
   if (*F > r->energy + 1e-12 * r->energy_abs) *ok = PETSC_FALSE;
   PetscFunctionReturn(0);
 }
@@ -162,33 +186,90 @@ static PetscErrorCode RoswChoose(TSAdapt adapt, TS ts, PetscReal h, PetscInt *ne
 /* The error test measures c against the size of its fluctuation, not against |c| ~ 0.5:
    atol_c = atol + rtol std(c), rtol_c = 0.  A perturbation of 1e-5 is then resolved as
    well as a grown microstructure (the early, uphill stage is what the run is about). */
-static PetscErrorCode RoswUpdateTolerance(Rosw *r, Vec X)
+static PetscErrorCode RoswUpdateTolerance(TS ts, Rosw *r, Vec C)
 {
   PetscInt  size;
   PetscReal mean, norm;
 
   PetscFunctionBegin;
-  PetscCall(VecGetSize(X, &size));
-  const PetscReal N = (PetscReal)(size / 2);
-  PetscCall(VecStrideSum(X, 0, &mean));
-  PetscCall(VecStrideNorm(X, 0, NORM_2, &norm));
-  mean /= N;
-  const PetscReal var = PetscMax(norm * norm / N - mean * mean, 0);
-  PetscCall(VecStrideSet(r->vatol, 0, r->atol + r->rtol * PetscSqrtReal(var)));
+  PetscCall(VecGetSize(C, &size));
+  PetscCall(VecSum(C, &mean));
+  PetscCall(VecNorm(C, NORM_2, &norm));
+  mean /= (PetscReal)size;
+  const PetscReal var = PetscMax(norm * norm / (PetscReal)size - mean * mean, 0);
+  PetscCall(TSSetTolerances(ts, r->atol + r->rtol * PetscSqrtReal(var), NULL, 0.0, NULL));
   PetscFunctionReturn(0);
 }
 
-/* After every accepted step: mu from c, and the tolerance from the new fluctuation size. */
+/* After every accepted step: the tolerance from the new fluctuation size. */
 static PetscErrorCode RoswPostEvaluate(TS ts)
 {
   Rosw *r;
-  Vec   X;
+  Vec   C;
 
   PetscFunctionBegin;
   PetscCall(RoswFromTS(ts, &r));
-  PetscCall(TSGetSolution(ts, &X));
+  PetscCall(TSGetSolution(ts, &C));
+  PetscCall(RoswUpdateTolerance(ts, r, C));
+  PetscFunctionReturn(0);
+}
+
+/* X = (c, mu(c)) from C. */
+static PetscErrorCode RoswFillState(Rosw *r, Vec C, Vec X)
+{
+  PetscFunctionBegin;
+  PetscCall(VecStrideScatter(C, 0, X, INSERT_VALUES));
   PetscCall(ComputeConsistentPotential(r->app, X));
-  PetscCall(RoswUpdateTolerance(r, X));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SolverGetState(TS ts, Vec *X)
+{
+  Rosw            *r;
+  Vec              C;
+  PetscObjectState state;
+
+  PetscFunctionBegin;
+  PetscCall(RoswQuery(ts, &r));
+  PetscCall(TSGetSolution(ts, r ? &C : X));
+  if (!r) PetscFunctionReturn(0);
+  PetscCall(PetscObjectStateGet((PetscObject)C, &state));
+  if (state != r->synced) PetscCall(RoswFillState(r, C, r->X));
+  r->synced = state;
+  *X        = r->X;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SolverInterpolate(TS ts, PetscReal t, Vec X)
+{
+  Rosw *r;
+
+  PetscFunctionBegin;
+  PetscCall(RoswQuery(ts, &r));
+  if (!r) {
+    PetscCall(TSInterpolate(ts, t, X));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(TSInterpolate(ts, t, r->Cw));
+  PetscCall(RoswFillState(r, r->Cw, X));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SolverSolve(TS ts, Vec X)
+{
+  Rosw *r;
+  Vec   S;
+
+  PetscFunctionBegin;
+  PetscCall(RoswQuery(ts, &r));
+  if (!r) {
+    PetscCall(TSSolve(ts, X));
+    PetscFunctionReturn(0);
+  }
+  PetscCheck(X == r->X, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONG, "the rosw integrator advances the state it was created with");
+  PetscCall(VecStrideGather(X, 0, r->C, INSERT_VALUES));
+  PetscCall(TSSolve(ts, r->C));
+  PetscCall(SolverGetState(ts, &S)); /* X = (c, mu(c)) at the end */
   PetscFunctionReturn(0);
 }
 
@@ -197,10 +278,10 @@ static PetscErrorCode RoswDestroyContext(void *ctx)
   Rosw *r = (Rosw *)ctx;
 
   PetscFunctionBegin;
+  PetscCall(VecDestroy(&r->C));
+  PetscCall(VecDestroy(&r->mu));
+  PetscCall(VecDestroy(&r->Cw));
   PetscCall(SpectralDestroy(&r->sp));
-  PetscCall(VecDestroy(&r->Xc));
-  PetscCall(VecDestroy(&r->rc));
-  PetscCall(VecDestroy(&r->vatol));
   PetscCall(PetscFree(r));
   PetscFunctionReturn(0);
 }
@@ -245,20 +326,12 @@ static PetscErrorCode RoswLinearSolver(TS ts, Rosw *r, Vec X)
   PetscFunctionReturn(0);
 }
 
-/* Error control on c only, relative to its fluctuation (RoswUpdateTolerance); mu is algebraic. */
-static PetscErrorCode RoswTolerances(TS ts, Rosw *r, Vec X)
+/* Error control relative to the fluctuation of c (RoswUpdateTolerance). */
+static PetscErrorCode RoswTolerances(TS ts, Rosw *r)
 {
-  Vec vrtol;
-
   PetscFunctionBegin;
   PetscCall(TSGetTolerances(ts, &r->atol, NULL, &r->rtol, NULL));
-  PetscCall(VecDuplicate(X, &r->vatol));
-  PetscCall(VecDuplicate(X, &vrtol));
-  PetscCall(VecZeroEntries(vrtol));
-  PetscCall(VecStrideSet(r->vatol, 1, PETSC_MAX_REAL / 4));
-  PetscCall(RoswUpdateTolerance(r, X));
-  PetscCall(TSSetTolerances(ts, PETSC_DECIDE, r->vatol, PETSC_DECIDE, vrtol));
-  PetscCall(VecDestroy(&vrtol));
+  PetscCall(RoswUpdateTolerance(ts, r, r->C));
   PetscFunctionReturn(0);
 }
 
@@ -292,29 +365,31 @@ static PetscErrorCode RoswRefuseSolverOptions(MPI_Comm comm)
 PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
 {
   Rosw   *r;
-  DM      da1;
   TSAdapt adapt;
 
   PetscFunctionBegin;
   PetscCall(RoswRefuseSolverOptions(PetscObjectComm((PetscObject)app->da)));
   PetscCall(PetscNew(&r));
   r->app = app;
+  r->X   = X;
   PetscCall(SpectralCreate(app, &r->sp));
-  PetscCall(SpectralScalarDM(r->sp, &da1));
-  PetscCall(DMCreateGlobalVector(da1, &r->rc));
-  PetscCall(VecDuplicate(X, &r->Xc));
-  PetscCall(ComputeFreeEnergy(app, X, &r->energy, &r->energy_abs));
+  PetscCall(SpectralScalarDM(r->sp, &r->da1));
+  PetscCall(DMCreateGlobalVector(r->da1, &r->C));
+  PetscCall(VecDuplicate(r->C, &r->mu));
+  PetscCall(VecDuplicate(r->C, &r->Cw));
+  PetscCall(VecStrideGather(X, 0, r->C, INSERT_VALUES));
+  PetscCall(ComputeFreeEnergyC(app, r->da1, r->C, &r->energy, &r->energy_abs));
 
   PetscCall(TSCreate(PetscObjectComm((PetscObject)app->da), ts));
   PetscCall(TSSetApplicationContext(*ts, app));
   app->ts = *ts;
   PetscCall(RoswAttach(*ts, r));
-  PetscCall(TSSetDM(*ts, app->da));
+  PetscCall(TSSetDM(*ts, r->da1));
   PetscCall(TSSetType(*ts, TSROSW));
   PetscCall(TSRosWSetType(*ts, TSROSWRA34PW2));
-  PetscCall(TSSetEquationType(*ts, TS_EQ_DAE_IMPLICIT_INDEX1));
+  PetscCall(TSSetEquationType(*ts, TS_EQ_IMPLICIT));
   PetscCall(TSSetIFunction(*ts, NULL, RoswIFunction, r));
-  PetscCall(RoswLinearSolver(*ts, r, X));
+  PetscCall(RoswLinearSolver(*ts, r, r->C));
   PetscCall(TSSetPostEvaluate(*ts, RoswPostEvaluate));
   PetscCall(TSSetTime(*ts, 0.0));
   PetscCall(TSSetTimeStep(*ts, dt0));
@@ -331,7 +406,7 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
   ErrorsReadingPetscOptions(PETSC_TRUE);
   PetscCall(TSSetFromOptions(*ts));
   ErrorsReadingPetscOptions(PETSC_FALSE);
-  PetscCall(RoswTolerances(*ts, r, X));
+  PetscCall(RoswTolerances(*ts, r));
   PetscCall(TSGetAdapt(*ts, &adapt)); /* the options may have changed its type */
   r->choose          = adapt->ops->choose;
   adapt->ops->choose = RoswChoose;
@@ -340,11 +415,14 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
 
 PetscErrorCode SolverSetUpNowRosw(TS ts, Vec X)
 {
-  SNES snes;
-  KSP  ksp;
+  Rosw *r;
+  SNES  snes;
+  KSP   ksp;
 
   PetscFunctionBegin;
-  PetscCall(TSSetSolution(ts, X));
+  PetscCall(RoswFromTS(ts, &r));
+  PetscCheck(X == r->X, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONG, "the rosw integrator advances the state it was created with");
+  PetscCall(TSSetSolution(ts, r->C));
   PetscCall(TSSetUp(ts));
   PetscCall(TSGetSNES(ts, &snes));
   PetscCall(SNESGetKSP(snes, &ksp));

@@ -7,6 +7,10 @@
 void           ResidualBinary(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f);
 void           ResidualGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f);
 void           PotentialBinary(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, PetscScalar *xg);
+/* The binary equation reduced to c (mu eliminated) on scalar fields, for the rosw integrator:
+   mu at the owned cells from the ghosted c, and the c rows from the ghosted c and mu. */
+void           PotentialC(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *cl, PetscReal *mu);
+void           ReducedResidualC(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *cl, const PetscReal *mul, const PetscReal *cdot, PetscReal *f);
 void           PotentialGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, PetscScalar *xg);
 void           ActionStateBinary(const App *app, const PetscScalar *x, PetscInt n, PetscReal *f2);
 void           ActionStateGeneral(const App *app, const PetscScalar *x, PetscInt n, PetscReal *f2);

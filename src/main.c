@@ -56,7 +56,7 @@ static PetscErrorCode Run(void)
   PetscCall(MonitorCreate(&app, restart ? &rs.mon : NULL, &mon));
   PetscCall(MonitorAttach(mon, ts));
   PetscCall(RunControlAttach(rc, ts, mon, X)); /* field output, checkpoints, signals after each step */
-  PetscCall(TSSolve(ts, X));
+  PetscCall(SolverSolve(ts, X));
   PetscCall(MonitorSummary(mon, ts));
   PetscCall(RunControlFinish(rc, X));
   if (app.p.mms) {

@@ -8,6 +8,7 @@
    The progress line ends with steps per minute and an ETA, from the last few progress lines:
    the run's rate changes (coarsening slows, dt grows), so a whole-run average would mislead. */
 #include <uphill/monitor.h>
+#include <uphill/solver.h>
 #include <uphill/physics.h>
 #include <uphill/errors.h>
 #include <uphill/version.h>
@@ -270,6 +271,7 @@ static PetscErrorCode MonitorStep(TS ts, PetscInt step, PetscReal t, Vec X, void
   if (step == mon->last_step) PetscFunctionReturn(0);
   PetscCall(TSGetConvergedReason(ts, &reason));
   if (step % mon->app->p.stats_interval && !reason) PetscFunctionReturn(0);
+  PetscCall(SolverGetState(ts, &X)); /* the mixed state (c, mu), whichever vector the TS advances */
   PetscCall(MonitorRow(ts, step, t, X, mon));
   PetscFunctionReturn(0);
 }
@@ -284,7 +286,7 @@ PetscErrorCode MonitorRecord(Monitor mon, TS ts)
   PetscCall(TSGetStepNumber(ts, &step));
   if (step % mon->app->p.stats_interval) PetscFunctionReturn(0); /* not the last-step row: a continued run would not have it */
   PetscCall(TSGetTime(ts, &t));
-  PetscCall(TSGetSolution(ts, &X));
+  PetscCall(SolverGetState(ts, &X));
   PetscCall(MonitorStep(ts, step, t, X, mon));
   PetscFunctionReturn(0);
 }
@@ -326,7 +328,7 @@ PetscErrorCode MonitorSummary(Monitor mon, TS ts)
   PetscFunctionBegin;
   PetscCall(TSGetStepNumber(ts, &steps));
   PetscCall(TSGetTime(ts, &t));
-  PetscCall(TSGetSolution(ts, &X));
+  PetscCall(SolverGetState(ts, &X));
   if (steps != mon->last_step) { /* the last step always gets its row */
     PetscCall(MonitorRow(ts, steps, t, X, mon));
   }

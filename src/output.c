@@ -21,6 +21,7 @@
 #include <uphill/output.h>
 #include <uphill/physics.h>
 #include <uphill/errors.h>
+#include <uphill/solver.h>
 #include "hash.h"
 #include "h5util.h"
 #include <sys/stat.h>
@@ -557,8 +558,7 @@ PetscErrorCode OutputSeriesStep(OutputSeries s, TS ts, Vec X, PetscInt step, Pet
         wrote_now = PETSC_TRUE;
       } else {
         if (!s->work) PetscCall(VecDuplicate(X, &s->work));
-        PetscCall(TSInterpolate(ts, tk, s->work));
-        if (p->integrator == INTEGRATOR_ROSW) PetscCall(ComputeConsistentPotential(s->app, s->work)); /* mu follows c there */
+        PetscCall(SolverInterpolate(ts, tk, s->work));
         PetscCall(SeriesWrite(s, s->work, step, tk));
       }
       s->k_next++;

@@ -18,6 +18,24 @@
 extern double log(double) __attribute__((__simd__("notinbranch")));
 #endif
 
+/* The two terms of the binary stencil at one cell, shared by the mixed residual and the
+   reduced (c only) residual of the rosw integrator.  c and mu point at the cell's entries;
+   ox, oy, oz are the neighbour offsets in entries (0 in a flat direction), so one definition
+   serves the interleaved (c, mu) layout (offsets x2) and separate scalar fields (x1). */
+static inline __attribute__((always_inline)) PetscReal FluxDivergence(const Mobility *mob, const KernelCoef *k, const PetscReal *c, const PetscReal *mu, PetscInt ox, PetscInt oy, PetscInt oz)
+{
+  const PetscReal m = MobilityValue(mob, c[0]), w = mu[0];
+  return k->a[0] * ((m + MobilityValue(mob, c[ox])) * (mu[ox] - w) - (m + MobilityValue(mob, c[-ox])) * (w - mu[-ox]))
+       + k->a[1] * ((m + MobilityValue(mob, c[oy])) * (mu[oy] - w) - (m + MobilityValue(mob, c[-oy])) * (w - mu[-oy]))
+       + k->a[2] * ((m + MobilityValue(mob, c[oz])) * (mu[oz] - w) - (m + MobilityValue(mob, c[-oz])) * (w - mu[-oz]));
+}
+
+/* (kappa/E) Lap_h c */
+static inline __attribute__((always_inline)) PetscReal ScaledLaplacian(const KernelCoef *k, const PetscReal *c, PetscInt ox, PetscInt oy, PetscInt oz)
+{
+  return k->b[0] * (c[ox] - 2 * c[0] + c[-ox]) + k->b[1] * (c[oy] - 2 * c[0] + c[-oy]) + k->b[2] * (c[oz] - 2 * c[0] + c[-oz]);
+}
+
 /* The binary residual, row by row: each row a contiguous, branch-free loop that the compiler
    vectorises.  Each call site fixes the energy and mobility model with literals, so that the
    branches inside ThermoDF and MobilityValue fold away once this is inlined.  In a flat
@@ -26,7 +44,7 @@ static inline __attribute__((always_inline)) void BinaryRows(const GridBox *b, c
 {
   Thermo          th  = app->th;
   Mobility        mob = app->mob;
-  const PetscReal ax = k->a[0], ay = k->a[1], az = k->a[2], bx = k->b[0], by = k->b[1], bz = k->b[2], tau = k->tau, iE = k->iE;
+  const PetscReal tau = k->tau, iE = k->iE;
   const PetscInt  n = b->info.xm, oy = 2 * b->off[1], oz = 2 * b->off[2];
 
   th.type   = energy;
@@ -38,14 +56,9 @@ static inline __attribute__((always_inline)) void BinaryRows(const GridBox *b, c
       PetscReal *restrict       fo = f + 2 * GridOwned(b, b->info.xs, j, kk);
 #pragma omp simd
       for (PetscInt i = 0; i < n; i++) {
-        const PetscInt  p = 2 * i;
-        const PetscReal c = u[p], mu = u[p + 1], m = MobilityValue(&mob, c);
-        const PetscReal div = ax * ((m + MobilityValue(&mob, u[p + 2])) * (u[p + 3] - mu) - (m + MobilityValue(&mob, u[p - 2])) * (mu - u[p - 1]))
-                            + ay * ((m + MobilityValue(&mob, u[p + oy])) * (u[p + oy + 1] - mu) - (m + MobilityValue(&mob, u[p - oy])) * (mu - u[p - oy + 1]))
-                            + az * ((m + MobilityValue(&mob, u[p + oz])) * (u[p + oz + 1] - mu) - (m + MobilityValue(&mob, u[p - oz])) * (mu - u[p - oz + 1]));
-        const PetscReal lap = bx * (u[p + 2] - 2 * c + u[p - 2]) + by * (u[p + oy] - 2 * c + u[p - oy]) + bz * (u[p + oz] - 2 * c + u[p - oz]);
-        fo[p]     = tau * ud[p] - div;
-        fo[p + 1] = mu - iE * ThermoDF(&th, c) + lap;
+        const PetscInt p = 2 * i;
+        fo[p]            = tau * ud[p] - FluxDivergence(&mob, k, u + p, u + p + 1, 2, oy, oz);
+        fo[p + 1]        = u[p + 1] - iE * ThermoDF(&th, u[p]) + ScaledLaplacian(k, u + p, 2, oy, oz);
       }
     }
 }
@@ -151,16 +164,59 @@ void PotentialGeneral(const GridBox *b, const App *app, const KernelCoef *k, con
 
 void PotentialBinary(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg)
 {
-  const BinaryField *x = (const BinaryField *)xl;
-  BinaryField       *y = (BinaryField *)xg;
+  const PetscInt oy = 2 * b->off[1], oz = 2 * b->off[2];
 
   GRID_FOR_OWNED(b, i, j, kk)
   {
-    const BinaryField *u   = x + GridGhosted(b, i, j, kk);
-    const PetscReal    c   = u->c;
-    const PetscReal    lap = k->b[0] * (u[b->off[0]].c - 2 * c + u[-b->off[0]].c) + k->b[1] * (u[b->off[1]].c - 2 * c + u[-b->off[1]].c) + k->b[2] * (u[b->off[2]].c - 2 * c + u[-b->off[2]].c);
-    y[GridOwned(b, i, j, kk)].mu = k->iE * ThermoDF(&app->th, c) - lap;
+    const PetscScalar *u = xl + 2 * GridGhosted(b, i, j, kk);
+    xg[2 * GridOwned(b, i, j, kk) + 1] = k->iE * ThermoDF(&app->th, u[0]) - ScaledLaplacian(k, u, 2, oy, oz);
   }
+}
+
+/* The reduced binary equation on scalar fields (the rosw integrator's state is c alone):
+   mu = (f'(c) - kappa Lap_h c)/E at the owned cells from the ghosted c, then
+   F = tau dc/dt - tau E div(M grad mu) from the ghosted c and mu -- the rows of BinaryRows. */
+static inline __attribute__((always_inline)) void PotentialRowsC(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *cl, PetscReal *mu, FreeEnergyType energy)
+{
+  Thermo         th = app->th;
+  const PetscInt n = b->info.xm, oy = b->off[1], oz = b->off[2];
+
+  th.type = energy;
+  for (PetscInt kk = b->info.zs; kk < b->info.zs + b->info.zm; kk++)
+    for (PetscInt j = b->info.ys; j < b->info.ys + b->info.ym; j++) {
+      const PetscReal *restrict u = cl + GridGhosted(b, b->info.xs, j, kk);
+      PetscReal *restrict       w = mu + GridOwned(b, b->info.xs, j, kk);
+#pragma omp simd
+      for (PetscInt i = 0; i < n; i++) w[i] = k->iE * ThermoDF(&th, u[i]) - ScaledLaplacian(k, u + i, 1, oy, oz);
+    }
+}
+
+static inline __attribute__((always_inline)) void ReducedRowsC(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *cl, const PetscReal *mul, const PetscReal *cdot, PetscReal *f, MobilityModel model)
+{
+  Mobility       mob = app->mob;
+  const PetscInt n = b->info.xm, oy = b->off[1], oz = b->off[2];
+
+  mob.model = model;
+  for (PetscInt kk = b->info.zs; kk < b->info.zs + b->info.zm; kk++)
+    for (PetscInt j = b->info.ys; j < b->info.ys + b->info.ym; j++) {
+      const PetscInt            g = GridGhosted(b, b->info.xs, j, kk), o = GridOwned(b, b->info.xs, j, kk);
+      const PetscReal *restrict u = cl + g, *restrict w = mul + g, *restrict ud = cdot + o;
+      PetscReal *restrict       fo = f + o;
+#pragma omp simd
+      for (PetscInt i = 0; i < n; i++) fo[i] = k->tau * ud[i] - FluxDivergence(&mob, k, u + i, w + i, 1, oy, oz);
+    }
+}
+
+void PotentialC(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *cl, PetscReal *mu)
+{
+  if (app->th.type == FE_REGULAR_SOLUTION) PotentialRowsC(b, app, k, cl, mu, FE_REGULAR_SOLUTION);
+  else PotentialRowsC(b, app, k, cl, mu, FE_DOUBLE_WELL);
+}
+
+void ReducedResidualC(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *cl, const PetscReal *mul, const PetscReal *cdot, PetscReal *f)
+{
+  if (app->mob.model == MOBILITY_DEGENERATE) ReducedRowsC(b, app, k, cl, mul, cdot, f, MOBILITY_DEGENERATE);
+  else ReducedRowsC(b, app, k, cl, mul, cdot, f, MOBILITY_CONSTANT);
 }
 
 PetscErrorCode ComputeConsistentPotential(const App *app, Vec X)

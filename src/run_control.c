@@ -5,6 +5,7 @@
 #include <uphill/output.h>
 #include <uphill/analysis.h>
 #include <uphill/errors.h>
+#include <uphill/solver.h>
 #include <signal.h>
 #include <dirent.h>
 #include <errno.h>
@@ -51,7 +52,7 @@ static PetscErrorCode PostStep(TS ts)
   if (reason < 0) PetscFunctionReturn(0);
   PetscCall(TSGetStepNumber(ts, &step));
   PetscCall(TSGetTime(ts, &t));
-  PetscCall(TSGetSolution(ts, &X));
+  PetscCall(SolverGetState(ts, &X));
   if (rc->analysis) PetscCall(AnalysisAfterStep(rc->analysis, step, t, X));
   PetscCall(OutputSeriesStep(rc->series, ts, X, step, t));
 

@@ -81,6 +81,41 @@ static PetscErrorCode SpectralPlanLine(Spectral s, MPI_Comm comm)
   PetscFunctionReturn(0);
 }
 
+/* One rank: FFTW's serial planner, on the same padded layout as the MPI plans (FFTW-MPI's
+   one-process plans took 1.5x as long at 48^3). */
+static PetscErrorCode SpectralPlanSerial(Spectral s)
+{
+  int       n[3], nc[3], np[3];
+  ptrdiff_t size = 1, csize = 1;
+
+  PetscFunctionBegin;
+  for (PetscInt d = 0; d < s->ndim; d++) n[d] = nc[d] = np[d] = (int)s->n[d];
+  if (s->r2c) {
+    nc[s->ndim - 1] = n[s->ndim - 1] / 2 + 1;
+    np[s->ndim - 1] = 2 * nc[s->ndim - 1];
+  }
+  for (PetscInt d = 0; d < s->ndim; d++) {
+    size *= np[d];
+    csize *= nc[d];
+  }
+  s->local_n0      = n[0];
+  s->local_0_start = 0;
+  s->nspec         = csize;
+  s->rin           = fftw_alloc_real(size);
+  s->out           = fftw_alloc_real(s->r2c ? 2 * csize : size);
+  PetscCheck(s->rin && s->out, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot allocate FFT buffers");
+  if (s->r2c) {
+    s->forward  = fftw_plan_many_dft_r2c((int)s->ndim, n, 1, s->rin, np, 1, 0, (fftw_complex *)s->out, nc, 1, 0, FFTW_ESTIMATE);
+    s->backward = fftw_plan_many_dft_c2r((int)s->ndim, n, 1, (fftw_complex *)s->out, nc, 1, 0, s->rin, np, 1, 0, FFTW_ESTIMATE);
+  } else {
+    const fftw_r2r_kind fk[3] = {FFTW_REDFT10, FFTW_REDFT10, FFTW_REDFT10}, bk[3] = {FFTW_REDFT01, FFTW_REDFT01, FFTW_REDFT01};
+    s->forward  = fftw_plan_r2r((int)s->ndim, n, s->rin, s->out, fk, FFTW_ESTIMATE);
+    s->backward = fftw_plan_r2r((int)s->ndim, n, s->out, s->rin, bk, FFTW_ESTIMATE);
+  }
+  PetscCheck(s->forward && s->backward, PETSC_COMM_SELF, PETSC_ERR_LIB, "FFTW could not plan the transforms");
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode SpectralPlan(Spectral s, MPI_Comm comm)
 {
   ptrdiff_t nd[3], alloc;
@@ -93,6 +128,10 @@ static PetscErrorCode SpectralPlan(Spectral s, MPI_Comm comm)
     PetscFunctionReturn(0);
   }
   for (PetscInt d = 0; d < s->ndim; d++) nd[d] = s->n[d];
+  if (s->serial) {
+    PetscCall(SpectralPlanSerial(s));
+    PetscFunctionReturn(0);
+  }
   fftw_mpi_init();
   if (s->r2c) {
     ptrdiff_t nc[3] = {nd[0], nd[1], nd[2]};

@@ -65,4 +65,8 @@ PetscErrorCode ComputeObservables(const App *app, Vec X, Observables *obs);
 PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs);
 /* Every entry of X finite and c in the energy's domain, on every rank (collective). */
 PetscErrorCode StateInDomain(const App *app, Vec X, PetscBool *ok);
+/* The same two for a binary state held as c alone on a scalar DMDA da1 like app->da (the rosw
+   integrator's vector). */
+PetscErrorCode ComputeFreeEnergyC(const App *app, DM da1, Vec C, PetscReal *F, PetscReal *Fabs);
+PetscErrorCode StateInDomainC(const App *app, Vec C, PetscBool *ok);
 #endif

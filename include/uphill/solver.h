@@ -10,4 +10,10 @@ PetscErrorCode SolverSetUpNow(App *app, TS ts, Vec X);
    dt0 is the first step. */
 PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts);
 PetscErrorCode SolverSetUpNowRosw(TS ts, Vec X);
+/* For either integrator: advance X (the state SolverCreate was given) to the final time; the
+   mixed state (c, mu) of the last accepted step; and the dense output at t into X.  The rosw
+   integrator advances c alone and fills mu from c here. */
+PetscErrorCode SolverSolve(TS ts, Vec X);
+PetscErrorCode SolverGetState(TS ts, Vec *X);
+PetscErrorCode SolverInterpolate(TS ts, PetscReal t, Vec X);
 #endif
