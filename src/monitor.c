@@ -225,7 +225,7 @@ static PetscErrorCode ProgressLine(Monitor mon, TS ts, PetscInt step, PetscReal 
   PetscCall(RateText(mon, ts, step, t, now, rate, sizeof rate));
   RateRemember(mon, step, t, now);
   char its[64];
-  if (mon->app->p.integrator == INTEGRATOR_ROSW) snprintf(its, sizeof its, "stages %" PetscInt_FMT, nits);
+  if (IntegratorUsesTransforms(mon->app->p.integrator)) snprintf(its, sizeof its, "stages %" PetscInt_FMT, nits);
   else snprintf(its, sizeof its, "newton %" PetscInt_FMT " krylov %" PetscInt_FMT, nits, lits);
   PetscCall(PetscPrintf(PetscObjectComm((PetscObject)ts), "step %6" PetscInt_FMT "  t %.4e (%5.1f%%)  dt %.3e  F %.10e  mass drift %+.2e  %s  c in [%.4f, %.4f]  wall %.1f s  %s\n", step, (double)t, (double)(100 * t / tmax), (double)dt, (double)mon->obs.free_energy, (double)((mon->obs.mass - mon->mass0) / PetscAbsReal(mon->mass0)), its, (double)mon->obs.c_min, (double)mon->obs.c_max, (double)(now - mon->wall0), rate));
   mon->wall_progress = now;
@@ -343,11 +343,12 @@ PetscErrorCode MonitorSummary(Monitor mon, TS ts)
     const PetscInt run = steps - mon->first_step; /* steps taken by this run (after a restart: since it) */
     char           since[64] = "";
     if (mon->first_step) snprintf(since, sizeof since, ", %" PetscInt_FMT " since the restart", run);
-    const PetscBool rosw = (PetscBool)(mon->app->p.integrator == INTEGRATOR_ROSW);
-    char            failed[64] = ""; /* the Rosenbrock-W method has no Newton solve to fail */
+    const PetscBool rosw = IntegratorUsesTransforms(mon->app->p.integrator);
+    char            failed[64] = ""; /* the transform integrators have no Newton solve to fail */
     if (!rosw) snprintf(failed, sizeof failed, ", %" PetscInt_FMT " failed Newton solves", fails);
     PetscCall(PetscPrintf(comm, "uphill3d: %s (%s) at t = %.6e after %" PetscInt_FMT " steps (%" PetscInt_FMT " rejected%s%s)\n", reason == TS_CONVERGED_USER ? "stopped on a signal" : reason > 0 ? "finished" : "STOPPED", TSConvergedReasons[reason], (double)t, steps, rej, failed, since));
-    if (rosw) PetscCall(PetscPrintf(comm, "  integrator rosw: %" PetscInt_FMT " stages (%.2f per step), each one residual and one transform-inverted linear solve\n", nits, run ? (double)nits / run : 0.0));
+    if (mon->app->p.integrator == INTEGRATOR_ROSW) PetscCall(PetscPrintf(comm, "  integrator rosw: %" PetscInt_FMT " stages (%.2f per step), each one residual and one transform-inverted linear solve\n", nits, run ? (double)nits / run : 0.0));
+    else if (rosw) PetscCall(PetscPrintf(comm, "  integrator etd: %" PetscInt_FMT " stages (%.2f per step), each one residual and two transforms\n", nits, run ? (double)nits / run : 0.0));
     else PetscCall(PetscPrintf(comm, "  Newton iterations %" PetscInt_FMT " (%.2f per step), Krylov iterations %" PetscInt_FMT " (%.1f per Newton)\n", nits, run ? (double)nits / run : 0.0, lits, nits ? (double)lits / nits : 0.0));
     PetscCall(PetscPrintf(comm, "  free energy %.12e, mass drift %.3e (relative), c in [%.6f, %.6f]\n", (double)mon->obs.free_energy, (double)((mon->obs.mass - mon->mass0) / PetscAbsReal(mon->mass0)), (double)mon->obs.c_min, (double)mon->obs.c_max));
     PetscCall(PetscPrintf(comm, "  wall time %.2f s (%.3g s per step)\n", (double)(now - mon->wall0), run ? (double)(now - mon->wall0) / run : 0.0));

@@ -10,7 +10,7 @@ const char *const FreeEnergyTypes[] = {"regular_solution", "double_well", "quadr
 const char *const MobilityModels[]  = {"constant", "degenerate", "MobilityModel", "MOBILITY_", NULL};
 const char *const BoundaryTypes[]   = {"periodic", "noflux", "BoundaryType", "BC_", NULL};
 const char *const InitialTypes[]    = {"noise", "mode", "file", "couple", "InitialType", "IC_", NULL};
-const char *const IntegratorTypes[]   = {"auto", "bdf", "rosw", "IntegratorType", "INTEGRATOR_", NULL};
+const char *const IntegratorTypes[]   = {"auto", "bdf", "rosw", "etd", "IntegratorType", "INTEGRATOR_", NULL};
 const char *const RestartChangeNames[] = {"temperature", "kappa", "mobility", "mobility_model", NULL};
 
 /* PETSc's own parsers do not name the option in their message; these do. */
@@ -384,8 +384,8 @@ static PetscErrorCode ResolveIntegrator(MPI_Comm comm, Params *p)
   const PetscBool rosw_applies = (PetscBool)(!p->general && !p->mms);
 
   PetscFunctionBegin;
-  if (p->integrator == INTEGRATOR_ROSW && !rosw_applies) UPHILL_USER_ERROR(comm, "option -integrator: rosw needs a binary run without -mms (use bdf or auto)");
-  if (p->integrator == INTEGRATOR_AUTO) p->integrator = rosw_applies ? INTEGRATOR_ROSW : INTEGRATOR_BDF;
+  if (IntegratorUsesTransforms(p->integrator) && !rosw_applies) UPHILL_USER_ERROR(comm, "option -integrator: %s needs a binary run without -mms (use bdf or auto)", IntegratorTypes[p->integrator]);
+  if (p->integrator == INTEGRATOR_AUTO) p->integrator = rosw_applies ? INTEGRATOR_ETD : INTEGRATOR_BDF;
   PetscFunctionReturn(0);
 }
 
@@ -442,7 +442,7 @@ PetscErrorCode ParamsReadExcept(MPI_Comm comm, int owned, Params *p)
   PetscCall(OptBool(PetscOptionsObject, comm, "-final_output", "Write OUTPUT_DIR/final.h5 (c and mu) at the end", &p->final_output));
   PetscCall(OptBool(PetscOptionsObject, comm, "-mms", "Verification: manufactured solution with source term; reports the error", &p->mms));
   PetscCall(OptReal(PetscOptionsObject, comm, "-mms_rate", "Verification: amplitude growth rate r of the manufactured solution", &p->mms_rate));
-  PetscCall(OptEnum(PetscOptionsObject, comm, "-integrator", "Time integrator: rosw (linearly implicit Rosenbrock-W, its constant-coefficient operator inverted by FFT: binary runs), bdf (BDF2 with Newton-multigrid: any model), auto (rosw where it applies, else bdf)", IntegratorTypes, 3, (int *)&p->integrator));
+  PetscCall(OptEnum(PetscOptionsObject, comm, "-integrator", "Time integrator: rosw (linearly implicit Rosenbrock-W, its constant-coefficient operator inverted by FFT: binary runs), etd (exponential ETDRK2, the linear part exact in the FFT basis: binary runs), bdf (BDF2 with Newton-multigrid: any model), auto (etd where it applies, else bdf)", IntegratorTypes, 4, (int *)&p->integrator));
   PetscCall(OptBool(PetscOptionsObject, comm, "-jacobian_matrix_free", "Krylov operator: the matrix-free Jacobian action (true) or the assembled Jacobian (false); the assembled Jacobian builds the preconditioner either way", &p->matrix_free));
   {
     const char *const coarse_ops[] = {"rediscretise", "galerkin"};

@@ -114,7 +114,8 @@ PetscErrorCode ReportBinary(const App *app)
     PetscCall(PetscPrintf(comm, "  growth      fastest wavelength 2pi/k_m = %g (%.1f points), critical wavelength %g, rate R(k_m) = %g 1/s, growth time %g s\n", (double)(2 * PETSC_PI / km), (double)(2 * PETSC_PI / km / hmin), (double)(2 * PETSC_PI / PetscSqrtReal(-f2 / p->kappa)), (double)R, (double)(1 / R)));
   }
   PetscCall(PetscPrintf(comm, "  scales      energy E = %g J/m^3, time tau = kappa/(M0 E^2) = %g s\n", (double)app->s.E, (double)app->s.tau));
-  if (p->integrator == INTEGRATOR_ROSW) PetscCall(PetscPrintf(comm, "  integrator  rosw: Rosenbrock-W, W inverted by %s transforms; error test relative to std(c) (-integrator bdf: BDF2 + Newton-multigrid)\n", p->bc == BC_PERIODIC ? "Fourier" : "cosine"));
+  if (p->integrator == INTEGRATOR_ETD) PetscCall(PetscPrintf(comm, "  integrator  etd: exponential Runge-Kutta (ETDRK3), linear part exact in the %s basis; error test relative to std(c) (-integrator rosw: Rosenbrock-W; bdf: BDF2 + Newton-multigrid)\n", p->bc == BC_PERIODIC ? "Fourier" : "cosine"));
+  else if (p->integrator == INTEGRATOR_ROSW) PetscCall(PetscPrintf(comm, "  integrator  rosw: Rosenbrock-W, W inverted by %s transforms; error test relative to std(c) (-integrator bdf: BDF2 + Newton-multigrid)\n", p->bc == BC_PERIODIC ? "Fourier" : "cosine"));
   else PetscCall(PetscPrintf(comm, "  integrator  bdf: BDF2 with Newton-multigrid%s\n", p->general ? " (the Rosenbrock-W path is binary-only)" : p->mms ? " (-mms has a source term: the Rosenbrock-W path is not used)" : ""));
   PetscFunctionReturn(0);
 }

@@ -265,7 +265,7 @@ PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
   Vec            vatol, vrtol;
 
   PetscFunctionBegin;
-  if (app->p.integrator == INTEGRATOR_ROSW) {
+  if (IntegratorUsesTransforms(app->p.integrator)) {
     PetscCall(SolverCreateRosw(app, X, InitialTimeStep(app), ts));
     PetscFunctionReturn(0);
   }
@@ -340,7 +340,7 @@ PetscErrorCode SolverSetUpNow(App *app, TS ts, Vec X)
   PetscReal dt;
 
   PetscFunctionBegin;
-  if (app->p.integrator == INTEGRATOR_ROSW) {
+  if (IntegratorUsesTransforms(app->p.integrator)) {
     PetscCall(SolverSetUpNowRosw(ts, X));
     PetscFunctionReturn(0);
   }

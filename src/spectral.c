@@ -312,6 +312,39 @@ PetscErrorCode SpectralSolve(Spectral s, PetscReal alpha, PetscReal beta, PetscR
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode SpectralSymbol(Spectral s, PetscInt *n, PetscInt *per, const PetscReal **lambda)
+{
+  PetscFunctionBegin;
+  *n      = (PetscInt)s->nspec;
+  *per    = s->r2c ? 2 : 1;
+  *lambda = s->lambda;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SpectralForward(Spectral s, Vec x, PetscScalar *xhat)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(UphillEvents.spectral, 0, 0, 0, 0));
+  PetscCall(ToSlab(s, x));
+  if (s->forward) fftw_execute(s->forward);
+  PetscCall(PetscArraycpy(xhat, s->out, (s->r2c ? 2 : 1) * s->nspec));
+  PetscCall(PetscLogEventEnd(UphillEvents.spectral, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SpectralInverse(Spectral s, const PetscScalar *xhat, Vec y)
+{
+  const ptrdiff_t n = (s->r2c ? 2 : 1) * s->nspec;
+
+  PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(UphillEvents.spectral, 0, 0, 0, 0));
+  for (ptrdiff_t i = 0; i < n; i++) s->out[i] = s->inorm * xhat[i];
+  if (s->backward) fftw_execute(s->backward);
+  PetscCall(FromSlab(s, y));
+  PetscCall(PetscLogEventEnd(UphillEvents.spectral, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SpectralDestroy(Spectral *sp)
 {
   Spectral s = *sp;

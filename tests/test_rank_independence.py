@@ -13,10 +13,10 @@ differences by the spinodal instability, exp(R t) with R <= 1 over t <= 13, only
 realised, while a decomposition bug - a wrong ghost, a missed wall, a rank-local noise
 seed - gives differences of 1e-3 or more from the first step).
 
-Both integrators: rosw (the default; no iterative solver, so only the transforms' and the
-stencil's sums differ) and bdf (Newton-multigrid, converged tightly).
+All three integrators: etd (the default) and rosw (no iterative solver, so only the
+transforms' and the stencil's sums differ) and bdf (Newton-multigrid, converged tightly).
 
-Usage: test_rank_independence.py rosw|bdf"""
+Usage: test_rank_independence.py etd|rosw|bdf"""
 import sys
 
 import numpy as np
@@ -26,13 +26,13 @@ import uphill_testlib as T
 RANKS = (1, 2, 4)
 TOL = 1e-9
 COLUMNS = ("time", "free_energy", "mass", "c_std")
-INTEGRATORS = {"rosw": ["-integrator", "rosw"],
+INTEGRATORS = {"etd": ["-integrator", "etd"], "rosw": ["-integrator", "rosw"],
                "bdf": ["-integrator", "bdf", "-snes_rtol", "1e-12", "-snes_atol", "1e-13", "-ksp_rtol", "1e-12"]}
 
 
 def main():
     if len(sys.argv) != 2 or sys.argv[1] not in INTEGRATORS:
-        T.die("usage: test_rank_independence.py rosw|bdf")
+        T.die("usage: test_rank_independence.py etd|rosw|bdf")
     integrator = sys.argv[1]
     stats = {}
     for n in RANKS:

@@ -12,7 +12,9 @@ typedef enum { MOBILITY_CONSTANT, MOBILITY_DEGENERATE } MobilityModel;
 typedef enum { BC_PERIODIC, BC_NOFLUX } BoundaryType;
 typedef enum { IC_NOISE, IC_MODE, IC_FILE, IC_COUPLE } InitialType;
 /* The time integrator (solver.c): auto picks the fastest one the problem admits. */
-typedef enum { INTEGRATOR_AUTO, INTEGRATOR_BDF, INTEGRATOR_ROSW } IntegratorType;
+typedef enum { INTEGRATOR_AUTO, INTEGRATOR_BDF, INTEGRATOR_ROSW, INTEGRATOR_ETD } IntegratorType;
+/* rosw and etd: binary runs, the state c alone, linear operators inverted by transforms */
+static inline PetscBool IntegratorUsesTransforms(IntegratorType t) { return (PetscBool)(t == INTEGRATOR_ROSW || t == INTEGRATOR_ETD); }
 typedef enum { RESTART_CHANGE_TEMPERATURE, RESTART_CHANGE_KAPPA, RESTART_CHANGE_MOBILITY, RESTART_CHANGE_MOBILITY_MODEL, RESTART_CHANGE_COUNT } RestartChange;
 
 /* Components N = ncomp + 1 of the general (multicomponent) path: 2 .. UPHILL_MAX_COMPONENTS. */

@@ -18,6 +18,14 @@ PetscErrorCode SpectralSolve(Spectral sp, PetscReal alpha, PetscReal beta, Petsc
 /* The same on component 0 of dof-interleaved vectors X, Y of the state's DMDA (the other
    components of Y are left as they are); work: a scalar vector of SpectralScalarDM. */
 PetscErrorCode SpectralSolveComponent(Spectral sp, PetscReal alpha, PetscReal beta, PetscReal gamma, Vec X, Vec Y, PetscInt dof, Vec work);
+/* The transforms themselves, for operators other than the quadratic above (the exponential
+   integrator): this rank's n spectral coefficients, each of per reals (2: complex, periodic;
+   1: cosine, walls), and the eigenvalue lambda of L of each; the forward transform of x into
+   xhat (n*per reals, unnormalised), and y = the inverse transform of xhat, normalised so that
+   SpectralInverse(SpectralForward(x)) = x. */
+PetscErrorCode SpectralSymbol(Spectral sp, PetscInt *n, PetscInt *per, const PetscReal **lambda);
+PetscErrorCode SpectralForward(Spectral sp, Vec x, PetscScalar *xhat);
+PetscErrorCode SpectralInverse(Spectral sp, const PetscScalar *xhat, Vec y);
 /* The scalar (one value per cell) DMDA the transforms work on. */
 PetscErrorCode SpectralScalarDM(Spectral sp, DM *da1);
 #endif
