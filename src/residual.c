@@ -162,35 +162,33 @@ void PotentialGeneral(const GridBox *b, const App *app, const KernelCoef *k, con
   }
 }
 
-void PotentialBinary(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg)
-{
-  const PetscInt oy = 2 * b->off[1], oz = 2 * b->off[2];
-
-  GRID_FOR_OWNED(b, i, j, kk)
-  {
-    const PetscScalar *u = xl + 2 * GridGhosted(b, i, j, kk);
-    xg[2 * GridOwned(b, i, j, kk) + 1] = k->iE * ThermoDF(&app->th, u[0]) - ScaledLaplacian(k, u, 2, oy, oz);
-  }
-}
-
-/* The reduced binary equation on scalar fields (the rosw integrator's state is c alone):
-   mu = (f'(c) - kappa Lap_h c)/E at the owned cells from the ghosted c, then
-   F = tau dc/dt - tau E div(M grad mu) from the ghosted c and mu -- the rows of BinaryRows. */
-static inline __attribute__((always_inline)) void PotentialRowsC(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *cl, PetscReal *mu, FreeEnergyType energy)
+/* mu = (f'(c) - kappa Lap_h c)/E at the owned cells from the ghosted c, row by row; s is the
+   distance between cells' entries in both arrays (2: the interleaved (c, mu) state, writing its
+   mu entries; 1: separate scalar fields, the transform integrators' reduced equation). */
+static inline __attribute__((always_inline)) void PotentialRows(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *cl, PetscReal *mu, PetscInt s, FreeEnergyType energy)
 {
   Thermo         th = app->th;
-  const PetscInt n = b->info.xm, oy = b->off[1], oz = b->off[2];
+  const PetscInt n = b->info.xm, oy = s * b->off[1], oz = s * b->off[2];
 
   th.type = energy;
   for (PetscInt kk = b->info.zs; kk < b->info.zs + b->info.zm; kk++)
     for (PetscInt j = b->info.ys; j < b->info.ys + b->info.ym; j++) {
-      const PetscReal *restrict u = cl + GridGhosted(b, b->info.xs, j, kk);
-      PetscReal *restrict       w = mu + GridOwned(b, b->info.xs, j, kk);
+      const PetscReal *restrict u = cl + s * GridGhosted(b, b->info.xs, j, kk);
+      PetscReal *restrict       w = mu + s * GridOwned(b, b->info.xs, j, kk);
 #pragma omp simd
-      for (PetscInt i = 0; i < n; i++) w[i] = k->iE * ThermoDF(&th, u[i]) - ScaledLaplacian(k, u + i, 1, oy, oz);
+      for (PetscInt i = 0; i < n; i++) w[s * i] = k->iE * ThermoDF(&th, u[s * i]) - ScaledLaplacian(k, u + s * i, s, oy, oz);
     }
 }
 
+void PotentialBinary(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg)
+{
+  if (app->th.type == FE_REGULAR_SOLUTION) PotentialRows(b, app, k, xl, xg + 1, 2, FE_REGULAR_SOLUTION);
+  else PotentialRows(b, app, k, xl, xg + 1, 2, FE_DOUBLE_WELL);
+}
+
+/* The reduced binary equation on scalar fields (the transform integrators' state is c alone):
+   mu from c (PotentialRows), then F = tau dc/dt - tau E div(M grad mu) from the ghosted c and
+   mu -- the rows of BinaryRows. */
 static inline __attribute__((always_inline)) void ReducedRowsC(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *cl, const PetscReal *mul, const PetscReal *cdot, PetscReal *f, MobilityModel model)
 {
   Mobility       mob = app->mob;
@@ -209,8 +207,8 @@ static inline __attribute__((always_inline)) void ReducedRowsC(const GridBox *b,
 
 void PotentialC(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *cl, PetscReal *mu)
 {
-  if (app->th.type == FE_REGULAR_SOLUTION) PotentialRowsC(b, app, k, cl, mu, FE_REGULAR_SOLUTION);
-  else PotentialRowsC(b, app, k, cl, mu, FE_DOUBLE_WELL);
+  if (app->th.type == FE_REGULAR_SOLUTION) PotentialRows(b, app, k, cl, mu, 1, FE_REGULAR_SOLUTION);
+  else PotentialRows(b, app, k, cl, mu, 1, FE_DOUBLE_WELL);
 }
 
 void ReducedResidualC(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *cl, const PetscReal *mul, const PetscReal *cdot, PetscReal *f)

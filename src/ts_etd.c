@@ -16,6 +16,12 @@
    (t_prev, t_n] is the same step taken with h = t - t_prev. */
 #include <petsc/private/tsimpl.h>
 #include <uphill/etd.h>
+#include <math.h>
+
+#if defined(UPHILL_HAVE_LIBMVEC)
+/* glibc's vector exp (libmvec), as residual.c declares log */
+extern double exp(double) __attribute__((__simd__("notinbranch")));
+#endif
 
 typedef struct {
   ETDProblem       p;
@@ -33,50 +39,58 @@ typedef struct {
   PetscBool        have_g0;         /* g0 is the transform of G(U0) */
 } TS_ETD;
 
-/* phi_j(z) = sum_i z^i/(i+j)!: the series where e^z - 1 - ... cancels (|z| < 1/2; 14 terms
-   keep it to round-off), the closed forms elsewhere. */
-static void PhiFunctions(PetscReal z, PetscReal phi[4])
+/* phi_1..3 of z by their series sum_i z^i/(i+j)! (|z| <= 1: 16 terms reach round-off). */
+static void PhiSeries(PetscReal z, PetscReal phi[4])
 {
-  if (PetscAbsReal(z) < 0.5) {
-    for (int j = 1; j <= 3; j++) {
-      PetscReal f = 1, sum = 0;
-      for (int i = 1; i <= j; i++) f *= i; /* j! */
-      PetscReal term = 1 / f;
-      for (int i = 0; i < 14; i++) {
-        sum += term;
-        term *= z / (PetscReal)(i + j + 1);
-      }
-      phi[j] = sum;
-    }
-    return;
+  for (int j = 1; j <= 3; j++) {
+    PetscReal sum = 0;
+    for (int i = 15; i >= 0; i--) sum = 1 + sum * z / (PetscReal)(i + j + 1); /* Horner: j! phi_j */
+    phi[j] = sum / (j == 1 ? 1 : j == 2 ? 2 : 6);
   }
-  const PetscReal em1 = PetscExpReal(z) - 1;
-  phi[1] = em1 / z;
-  phi[2] = (em1 - z) / (z * z);
-  phi[3] = (em1 - z - 0.5 * z * z) / (z * z * z);
 }
 
-/* The multipliers of step h for the current linearisation. */
+/* The multipliers of step h for the current linearisation: one vectorised exp per
+   coefficient and the closed forms phi1 = (e^z - 1)/z, phi2 = (e^z - 1 - z)/z^2,
+   phi3 = (e^z - 1 - z - z^2/2)/z^3; where they cancel (|z| < 1/2, the few longest waves) the
+   series instead.  For order 3 also phi1(z/2), from e^{z/2}. */
 static void ETDPhi(TS_ETD *e, PetscReal h)
 {
-  PetscReal phi[4];
+  const PetscInt   n = e->n;
+  const PetscReal  b = e->b, g = e->g;
+  const PetscReal *lam = e->lambda;
+  PetscReal *restrict ell = e->ell, *restrict p1 = e->phi1, *restrict p2 = e->phi2, *restrict p3 = e->phi3, *restrict half = e->half;
 
-  if (h == e->phi_h && e->b == e->phi_b && e->g == e->phi_g) return;
-  for (PetscInt k = 0; k < e->n; k++) {
-    const PetscReal lam = e->lambda[k], l = -(e->b * lam + e->g * lam * lam);
-    e->ell[k] = l;
-    PhiFunctions(h * l, phi);
-    e->phi1[k] = phi[1];
-    e->phi2[k] = phi[2];
-    e->phi3[k] = phi[3];
-    if (e->order == 3) {
-      PhiFunctions(0.5 * h * l, phi);
-      e->half[k] = phi[1];
+  if (h == e->phi_h && b == e->phi_b && g == e->phi_g) return;
+#pragma omp simd
+  for (PetscInt k = 0; k < n; k++) {
+    ell[k]  = -(b * lam[k] + g * lam[k] * lam[k]);
+    half[k] = exp(0.5 * h * ell[k]); /* e^{z/2} */
+  }
+#pragma omp simd
+  for (PetscInt k = 0; k < n; k++) {
+    const PetscReal z = h * ell[k], eh = half[k], em1 = eh * eh - 1, iz = 1 / z;
+    p1[k]   = em1 * iz;
+    p2[k]   = (em1 - z) * iz * iz;
+    p3[k]   = (em1 - z - 0.5 * z * z) * iz * iz * iz;
+    half[k] = 2 * (eh - 1) * iz; /* phi1(z/2) */
+  }
+  for (PetscInt k = 0; k < n; k++) {
+    const PetscReal z = h * ell[k];
+    PetscReal       phi[4];
+    if (PetscAbsReal(z) < 1) {
+      PhiSeries(0.5 * z, phi);
+      half[k] = phi[1];
+    }
+    if (PetscAbsReal(z) < 0.5) {
+      PhiSeries(z, phi);
+      p1[k] = phi[1];
+      p2[k] = phi[2];
+      p3[k] = phi[3];
     }
   }
   e->phi_h = h;
-  e->phi_b = e->b;
-  e->phi_g = e->g;
+  e->phi_b = b;
+  e->phi_g = g;
 }
 
 /* The transform of G(u0), once a step. */
