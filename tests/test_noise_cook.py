@@ -13,8 +13,9 @@ For a few shells of the in-situ analysis, unstable and stable, S_inf and R are f
 of each of 6 runs (seeds); their mean is compared with the same fit to the theory's shell
 average (each mode of the shell with its own K^2, in the scheme's discrete time: exp(2 R dt)
 -> the trapezoidal factor ((1 + R dt/2)/(1 - R dt/2))^2 per step, which for these k differs
-from exp(2 R dt) by < 1e-4), within 3.5 standard errors of the mean over the runs."""
+from exp(2 R dt) by < 1e-4), within 3.5 standard errors of the mean over the runs.  Also runs input/cook_onset.opts briefly."""
 import math
+import os
 
 import numpy as np
 from scipy.optimize import curve_fit
@@ -67,6 +68,13 @@ def main():
         print("shell %2d k = %.3f (%s): R fit %.4f +- %.4f, theory %.4f (shell mean of R_h %.4f); S_inf fit %.3e +- %.1e, theory %.3e" % (b, k[b], kind, m[1], se[1], r_th, r_mean, m[0], se[0], sinf_th))
         T.check(abs(m[1] - r_th) < 3.5 * se[1] + 1e-3 * abs(r_th), "shell k = %.2f (%s): growth rate R = %.4f +- %.4f against %.4f" % (k[b], kind, m[1], se[1], r_th))
         T.check(abs(m[0] - sinf_th) < 3.5 * se[0], "shell k = %.2f (%s): S_inf = %.3e +- %.1e against %.3e%s" % (k[b], kind, m[0], se[0], sinf_th, " (negative: Cook)" if sinf_th < 0 else ""))
+    # the example input: a short run of it (its first 20 steps) on the noise path
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    out = T.fresh_dir("input")
+    p = T.run([os.path.join(src, "input", "cook_onset.opts"), "-output_dir", out, "-ts_max_time", 1, "-progress_interval", 1000])
+    st = T.read_stats(out)
+    T.check("c0 is UNSTABLE" in p.stdout and "integrator  cn:" in p.stdout and len(st["step"]) == 21,
+            "input/cook_onset.opts runs on the Crank-Nicolson noise path (20 steps of 0.05), c0 unstable")
     T.finish()
 
 

@@ -56,6 +56,10 @@ def main():
     T.check("restart: continuing" in p.stdout, "the run restarted from %s" % os.path.basename(ck))
     d_rst = np.abs(T.read_final(rst) - c1).max()
     T.check(d_rst == 0, "the restarted run continues the same noise stream: final field bitwise equal (max difference %.1e)" % d_rst)
+    # rosw has no noise: asking for it is one clear error line
+    p = T.run(base + ["-integrator", "rosw", "-output_dir", T.fresh_dir("rosw")], check=False)
+    lines = [l for l in (p.stdout + p.stderr).splitlines() if l.strip()]
+    T.check(p.returncode != 0 and len(lines) == 1 and lines[0].startswith("uphill3d: error: option -integrator"), "-integrator rosw with noise: one error line (%r)" % lines[:2])
     T.finish()
 
 
