@@ -12,7 +12,7 @@ Regular solution, Omega = 3, R = V_m = 1, T = 1.2 (T/T_c = 0.8): binodal 0.1448,
 2. -ic nucleus of radius 0.8 R* and 0.9 R* dissolve (no cell above the gap's midpoint at
    t = 3000); 1.1 R* and 1.2 R* grow (the second-phase area rises by > 10%): the critical
    radius lies within 10% of the sharp-interface estimate.  (Bisection, benchmarks/
-   critical_nucleus.py: 0.985-0.99 R*.)
+   critical_nucleus.py: 0.981-0.988 R*.)
 3. The box is large enough: a nucleus growing by dR takes 2 pi R dR (cn - c0) of solute from the
    matrix, which lowers the supersaturation and so raises R*; the critical nucleus is an
    unstable equilibrium of the closed box only while
