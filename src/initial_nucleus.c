@@ -64,8 +64,9 @@ void NucleationEstimate(const App *app, Nucleation *nu)
   else if (c0 > nu->slo && c0 < nu->shi) nu->regime = NUCLEATION_UNSTABLE;
   else {
     nu->regime = NUCLEATION_METASTABLE;
-    /* the parallel tangent point on the far branch: f' rises from its extremum at the far
-       spinodal through f'(c0) before the far binodal's image (f'(bhi) = f'(blo) < f'(c0) ...) */
+    /* the parallel tangent point on the far branch (low c0): f' rises from its minimum at the
+       far spinodal, through the common tangent's slope at the far binodal, to f'(c0) beyond
+       it (f'(c0) exceeds that slope in the metastable gap); mirrored for a high c0 */
     const PetscReal target = ThermoDF(th, c0);
     PetscReal       a = low ? nu->shi : nu->slo, b = nu->cn;
     const PetscReal step = nu->bhi - nu->blo;
@@ -97,7 +98,7 @@ static void NucleusCentre(const App *app, PetscInt i, PetscReal z[3])
   for (int d = 0; d < 3; d++) {
     if (i < p->nucleus_ncenter) z[d] = p->nucleus_center[3 * i + d];
     else if (p->nucleus_count == 1) z[d] = 0.5 * p->length[d];
-    else z[d] = p->length[d] * (PetscReal)(SplitMix64((uint64_t)p->ic_seed * 0x9E3779B97F4A7C15ULL + (uint64_t)(3 * i + d) + 0x4E55434C ) >> 11) * 0x1.0p-53;
+    else z[d] = p->length[d] * (PetscReal)(SplitMix64((uint64_t)p->ic_seed * 0x9E3779B97F4A7C15ULL + (uint64_t)(3 * i + d) + 0x4E55434CULL) >> 11) * 0x1.0p-53;
     if (p->grid[d] == 1) z[d] = 0.5 * p->length[d];
   }
 }

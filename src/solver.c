@@ -3,7 +3,8 @@
 
    - TS: variable-step BDF2 (TSBDF caps the step ratio at 2, inside the 4.864 bound for
      its discrete energy law), adaptive (TSADAPTBASIC) with the error measured on c only:
-     mu is the algebraic component of the index-1 DAE.
+     mu is the algebraic component of the index-1 DAE.  With thermal noise: fixed-step
+     Crank-Nicolson instead (SetNoiseIntegrator; docs/MODEL.md section 6.3).
    - A failed Newton solve or a stage with c outside (0,1) under the logarithmic energy
      rejects the step; TS retries with a smaller one.
    - SNES: Newton with a pre-check that shortens a step which would leave (0,1), and a
