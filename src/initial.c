@@ -3,6 +3,7 @@
 #include <uphill/initial.h>
 #include <uphill/output.h>
 #include <uphill/errors.h>
+#include <uphill/nucleus.h>
 #include "kernels.h"
 #include "hash.h"
 
@@ -114,6 +115,7 @@ PetscErrorCode InitialState(const App *app, Vec X)
 {
   PetscFunctionBegin;
   if (app->p.ic == IC_FILE) PetscCall(OutputReadConcentration(app, app->p.ic_file, X));
+  else if (app->p.ic == IC_NUCLEUS) PetscCall(InitialNucleus(app, X)); /* initial_nucleus.c */
   else {
     GridBox      b;
     PetscScalar *xa;

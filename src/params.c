@@ -9,7 +9,7 @@
 const char *const FreeEnergyTypes[] = {"regular_solution", "double_well", "quadratic", "FreeEnergyType", "FE_", NULL};
 const char *const MobilityModels[]  = {"constant", "degenerate", "MobilityModel", "MOBILITY_", NULL};
 const char *const BoundaryTypes[]   = {"periodic", "noflux", "BoundaryType", "BC_", NULL};
-const char *const InitialTypes[]    = {"noise", "mode", "file", "couple", "InitialType", "IC_", NULL};
+const char *const InitialTypes[]    = {"noise", "mode", "file", "couple", "nucleus", "InitialType", "IC_", NULL};
 const char *const IntegratorTypes[]   = {"auto", "bdf", "rosw", "etd", "IntegratorType", "INTEGRATOR_", NULL};
 const char *const RestartChangeNames[] = {"temperature", "kappa", "mobility", "mobility_model", NULL};
 
@@ -328,6 +328,7 @@ static PetscErrorCode ParamsDefaults(Params *p)
   p->c0             = 0.5;
   p->ic_amplitude   = 0.01;
   p->ic_seed        = 1;
+  p->noise_seed     = 1;
   p->ic_mode[0]     = 1;
   p->stats_interval = 1;
   p->progress_interval = 5.0;
@@ -357,7 +358,7 @@ static PetscErrorCode ParamsValidate(MPI_Comm comm, const Params *p)
     if (!(p->gas_constant > 0)) UPHILL_USER_ERROR(comm, "option -gas_constant: must be positive, got %g", (double)p->gas_constant);
     if (!(p->molar_volume > 0)) UPHILL_USER_ERROR(comm, "option -molar_volume: must be positive, got %g", (double)p->molar_volume);
     if (!p->general && !(p->c0 > 0 && p->c0 < 1)) UPHILL_USER_ERROR(comm, "option -c0: %g is outside (0,1), where the regular_solution (logarithmic) energy is defined", (double)p->c0);
-    if (!p->general && p->ic != IC_FILE && !(p->c0 - p->ic_amplitude > 0 && p->c0 + p->ic_amplitude < 1))
+    if (!p->general && p->ic != IC_FILE && p->ic != IC_NUCLEUS && !(p->c0 - p->ic_amplitude > 0 && p->c0 + p->ic_amplitude < 1))
       UPHILL_USER_ERROR(comm, "options -c0 %g and -ic_amplitude %g give concentrations outside (0,1), where the regular_solution energy is defined", (double)p->c0, (double)p->ic_amplitude);
   } else if (p->free_energy == FE_DOUBLE_WELL) {
     if (!(p->rho > 0)) UPHILL_USER_ERROR(comm, "option -rho: must be positive, got %g", (double)p->rho);
@@ -377,13 +378,51 @@ static PetscErrorCode ParamsValidate(MPI_Comm comm, const Params *p)
   PetscFunctionReturn(0);
 }
 
+/* Thermal noise and nucleation initial states (issue 15; noise.c, initial_nucleus.c). */
+static PetscErrorCode ReadNoiseNucleus(PetscOptionItems *PetscOptionsObject, MPI_Comm comm, Params *p)
+{
+  PetscInt  nr = UPHILL_MAX_NUCLEI, nx = 3 * UPHILL_MAX_NUCLEI;
+  PetscBool set;
+
+  PetscFunctionBegin;
+  PetscCall(OptReal(PetscOptionsObject, comm, "-noise_temperature", "Thermal noise (Cahn-Hilliard-Cook): temperature T_n (K) of the conserved Langevin flux; S(k) -> R T_n/(V_m (f'' + kappa K^2)); a cell of n = N_A dV/V_m atoms at T has T_n = T/n; 0: off. Runs Crank-Nicolson with a fixed step", &p->noise_temperature));
+  PetscCall(OptInt(PetscOptionsObject, comm, "-noise_seed", "Seed of the thermal noise stream (the same on any rank count and after a restart)", &p->noise_seed));
+  PetscCall(OptReal(PetscOptionsObject, comm, "-noise_dt", "Fixed time step with thermal noise; 0: the time scale tau", &p->noise_dt));
+  PetscCall(CheckNumber(comm, "-nucleus_radius", PETSC_FALSE, UPHILL_MAX_NUCLEI, &set));
+  PetscCall(PetscOptionsRealArray("-nucleus_radius", "-ic nucleus: radius of each nucleus R1[,R2,...] (one value: all nuclei); the report prints the critical radius R*", NULL, p->nucleus_radius, &nr, &set));
+  p->nucleus_nradius = set ? nr : 0;
+  PetscCall(CheckNumber(comm, "-nucleus_center", PETSC_FALSE, 3 * UPHILL_MAX_NUCLEI, &set));
+  PetscCall(PetscOptionsRealArray("-nucleus_center", "-ic nucleus: centres x1,y1,z1[,x2,y2,z2,...]; default: the box centre, or random (-ic_seed) for -nucleus_count beyond those given", NULL, p->nucleus_center, &nx, &set));
+  p->nucleus_ncenter = set ? nx / 3 : 0;
+  if (set && nx % 3) UPHILL_USER_ERROR(comm, "option -nucleus_center: give 3 coordinates x,y,z per nucleus, got %" PetscInt_FMT " numbers", nx);
+  p->nucleus_count = PetscMax(1, PetscMax(p->nucleus_ncenter, p->nucleus_nradius));
+  PetscCall(OptInt(PetscOptionsObject, comm, "-nucleus_count", "-ic nucleus: number of nuclei (default: as many as radii or centres given, at least 1)", &p->nucleus_count));
+  if (!(p->noise_temperature >= 0 && p->noise_temperature < PETSC_INFINITY)) UPHILL_USER_ERROR(comm, "option -noise_temperature: must be >= 0 (K; 0 = off), got %g", (double)p->noise_temperature);
+  if (!(p->noise_dt >= 0 && p->noise_dt < PETSC_INFINITY)) UPHILL_USER_ERROR(comm, "option -noise_dt: must be >= 0 (0 = tau), got %g", (double)p->noise_dt);
+  if (p->noise_seed < 0) UPHILL_USER_ERROR(comm, "option -noise_seed: must be >= 0, got %" PetscInt_FMT, p->noise_seed);
+  if (p->noise_temperature > 0 && p->mms) UPHILL_USER_ERROR(comm, "option -noise_temperature: the manufactured solution (-mms) is deterministic; drop one of them");
+  if (p->noise_temperature > 0 && p->free_energy == FE_QUADRATIC && !(p->molar_volume > 0 && p->gas_constant > 0)) UPHILL_USER_ERROR(comm, "option -noise_temperature needs positive -gas_constant and -molar_volume");
+  if (p->ic != IC_NUCLEUS) PetscFunctionReturn(0);
+  if (p->general) UPHILL_USER_ERROR(comm, "option -ic nucleus is for the binary model only");
+  if (!p->nucleus_nradius) UPHILL_USER_ERROR(comm, "option -ic nucleus needs -nucleus_radius R (the report prints the critical radius R*)");
+  if (p->nucleus_count < 1 || p->nucleus_count > UPHILL_MAX_NUCLEI) UPHILL_USER_ERROR(comm, "option -nucleus_count: must be 1 .. %d, got %" PetscInt_FMT, UPHILL_MAX_NUCLEI, p->nucleus_count);
+  if (p->nucleus_nradius > 1 && p->nucleus_nradius != p->nucleus_count) UPHILL_USER_ERROR(comm, "option -nucleus_radius: %" PetscInt_FMT " radii for %" PetscInt_FMT " nuclei (give one radius for all, or one per nucleus)", p->nucleus_nradius, p->nucleus_count);
+  if (p->nucleus_ncenter > p->nucleus_count) UPHILL_USER_ERROR(comm, "option -nucleus_center: %" PetscInt_FMT " centres for %" PetscInt_FMT " nuclei", p->nucleus_ncenter, p->nucleus_count);
+  for (PetscInt i = 0; i < p->nucleus_nradius; i++)
+    if (!(p->nucleus_radius[i] > 0)) UPHILL_USER_ERROR(comm, "option -nucleus_radius: radius %g must be positive", (double)p->nucleus_radius[i]);
+  for (PetscInt i = 0; i < 3 * p->nucleus_ncenter; i++)
+    if (!(p->nucleus_center[i] >= 0 && p->nucleus_center[i] <= p->length[i % 3])) UPHILL_USER_ERROR(comm, "option -nucleus_center: coordinate %g lies outside the box [0, %g]", (double)p->nucleus_center[i], (double)p->length[i % 3]);
+  PetscFunctionReturn(0);
+}
+
 /* The Rosenbrock-W path inverts a constant-coefficient binary operator by transforms: it
    needs the binary model and an autonomous equation (the manufactured solution has a source). */
 static PetscErrorCode ResolveIntegrator(MPI_Comm comm, Params *p)
 {
-  const PetscBool rosw_applies = (PetscBool)(!p->general && !p->mms);
+  const PetscBool rosw_applies = (PetscBool)(!p->general && !p->mms && !(p->noise_temperature > 0));
 
   PetscFunctionBegin;
+  if (IntegratorUsesTransforms(p->integrator) && p->noise_temperature > 0) UPHILL_USER_ERROR(comm, "option -integrator: %s has no thermal noise; with -noise_temperature use auto or bdf (the fixed-step Crank-Nicolson path)", IntegratorTypes[p->integrator]);
   if (IntegratorUsesTransforms(p->integrator) && !rosw_applies) UPHILL_USER_ERROR(comm, "option -integrator: %s needs a binary run without -mms (use bdf or auto)", IntegratorTypes[p->integrator]);
   if (p->integrator == INTEGRATOR_AUTO) p->integrator = rosw_applies ? INTEGRATOR_ETD : INTEGRATOR_BDF;
   PetscFunctionReturn(0);
@@ -428,7 +467,7 @@ PetscErrorCode ParamsReadExcept(MPI_Comm comm, int owned, Params *p)
   ncomponents = p->ncomp + 1;
   if (!(owned & PARAMS_OWN_COMPONENTS)) PetscCall(OptInt(PetscOptionsObject, comm, "-components", "Number of components N (2 = binary)", &ncomponents));
   p->ncomp = ncomponents - 1;
-  PetscCall(OptEnum(PetscOptionsObject, comm, "-ic", "Initial condition: noise (c0 + uniform noise), mode (c0 + cosine mode, in c_1), file, couple (a diffusion couple)", InitialTypes, 4, (int *)&p->ic));
+  PetscCall(OptEnum(PetscOptionsObject, comm, "-ic", "Initial condition: noise (c0 + uniform noise), mode (c0 + cosine mode, in c_1), file, couple (a diffusion couple), nucleus (nuclei of the second phase in a matrix of c0)", InitialTypes, 5, (int *)&p->ic));
   PetscCall(ReadMulticomponent(PetscOptionsObject, comm, owned, p));
   PetscCall(OptReal(PetscOptionsObject, comm, "-ic_amplitude", "Amplitude of the initial noise or mode", &p->ic_amplitude));
   PetscCall(OptInt(PetscOptionsObject, comm, "-ic_seed", "Seed of the initial noise (independent of the rank count)", &p->ic_seed));
@@ -465,6 +504,7 @@ PetscErrorCode ParamsReadExcept(MPI_Comm comm, int owned, Params *p)
   PetscCall(OptInt(PetscOptionsObject, comm, "-checkpoint_keep", "Newest checkpoints kept (older ones are deleted)", &p->checkpoint_keep));
   PetscCall(OptString(PetscOptionsObject, comm, "-restart", "Continue from a checkpoint: FILE, or latest (the newest valid one in OUTPUT_DIR/checkpoints)", p->restart, sizeof p->restart));
   PetscCall(OptAllowChange(PetscOptionsObject, comm, p->allow_change));
+  PetscCall(ReadNoiseNucleus(PetscOptionsObject, comm, p));
   PetscOptionsEnd();
   PetscCall(ParamsValidate(comm, p));
   PetscCall(ResolveIntegrator(comm, p));

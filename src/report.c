@@ -2,7 +2,37 @@
    physically, before the user spends an allocation on them. */
 #include <uphill/report.h>
 #include <uphill/linalg.h>
+#include <uphill/noise.h>
+#include <uphill/nucleus.h>
 #include "kernels.h"
+
+/* Thermal noise (issue 15): its strength and the integrator it runs with. */
+static PetscErrorCode ReportNoise(const App *app)
+{
+  const Params *p = &app->p;
+
+  PetscFunctionBegin;
+  if (!(p->noise_temperature > 0)) PetscFunctionReturn(0);
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)app->da), "  noise       thermal: T_n = %g K, R T_n/V_m = %g J/m^3, seed %" PetscInt_FMT "; S(k) -> R T_n/(V_m (f'' + kappa K^2))\n", (double)p->noise_temperature, (double)NoiseEnergyDensity(p), p->noise_seed));
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)app->da), "  integrator  cn: Crank-Nicolson (trapezoidal) with Newton-multigrid, fixed step dt = %g (%s), noise constant over each step\n", (double)NoiseTimeStep(app), p->noise_dt > 0 ? "-noise_dt" : "tau"));
+  PetscFunctionReturn(0);
+}
+
+/* Where c0 lies in the miscibility gap, and the classical critical radius when metastable. */
+static PetscErrorCode ReportNucleation(const App *app, PetscReal hmin)
+{
+  MPI_Comm   comm = PetscObjectComm((PetscObject)app->da);
+  Nucleation nu;
+
+  PetscFunctionBegin;
+  NucleationEstimate(app, &nu);
+  if (nu.regime == NUCLEATION_NO_GAP) PetscFunctionReturn(0);
+  if (nu.regime == NUCLEATION_STABLE) PetscCall(PetscPrintf(comm, "  nucleation  c0 is STABLE (outside the binodal): no driving force\n"));
+  else if (nu.regime == NUCLEATION_UNSTABLE) PetscCall(PetscPrintf(comm, "  nucleation  c0 is UNSTABLE (inside the spinodal): decomposition needs no nucleus\n"));
+  else if (nu.dim >= 2) PetscCall(PetscPrintf(comm, "  nucleation  c0 is METASTABLE (between binodal and spinodal): sigma = %g J/m^2, nucleus c = %.6g, driving force dg = %g J/m^3, critical radius R* = %s = %.6g (%.1f points)\n", (double)nu.sigma, (double)nu.cn, (double)nu.dg, nu.dim == 2 ? "sigma/dg" : "2 sigma/dg", (double)nu.rstar, (double)(nu.rstar / hmin)));
+  else PetscCall(PetscPrintf(comm, "  nucleation  c0 is METASTABLE (between binodal and spinodal): sigma = %g J/m^2, nucleus c = %.6g, driving force dg = %g J/m^3 (1D: no critical radius)\n", (double)nu.sigma, (double)nu.cn, (double)nu.dg));
+  PetscFunctionReturn(0);
+}
 
 static PetscErrorCode PrintMatrix(MPI_Comm comm, const char *label, PetscInt n, const PetscReal *A)
 {
@@ -72,6 +102,7 @@ PetscErrorCode ReportGeneral(const App *app)
     PetscCall(PetscPrintf(comm, "  %-11s %s\n", "", ld[0] < 0 ? "negative diffusivity eigenvalue: uphill modes grow" : coupled ? "off-diagonal D: a component can diffuse up its own gradient (collective uphill diffusion)" : "diagonal D: independent Fickian diffusion"));
   }
   PetscCall(PetscPrintf(comm, "  scales      energy E = %g J/m^3, time tau = %g s\n", (double)app->s.E, (double)app->s.tau));
+  PetscCall(ReportNoise(app));
   PetscFunctionReturn(0);
 }
 
@@ -113,8 +144,10 @@ PetscErrorCode ReportBinary(const App *app)
     const PetscReal km = PetscSqrtReal(-f2 / (2 * p->kappa)), R = m * f2 * f2 / (4 * p->kappa);
     PetscCall(PetscPrintf(comm, "  growth      fastest wavelength 2pi/k_m = %g (%.1f points), critical wavelength %g, rate R(k_m) = %g 1/s, growth time %g s\n", (double)(2 * PETSC_PI / km), (double)(2 * PETSC_PI / km / hmin), (double)(2 * PETSC_PI / PetscSqrtReal(-f2 / p->kappa)), (double)R, (double)(1 / R)));
   }
+  PetscCall(ReportNucleation(app, hmin));
   PetscCall(PetscPrintf(comm, "  scales      energy E = %g J/m^3, time tau = kappa/(M0 E^2) = %g s\n", (double)app->s.E, (double)app->s.tau));
-  if (p->integrator == INTEGRATOR_ETD) PetscCall(PetscPrintf(comm, "  integrator  etd: exponential Runge-Kutta (ETDRK3), linear part exact in the %s basis; error test relative to std(c) (-integrator rosw: Rosenbrock-W; bdf: BDF2 + Newton-multigrid)\n", p->bc == BC_PERIODIC ? "Fourier" : "cosine"));
+  if (p->noise_temperature > 0) PetscCall(ReportNoise(app));
+  else if (p->integrator == INTEGRATOR_ETD) PetscCall(PetscPrintf(comm, "  integrator  etd: exponential Runge-Kutta (ETDRK3), linear part exact in the %s basis; error test relative to std(c) (-integrator rosw: Rosenbrock-W; bdf: BDF2 + Newton-multigrid)\n", p->bc == BC_PERIODIC ? "Fourier" : "cosine"));
   else if (p->integrator == INTEGRATOR_ROSW) PetscCall(PetscPrintf(comm, "  integrator  rosw: Rosenbrock-W, W inverted by %s transforms; error test relative to std(c) (-integrator bdf: BDF2 + Newton-multigrid)\n", p->bc == BC_PERIODIC ? "Fourier" : "cosine"));
   else PetscCall(PetscPrintf(comm, "  integrator  bdf: BDF2 with Newton-multigrid%s\n", p->general ? " (the Rosenbrock-W path is binary-only)" : p->mms ? " (-mms has a source term: the Rosenbrock-W path is not used)" : ""));
   PetscFunctionReturn(0);

@@ -10,6 +10,7 @@
    to NaN, which SNES's global norm turns into a failed solve on every rank; TS then retries
    with a smaller step. */
 #include <uphill/log_events.h>
+#include <uphill/noise.h>
 #include "kernels.h"
 
 #if defined(UPHILL_HAVE_LIBMVEC)
@@ -116,6 +117,30 @@ void ResidualGeneral(const GridBox *b, const App *app, const KernelCoef *k, cons
   }
 }
 
+/* Thermal noise (noise.c), when the integrator carries it: the step's face-flux divergence,
+   constant over the step (drawn once per step and step size, with the face mobilities of the
+   step's initial state), subtracted from the c rows.  Both residuals of a Crank-Nicolson step
+   (at its start and its end) see the same increment, so it enters the update once, whole. */
+static PetscErrorCode AddNoiseForcing(TS ts, Vec F)
+{
+  PetscContainer cont;
+  Noise          nz;
+  PetscInt       step;
+  PetscReal      dt;
+  Vec            X0, eta;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectQuery((PetscObject)ts, "uphill_noise", (PetscObject *)&cont));
+  if (!cont) PetscFunctionReturn(0);
+  PetscCall(PetscContainerGetPointer(cont, (void **)&nz));
+  PetscCall(TSGetStepNumber(ts, &step));
+  PetscCall(TSGetTimeStep(ts, &dt));
+  PetscCall(TSGetSolution(ts, &X0));
+  PetscCall(NoiseForcing(nz, step, dt, X0, &eta));
+  PetscCall(VecAXPY(F, -1.0, eta));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode FormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, void *ctx)
 {
   App               *app = (App *)ctx;
@@ -138,6 +163,7 @@ PetscErrorCode FormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, void *c
   PetscCall(VecRestoreArray(F, &f));
   PetscCall(VecRestoreArrayRead(Xdot, &xdot));
   PetscCall(GridRestoreGhostedArrayRead(app->da, &Xl, &x));
+  if (ts) PetscCall(AddNoiseForcing(ts, F));
   PetscCall(PetscLogFlops(60.0 * app->p.ncomp * app->p.ncomp * b.info.xm * b.info.ym * b.info.zm));
   PetscCall(PetscLogEventEnd(UphillEvents.residual, 0, 0, 0, 0));
   PetscFunctionReturn(0);

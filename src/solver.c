@@ -3,7 +3,8 @@
 
    - TS: variable-step BDF2 (TSBDF caps the step ratio at 2, inside the 4.864 bound for
      its discrete energy law), adaptive (TSADAPTBASIC) with the error measured on c only:
-     mu is the algebraic component of the index-1 DAE.
+     mu is the algebraic component of the index-1 DAE.  With thermal noise: fixed-step
+     Crank-Nicolson instead (SetNoiseIntegrator; docs/MODEL.md section 6.3).
    - A failed Newton solve or a stage with c outside (0,1) under the logarithmic energy
      rejects the step; TS retries with a smaller one.
    - SNES: Newton with a pre-check that shortens a step which would leave (0,1), and a
@@ -17,6 +18,7 @@
 #include <uphill/mms.h>
 #include <uphill/multigrid.h>
 #include <uphill/errors.h>
+#include <uphill/noise.h>
 
 /* Keep each Newton iterate strictly inside (0,1): fraction-to-the-boundary rule on the step. */
 static PetscErrorCode PreCheckDomain(SNESLineSearch ls, Vec X, Vec Y, PetscBool *changed, void *ctx)
@@ -105,7 +107,7 @@ static PetscErrorCode StageAcceptable(TS ts, PetscReal t, Vec X, PetscBool *acce
   PetscCall(PetscContainerGetPointer(cont, (void **)&sc));
   app = sc->app;
   PetscCall(StateInDomain(app, X, accept));
-  if (!*accept || app->p.mms) PetscFunctionReturn(0);
+  if (!*accept || app->p.mms || app->p.noise_temperature > 0) PetscFunctionReturn(0); /* a source or noise may raise F */
 
   PetscCall(TSGetStepNumber(ts, &step));
   if (step != sc->step) { /* F of the last accepted state, once per step */
@@ -254,6 +256,39 @@ static PetscReal InitialTimeStep(const App *app)
   return 1.0 / (mobility * k2 * (f2 + kappa * k2));
 }
 
+static PetscErrorCode NoiseContainerDestroy(void *ctx)
+{
+  Noise nz = (Noise)ctx;
+  return NoiseDestroy(&nz);
+}
+
+/* With thermal noise: Crank-Nicolson (TSCN, the trapezoidal rule) with a fixed step, the noise
+   a forcing constant over the step (residual.c).  For the linearised dynamics the trapezoidal
+   rule's stationary variance is exactly that of the continuous-time dynamics, sigma^2/(2 lambda),
+   for every mode whatever lambda dt (implicit Euler gives sigma^2/(lambda (2 + lambda dt)), and
+   BDF2 neither): the structure factor is the discrete Ornstein-Zernike law at any step.  The
+   step is fixed (-noise_dt): an error estimate of a stochastic step measures the noise, not the
+   error.  Weak order 1 (2 for additive noise on the linearised dynamics). */
+static PetscErrorCode SetNoiseIntegrator(App *app, TS ts)
+{
+  TSAdapt        adapt;
+  Noise          nz;
+  PetscContainer cont;
+
+  PetscFunctionBegin;
+  PetscCall(TSSetType(ts, TSCN));
+  PetscCall(TSGetAdapt(ts, &adapt));
+  PetscCall(TSAdaptSetType(adapt, TSADAPTNONE));
+  PetscCall(TSSetTimeStep(ts, NoiseTimeStep(app)));
+  PetscCall(NoiseCreate(app, &nz));
+  PetscCall(PetscContainerCreate(PetscObjectComm((PetscObject)ts), &cont));
+  PetscCall(PetscContainerSetPointer(cont, nz));
+  PetscCall(PetscContainerSetUserDestroy(cont, NoiseContainerDestroy));
+  PetscCall(PetscObjectCompose((PetscObject)ts, "uphill_noise", (PetscObject)cont));
+  PetscCall(PetscContainerDestroy(&cont));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
 {
   SNES           snes;
@@ -295,6 +330,8 @@ PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
   PetscCall(TSAdaptSetType(adapt, TSADAPTBASIC));
   PetscCall(TSAdaptSetClip(adapt, 0.1, 2.0));
   PetscCall(TSAdaptSetStepLimits(adapt, 1e-12 * InitialTimeStep(app), PETSC_MAX_REAL));
+
+  if (app->p.noise_temperature > 0) PetscCall(SetNoiseIntegrator(app, *ts));
 
   PetscCall(TSGetSNES(*ts, &snes));
   PetscCall(SNESSetType(snes, SNESNEWTONLS));

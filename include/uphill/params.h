@@ -10,7 +10,7 @@
 typedef enum { FE_REGULAR_SOLUTION, FE_DOUBLE_WELL, FE_QUADRATIC } FreeEnergyType;
 typedef enum { MOBILITY_CONSTANT, MOBILITY_DEGENERATE } MobilityModel;
 typedef enum { BC_PERIODIC, BC_NOFLUX } BoundaryType;
-typedef enum { IC_NOISE, IC_MODE, IC_FILE, IC_COUPLE } InitialType;
+typedef enum { IC_NOISE, IC_MODE, IC_FILE, IC_COUPLE, IC_NUCLEUS } InitialType;
 /* The time integrator (solver.c): auto picks the fastest one the problem admits. */
 typedef enum { INTEGRATOR_AUTO, INTEGRATOR_BDF, INTEGRATOR_ROSW, INTEGRATOR_ETD } IntegratorType;
 /* rosw and etd: binary runs, the state c alone, linear operators inverted by transforms */
@@ -20,6 +20,7 @@ typedef enum { RESTART_CHANGE_TEMPERATURE, RESTART_CHANGE_KAPPA, RESTART_CHANGE_
 /* Components N = ncomp + 1 of the general (multicomponent) path: 2 .. UPHILL_MAX_COMPONENTS. */
 #define UPHILL_MAX_COMPONENTS 6
 #define UPHILL_MAX_NC         (UPHILL_MAX_COMPONENTS - 1)
+#define UPHILL_MAX_NUCLEI     64
 
 extern const char *const FreeEnergyTypes[];
 extern const char *const MobilityModels[];
@@ -75,6 +76,13 @@ typedef struct {
   char           restart[PETSC_MAX_PATH_LEN]; /* "" (new run), "latest" or a checkpoint file */
   PetscReal      analysis_interval;   /* simulation time between in-situ analyses (analysis.c); 0: off */
   PetscBool      allow_change[RESTART_CHANGE_COUNT]; /* -restart_allow_change: parameters that may differ */
+  /* thermal noise (noise.c) and nucleation initial states (initial_nucleus.c; issue 15) */
+  PetscReal      noise_temperature;   /* T_n (K); 0: deterministic */
+  PetscInt       noise_seed;
+  PetscReal      noise_dt;            /* the fixed step with noise; 0: tau */
+  PetscInt       nucleus_count;       /* -ic nucleus: nuclei */
+  PetscInt       nucleus_nradius, nucleus_ncenter; /* radii and centres given (centres: 3 numbers each) */
+  PetscReal      nucleus_radius[UPHILL_MAX_NUCLEI], nucleus_center[3 * UPHILL_MAX_NUCLEI];
 } Params;
 
 /* Parameters that -restart_allow_change lets differ from the checkpoint's (the state stays
