@@ -241,6 +241,20 @@ static PetscErrorCode SetPreconditioningMatrix(App *app, TS ts)
   PetscFunctionReturn(0);
 }
 
+/* PETSc's digital-filter controller (Soderlind 2003) with the H211PI filter: the step ratio
+   is (eps_n eps_{n-1})^(1/6k) with eps the inverse error ratios, so one large error estimate
+   does not swing the step and a rejection is followed by a smooth regrowth (PETSc also
+   soft-limits each ratio to 1 + atan(r - 1)).  Measured on PFHub benchmark 1b to t = 1e4
+   (benchmarks/results/pfhub_bm1_adapt.md): rosw 0 rejected in 1573 steps against basic's 28
+   in 1972. */
+PetscErrorCode SolverDefaultAdapt(TSAdapt adapt)
+{
+  PetscFunctionBegin;
+  PetscCall(TSAdaptSetType(adapt, TSADAPTDSP));
+  PetscCall(TSAdaptDSPSetFilter(adapt, "H211PI"));
+  PetscFunctionReturn(0);
+}
+
 /* A first step of the order of the fastest physical or grid time scale: the adaptive
    controller grows it by orders of magnitude as the microstructure coarsens. */
 static PetscReal InitialTimeStep(const App *app)
@@ -292,7 +306,7 @@ PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
   PetscCall(TSSetMaxStepRejections(*ts, 30));
   PetscCall(TSSetTolerances(*ts, 1e-4, NULL, 1e-3, NULL));
   PetscCall(TSGetAdapt(*ts, &adapt));
-  PetscCall(TSAdaptSetType(adapt, TSADAPTBASIC));
+  PetscCall(SolverDefaultAdapt(adapt));
   PetscCall(TSAdaptSetClip(adapt, 0.1, 2.0));
   PetscCall(TSAdaptSetStepLimits(adapt, 1e-12 * InitialTimeStep(app), PETSC_MAX_REAL));
 

@@ -10,4 +10,7 @@ PetscErrorCode SolverSetUpNow(App *app, TS ts, Vec X);
    dt0 is the first step. */
 PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts);
 PetscErrorCode SolverSetUpNowRosw(TS ts, Vec X);
+/* The default step-size controller of both integrators (solver.c): PETSc's TSADAPTDSP with
+   the H211PI digital filter (issue 14: no oscillating rejections). */
+PetscErrorCode SolverDefaultAdapt(TSAdapt adapt);
 #endif
