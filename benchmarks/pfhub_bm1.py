@@ -7,9 +7,11 @@ models", Comput. Mater. Sci. 126 (2017) 139-151, and its notebook benchmarks/ben
 Variants: 1a periodic, 1b no-flux; 200 x 200, h = 1, f = rho (c - ca)^2 (cb - c)^2, rho = 5,
 ca = 0.3, cb = 0.7, kappa = 2, M = 5 (input/pfhub_bm1a.opts, input/pfhub_bm1b.opts).
 
-  pfhub_bm1.py run VARIANT OUTDIR [--grid N] [--tend T] [--split T1] [-- EXTRA uphill3d options]
+  pfhub_bm1.py run VARIANT OUTDIR [--grid N] [--tend T] [--split T1] [--resume] [-- EXTRA options]
       runs uphill3d: to T1 (default 1e4) with field files every 1e3, a checkpoint at the end,
-      then restarted from it to T (default 2e5); records wall time and peak memory.
+      then restarted from the last checkpoint in chunks of 2e5 up to T (default 2e6), stopping
+      at equilibrium (F changed by < 1e-6 relative over a chunk); records wall time and peak
+      memory (run.json).  --resume continues such a run from its last checkpoint.
   pfhub_bm1.py upload OUTDIR VARIANT DEST [--wall S] [--memory KB]
       writes DEST/free_energy_1VARIANT.csv (time,free_energy: PFHub's upload format) and
       DEST/metadata_1VARIANT.json (wall time, memory, simulated time, the code's details).
@@ -69,6 +71,27 @@ def discrete_energy(c, h=1.0, periodic=False):
     return f.sum() * h * h + 0.5 * KAPPA * grad
 
 
+def flat_interface_energy(h=1.0):
+    """The discrete energy per unit length of the flat equilibrium interface on spacing h (the
+    minimiser of the 1D discrete energy, Newton from the tanh; docs/MODEL.md section 3.9) and
+    the continuum sigma = sqrt(2 kappa rho)(cb - ca)^3/6."""
+    sigma = math.sqrt(2 * KAPPA * RHO) * (CB - CA) ** 3 / 6
+    delta = math.sqrt(KAPPA / (2 * RHO)) / (CB - CA)
+    n = 2 * int(40 * delta / h) + 2
+    x = (np.arange(n) - (n - 1) / 2) * h
+    c = 0.5 * (CA + CB) + 0.5 * (CB - CA) * np.tanh(x / (2 * delta))
+    d1 = lambda c: 2 * RHO * (c - CA) * (CB - c) * (CA + CB - 2 * c)
+    d2 = lambda c: 2 * RHO * ((CA + CB - 2 * c) ** 2 - 2 * (c - CA) * (CB - c))
+    k = KAPPA / h
+    for _ in range(50):
+        full = np.concatenate(([CA], c, [CB]))
+        g = h * d1(c) - k * (full[2:] - 2 * c + full[:-2])
+        H = np.diag(h * d2(c) + 2 * k) - k * np.eye(n, k=1) - k * np.eye(n, k=-1)
+        c = c - np.linalg.solve(H, g)
+    full = np.concatenate(([CA], c, [CB]))
+    return h * (RHO * (c - CA) ** 2 * (CB - c) ** 2).sum() + 0.5 * KAPPA * (np.diff(full) ** 2).sum() / h, sigma
+
+
 # ---- stats.csv, upload files ------------------------------------------------------------------
 
 def read_stats(outdir):
@@ -123,23 +146,38 @@ def uphill(exe, args, log):
     return time.time() - t0, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
 
-def run(variant, outdir, root, grid=200, tend=2e5, split=1e4, extra=()):
+def run(variant, outdir, root, grid=200, tend=2e6, split=1e4, chunk=2e5, resume=False, extra=()):
     exe = os.environ.get("UPHILL3D", os.path.join(root, "build", "uphill3d"))
     opts = os.path.join(root, "input", "pfhub_bm1%s.opts" % variant)
     base = ["-options_file", opts, "-output_dir", outdir, "-da_grid_x", str(grid), "-da_grid_y", str(grid),
             "-progress_interval", "60"] + list(extra)
     os.makedirs(outdir, exist_ok=True)
     log = os.path.join(outdir, "run.log")
-    if os.path.exists(log):
-        os.remove(log)
-    first = ["-ts_max_time", "%g" % min(split, tend), "-output_interval", "1000", "-final_output",
-             "-checkpoint_walltime", "600", "-checkpoint_keep", "2"]
-    w1, m1 = uphill(exe, base + first, log)
-    wall = w1
-    if tend > split:
-        w2, m1 = uphill(exe, base + ["-restart", "latest", "-ts_max_time", "%g" % tend, "-output_interval", "0",
+    info = os.path.join(outdir, "run.json")
+    if resume and os.path.exists(info):  # continue a run that stopped short of equilibrium
+        prev = json.load(open(info))
+        wall, mem0 = prev["wall_time_s"], prev["memory_kb"]
+    else:
+        if os.path.exists(log):
+            os.remove(log)
+        first = ["-ts_max_time", "%g" % min(split, tend), "-output_interval", "1000", "-final_output",
+                 "-checkpoint_walltime", "600", "-checkpoint_keep", "2"]
+        wall, mem = uphill(exe, base + first, log)
+        mem0 = mem
+    # then restarted in chunks of `chunk` to tend, stopping early at equilibrium: F changed
+    # by less than 1e-6 relative over the last chunk
+    s = read_stats(outdir)
+    t, F = s["time"][-1], s["free_energy"][-1]
+    while t < tend:
+        t = min(t + chunk, tend)
+        w, mem = uphill(exe, base + ["-restart", "latest", "-ts_max_time", "%g" % t, "-output_interval", "0",
                                      "-final_output", "-checkpoint_walltime", "600", "-checkpoint_keep", "2"], log)
-        wall += w2
+        wall += w
+        Fnew = read_stats(outdir)["free_energy"][-1]
+        if abs(Fnew - F) < 1e-6 * abs(Fnew):
+            break
+        F = Fnew
+    m1 = max(mem, mem0)
     with open(os.path.join(outdir, "run.json"), "w") as fp:
         json.dump({"wall_time_s": wall, "memory_kb": m1, "grid": grid, "tend": tend}, fp)
     return wall, m1
@@ -199,9 +237,16 @@ def report(results):
                 ("F(1e4)", energy_at(outdir, 1e4, periodic), pub.get("F1e4")),
                 ("final F (t = %.3g)" % s["time"][-1], s["free_energy"][-1],
                  (pub.get("final_flat"), pub.get("final_quarter_circle")) if variant == "b" else None)]
+        sh, sig = flat_interface_energy(1.0)
+        if variant == "b":
+            vals.append(("flat interface: 200 sigma_h (h = 1) / 200 sigma", 200 * sh, "continuum %.4f; final F %+.3f%% from 200 sigma_h" % (200 * sig, 100 * (s["free_energy"][-1] / (200 * sh) - 1))))
+        else:
+            vals.append(("two diagonal stripes: 2 x 200 sqrt(2) sigma", 400 * math.sqrt(2) * sig, "continuum; one axis-aligned stripe: 2 x 200 sigma_h = %.4f" % (400 * sh)))
         for name, x, p in vals:
             if p is None:
                 rows.append((variant, name, "%.4f" % x, "", ""))
+            elif isinstance(p, str):
+                rows.append((variant, name, "%.4f" % x, p, ""))
             elif name.startswith("final"):
                 rows.append((variant, name, "%.4f" % x, "flat %.4g (MOOSE), quarter circle %.4g" % p, ""))
             else:
@@ -271,7 +316,7 @@ def main(argv):
         for flag, key in (("--grid", "grid"), ("--tend", "tend"), ("--split", "split")):
             if flag in args:
                 kw[key] = (int if key == "grid" else float)(args[args.index(flag) + 1])
-        wall, mem = run(args[1], args[2], root, extra=extra, **kw)
+        wall, mem = run(args[1], args[2], root, resume="--resume" in args, extra=extra, **kw)
         print("1%s: wall %.1f s, peak memory %.0f MB" % (args[1], wall, mem / 1024))
     elif len(argv) >= 4 and argv[0] == "upload":
         info_path = os.path.join(argv[1], "run.json")
