@@ -96,6 +96,7 @@ static PetscReal ExcessEnergy(const Thermo *th, PetscReal c)
 {
   PetscReal lo, hi;
   (void)ThermoBinodal(th, &lo, &hi);
+  if (!(c > lo && c < hi)) return 0; /* the binodal ends (hi = 1 - lo may round to 1, where f is NaN) */
   return PetscMax(ThermoF(th, c) - ThermoF(th, lo), 0);
 }
 
@@ -148,7 +149,7 @@ static PetscErrorCode DiscreteProfileEnergy(const Thermo *th, PetscReal kappa, P
   PetscCall(PetscMalloc5(m, &c, m, &r, m, &a, m, &b, m, &d));
   for (PetscInt i = 0; i < m; i++) {
     const PetscReal x = ((PetscReal)i - m + (centred ? 0.0 : 0.5)) * h;
-    c[i] = 0.5 * S + 0.5 * (hi - lo) * PetscTanhReal(x / (2 * delta));
+    c[i] = lo + (hi - lo) / (1 + PetscExpReal(-x / delta)); /* the tanh as a logistic: c >= lo > 0 even for lo ~ 1e-300 */
   }
   for (int it = 0; it < 200; it++) {
     PetscReal dmax = 0, lambda = 1;
