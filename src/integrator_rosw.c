@@ -324,7 +324,7 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
   PetscCall(TSSetMaxStepRejections(*ts, 30));
   PetscCall(TSSetTolerances(*ts, 1e-12, NULL, 3e-4, NULL)); /* rtol is relative to std(c): RoswUpdateTolerance */
   PetscCall(TSGetAdapt(*ts, &adapt));
-  PetscCall(SolverDefaultAdapt(adapt)); /* issue 14 (pfhub helper): the controller, set in solver.c */
+  PetscCall(SolverDefaultAdapt(adapt)); /* issue 14 (pfhub helper): the controller, step_control.c */
   PetscCall(TSAdaptSetClip(adapt, 0.1, 4.0));
   PetscCall(TSAdaptSetStepLimits(adapt, 1e-12 * dt0, PETSC_MAX_REAL));
 

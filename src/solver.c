@@ -2,8 +2,8 @@
    -ts_*, -snes_*, -ksp_*, -pc_*, -mg_* options.
 
    - TS: variable-step BDF2 (TSBDF caps the step ratio at 2, inside the 4.864 bound for
-     its discrete energy law), adaptive (TSADAPTBASIC) with the error measured on c only:
-     mu is the algebraic component of the index-1 DAE.
+     its discrete energy law), adaptive (TSADAPTDSP with the H211PI filter, step_control.c)
+     with the error measured on c only: mu is the algebraic component of the index-1 DAE.
    - A failed Newton solve or a stage with c outside (0,1) under the logarithmic energy
      rejects the step; TS retries with a smaller one.
    - SNES: Newton with a pre-check that shortens a step which would leave (0,1), and a
@@ -238,20 +238,6 @@ static PetscErrorCode SetPreconditioningMatrix(App *app, TS ts)
   PetscCall(TSSetIJacobian(ts, J, P, SolverIJacobian, app));
   PetscCall(MatDestroy(&J));
   PetscCall(MatDestroy(&P));
-  PetscFunctionReturn(0);
-}
-
-/* PETSc's digital-filter controller (Soderlind 2003) with the H211PI filter: the step ratio
-   is (eps_n eps_{n-1})^(1/6k) with eps the inverse error ratios, so one large error estimate
-   does not swing the step and a rejection is followed by a smooth regrowth (PETSc also
-   soft-limits each ratio to 1 + atan(r - 1)).  Measured on PFHub benchmark 1b to t = 1e4
-   (benchmarks/results/pfhub_bm1_adapt.md): rosw 0 rejected in 1573 steps against basic's 28
-   in 1972. */
-PetscErrorCode SolverDefaultAdapt(TSAdapt adapt)
-{
-  PetscFunctionBegin;
-  PetscCall(TSAdaptSetType(adapt, TSADAPTDSP));
-  PetscCall(TSAdaptDSPSetFilter(adapt, "H211PI"));
   PetscFunctionReturn(0);
 }
 
