@@ -31,6 +31,16 @@ static PetscReal ModeShape(const App *app, const PetscReal x[3])
   return v;
 }
 
+/* -ic pfhub_bm1: PFHub benchmark 1's field (Jokisaari et al., Comput. Mater. Sci. 126 (2017)
+   139; its notebook), c = c0 + eps S(x,y) with x, y measured from the lower-left corner at the
+   cell centres and z ignored.  S is not periodic on the 200 x 200 box: with periodic walls the
+   field jumps across the boundary (the benchmark's 1a leaves that open; taken as it is). */
+static PetscReal PfhubBm1Shape(const PetscReal x[3])
+{
+  const PetscReal a = PetscCosReal(0.13 * x[0]) * PetscCosReal(0.087 * x[1]);
+  return PetscCosReal(0.105 * x[0]) * PetscCosReal(0.11 * x[1]) + a * a + PetscCosReal(0.025 * x[0] - 0.15 * x[1]) * PetscCosReal(0.07 * x[0] - 0.02 * x[1]);
+}
+
 /* -ic couple: left for x < L/2, right above, along the couple's axis; with a width w the
    smooth step (1 + tanh((x - L/2)/w))/2. */
 static PetscReal CoupleFraction(const App *app, const PetscReal x[3])
@@ -42,7 +52,7 @@ static PetscReal CoupleFraction(const App *app, const PetscReal x[3])
 }
 
 /* The N-component states: c_i = c0_i + noise (independent per component), c_1 = c0_1 +
-   mode, or the couple. */
+   mode or + PFHub's field, or the couple. */
 void InitialGeneral(const App *app, const GridBox *b, PetscScalar *x)
 {
   const Params  *p  = &app->p;
@@ -58,6 +68,7 @@ void InitialGeneral(const App *app, const GridBox *b, PetscScalar *x)
       PetscReal c = p->c0v[r];
       if (p->ic == IC_NOISE) c += p->ic_amplitude * (2 * HashUniform((uint64_t)p->ic_seed, gidx * (uint64_t)nc + (uint64_t)r) - 1);
       else if (p->ic == IC_MODE && r == 0) c += p->ic_amplitude * ModeShape(app, pos);
+      else if (p->ic == IC_PFHUB_BM1 && r == 0) c += p->ic_amplitude * PfhubBm1Shape(pos);
       else if (p->ic == IC_COUPLE) c = p->couple_left[r] + (p->couple_right[r] - p->couple_left[r]) * s;
       u[r]      = c;
       u[nc + r] = 0;
@@ -65,7 +76,7 @@ void InitialGeneral(const App *app, const GridBox *b, PetscScalar *x)
   }
 }
 
-/* The binary states: c = c0 + noise or c0 + mode. */
+/* The binary states: c = c0 + noise, c0 + mode or PFHub's field. */
 void InitialBinary(const App *app, const GridBox *b, PetscScalar *xa)
 {
   const Params *p = &app->p;
@@ -77,6 +88,7 @@ void InitialBinary(const App *app, const GridBox *b, PetscScalar *xa)
     const uint64_t  gidx   = (uint64_t)i + (uint64_t)b->info.mx * ((uint64_t)j + (uint64_t)b->info.my * (uint64_t)k);
     PetscReal       c      = p->c0;
     if (p->ic == IC_NOISE) c += p->ic_amplitude * (2 * HashUniform((uint64_t)p->ic_seed, gidx) - 1);
+    else if (p->ic == IC_PFHUB_BM1) c += p->ic_amplitude * PfhubBm1Shape(pos);
     else c += p->ic_amplitude * ModeShape(app, pos);
     x[GridOwned(b, i, j, k)].c  = c;
     x[GridOwned(b, i, j, k)].mu = 0;

@@ -449,7 +449,7 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
      of benchmarks/time_to_solution.sh near 0.1% in F (rosw 0.088%, etd 0.059%) */
   PetscCall(TSSetTolerances(*ts, 1e-12, NULL, app->p.integrator == INTEGRATOR_ETD ? 1e-3 : 3e-4, NULL));
   PetscCall(TSGetAdapt(*ts, &adapt));
-  PetscCall(TSAdaptSetType(adapt, TSADAPTBASIC));
+  PetscCall(SolverDefaultAdapt(adapt)); /* PETSc's DSP controller, H211PI (step_control.c) */
   PetscCall(TSAdaptSetClip(adapt, 0.1, 4.0));
   PetscCall(TSAdaptSetStepLimits(adapt, 1e-12 * dt0, PETSC_MAX_REAL));
 

@@ -35,6 +35,7 @@ struct _p_Monitor {
   PetscBool      have_obs;
   RateSample     rate[RATE_SAMPLES]; /* ring of the last progress lines, oldest at rate_next once full */
   PetscInt       rate_n, rate_next;
+  PetscInt       prior_rejects; /* restart: rejections before it, from the kept stats.csv rows (rank 0) */
 };
 
 static const char StatsHeader[] = "step,time,dt,free_energy,mass,snes_its,ksp_its,rejected,c_min,c_max,c_std\n";
@@ -133,6 +134,30 @@ PetscErrorCode MonitorCsvOpen(const char *path, const char *header, PetscInt res
   PetscFunctionReturn(0);
 }
 
+/* The rejected steps in the rows stats.csv kept from before a restart (the column named
+   rejected): the summary's whole-run total. */
+static PetscInt PriorRejects(const char *path)
+{
+  FILE    *fp = fopen(path, "r");
+  char     line[4096];
+  int      crej = -1;
+  PetscInt n = 0;
+
+  if (!fp) return 0;
+  while (fgets(line, sizeof line, fp)) {
+    if (line[0] == '#') continue;
+    int   col = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(line, ",\n", &save); tok; tok = strtok_r(NULL, ",\n", &save), col++) {
+      if (crej < 0 && !strcmp(tok, "rejected")) crej = col; /* the header */
+      else if (crej >= 0 && col == crej) n += (PetscInt)strtol(tok, NULL, 10);
+    }
+    if (crej < 0) break; /* not the header this version writes */
+  }
+  fclose(fp);
+  return n;
+}
+
 PetscErrorCode MonitorCreate(App *app, const MonitorState *restart, Monitor *mon)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)app->da);
@@ -161,6 +186,9 @@ PetscErrorCode MonitorCreate(App *app, const MonitorState *restart, Monitor *mon
     PetscCall(VersionCommentLine(&comment));
     PetscCall(CsvOpen(path, comment, header, restart ? restart->last_step : -1, &(*mon)->csv, err, sizeof err));
     PetscCall(PetscFree(comment));
+    if (restart && !err[0]) {
+      (*mon)->prior_rejects = PriorRejects(path) + restart->rejects_pending; /* + those after its last row */
+    }
   }
   PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
   if (err[0]) UPHILL_USER_ERROR(comm, "%s", err);
@@ -341,17 +369,20 @@ PetscErrorCode MonitorSummary(Monitor mon, TS ts)
   PetscCall(PetscTime(&now));
   {
     const PetscInt run = steps - mon->first_step; /* steps taken by this run (after a restart: since it) */
-    char           since[64] = "";
-    if (mon->first_step) snprintf(since, sizeof since, ", %" PetscInt_FMT " since the restart", run);
     const PetscBool rosw = IntegratorUsesTransforms(mon->app->p.integrator);
-    char            failed[64] = ""; /* the transform integrators have no Newton solve to fail */
+    char            failed[64] = "", counts[256]; /* the transform integrators have no Newton solve to fail */
     if (!rosw) snprintf(failed, sizeof failed, ", %" PetscInt_FMT " failed Newton solves", fails);
-    PetscCall(PetscPrintf(comm, "uphill3d: %s (%s) at t = %.6e after %" PetscInt_FMT " steps (%" PetscInt_FMT " rejected%s%s)\n", reason == TS_CONVERGED_USER ? "stopped on a signal" : reason > 0 ? "finished" : "STOPPED", TSConvergedReasons[reason], (double)t, steps, rej, failed, since));
-    if (mon->app->p.integrator == INTEGRATOR_ROSW) PetscCall(PetscPrintf(comm, "  integrator rosw: %" PetscInt_FMT " stages (%.2f per step), each one residual and one transform-inverted linear solve\n", nits, run ? (double)nits / run : 0.0));
-    else if (rosw) PetscCall(PetscPrintf(comm, "  integrator etd: %" PetscInt_FMT " stages (%.2f per step), each one residual and two transforms\n", nits, run ? (double)nits / run : 0.0));
-    else PetscCall(PetscPrintf(comm, "  Newton iterations %" PetscInt_FMT " (%.2f per step), Krylov iterations %" PetscInt_FMT " (%.1f per Newton)\n", nits, run ? (double)nits / run : 0.0, lits, nits ? (double)lits / nits : 0.0));
+    /* after a restart: totals over the whole run (the kept stats.csv rows plus this run), then
+       this run's own counts, each labelled; the integrator's counters cover this run only */
+    if (mon->first_step) snprintf(counts, sizeof counts, "whole run: %" PetscInt_FMT " steps, %" PetscInt_FMT " rejected; since the restart at step %" PetscInt_FMT ": %" PetscInt_FMT " steps, %" PetscInt_FMT " rejected%s", steps, mon->prior_rejects + rej, mon->first_step, run, rej, failed);
+    else snprintf(counts, sizeof counts, "%" PetscInt_FMT " rejected%s", rej, failed);
+    PetscCall(PetscPrintf(comm, "uphill3d: %s (%s) at t = %.6e after %" PetscInt_FMT " steps (%s)\n", reason == TS_CONVERGED_USER ? "stopped on a signal" : reason > 0 ? "finished" : "STOPPED", TSConvergedReasons[reason], (double)t, steps, counts));
+    const char *since = mon->first_step ? " since the restart" : "";
+    if (mon->app->p.integrator == INTEGRATOR_ROSW) PetscCall(PetscPrintf(comm, "  integrator rosw: %" PetscInt_FMT " stages%s (%.2f per step), each one residual and one transform-inverted linear solve\n", nits, since, run ? (double)nits / run : 0.0));
+    else if (rosw) PetscCall(PetscPrintf(comm, "  integrator etd: %" PetscInt_FMT " stages%s (%.2f per step), each one residual and two transforms\n", nits, since, run ? (double)nits / run : 0.0));
+    else PetscCall(PetscPrintf(comm, "  Newton iterations%s %" PetscInt_FMT " (%.2f per step), Krylov iterations %" PetscInt_FMT " (%.1f per Newton)\n", since, nits, run ? (double)nits / run : 0.0, lits, nits ? (double)lits / nits : 0.0));
     PetscCall(PetscPrintf(comm, "  free energy %.12e, mass drift %.3e (relative), c in [%.6f, %.6f]\n", (double)mon->obs.free_energy, (double)((mon->obs.mass - mon->mass0) / PetscAbsReal(mon->mass0)), (double)mon->obs.c_min, (double)mon->obs.c_max));
-    PetscCall(PetscPrintf(comm, "  wall time %.2f s (%.3g s per step)\n", (double)(now - mon->wall0), run ? (double)(now - mon->wall0) / run : 0.0));
+    PetscCall(PetscPrintf(comm, "  wall time%s %.2f s (%.3g s per step)\n", since, (double)(now - mon->wall0), run ? (double)(now - mon->wall0) / run : 0.0));
   }
   if (reason < 0) SETERRQ(comm, PETSC_ERR_NOT_CONVERGED, "time integration stopped: %s (a step was rejected too often in a row; try a finer grid, a smaller -ts_adapt_dt_min or -ts_max_reject)", TSConvergedReasons[reason]);
   PetscFunctionReturn(0);

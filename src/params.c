@@ -9,7 +9,7 @@
 const char *const FreeEnergyTypes[] = {"regular_solution", "double_well", "quadratic", "FreeEnergyType", "FE_", NULL};
 const char *const MobilityModels[]  = {"constant", "degenerate", "MobilityModel", "MOBILITY_", NULL};
 const char *const BoundaryTypes[]   = {"periodic", "noflux", "BoundaryType", "BC_", NULL};
-const char *const InitialTypes[]    = {"noise", "mode", "file", "couple", "nucleus", "InitialType", "IC_", NULL};
+const char *const InitialTypes[]    = {"noise", "mode", "file", "couple", "nucleus", "pfhub_bm1", "InitialType", "IC_", NULL};
 const char *const IntegratorTypes[]   = {"auto", "bdf", "rosw", "etd", "IntegratorType", "INTEGRATOR_", NULL};
 const char *const RestartChangeNames[] = {"temperature", "kappa", "mobility", "mobility_model", NULL};
 
@@ -467,7 +467,7 @@ PetscErrorCode ParamsReadExcept(MPI_Comm comm, int owned, Params *p)
   ncomponents = p->ncomp + 1;
   if (!(owned & PARAMS_OWN_COMPONENTS)) PetscCall(OptInt(PetscOptionsObject, comm, "-components", "Number of components N (2 = binary)", &ncomponents));
   p->ncomp = ncomponents - 1;
-  PetscCall(OptEnum(PetscOptionsObject, comm, "-ic", "Initial condition: noise (c0 + uniform noise), mode (c0 + cosine mode, in c_1), file, couple (a diffusion couple), nucleus (nuclei of the second phase in a matrix of c0)", InitialTypes, 5, (int *)&p->ic));
+  PetscCall(OptEnum(PetscOptionsObject, comm, "-ic", "Initial condition: noise (c0 + uniform noise), mode (c0 + cosine mode, in c_1), file, couple (a diffusion couple), nucleus (nuclei of the second phase in a matrix of c0), pfhub_bm1 (PFHub benchmark 1: c0 + ic_amplitude times its sum of cosines)", InitialTypes, 6, (int *)&p->ic));
   PetscCall(ReadMulticomponent(PetscOptionsObject, comm, owned, p));
   PetscCall(OptReal(PetscOptionsObject, comm, "-ic_amplitude", "Amplitude of the initial noise or mode", &p->ic_amplitude));
   PetscCall(OptInt(PetscOptionsObject, comm, "-ic_seed", "Seed of the initial noise (independent of the rank count)", &p->ic_seed));

@@ -2,9 +2,10 @@
    -ts_*, -snes_*, -ksp_*, -pc_*, -mg_* options.
 
    - TS: variable-step BDF2 (TSBDF caps the step ratio at 2, inside the 4.864 bound for
-     its discrete energy law), adaptive (TSADAPTBASIC) with the error measured on c only:
-     mu is the algebraic component of the index-1 DAE.  With thermal noise: fixed-step
-     Crank-Nicolson instead (SetNoiseIntegrator; docs/MODEL.md section 6.3).
+     its discrete energy law), adaptive (TSADAPTDSP with the H211PI filter, step_control.c)
+     with the error measured on c only: mu is the algebraic component of the index-1 DAE.
+     With thermal noise: fixed-step Crank-Nicolson instead (SetNoiseIntegrator; docs/MODEL.md
+     section 6.3).
    - A failed Newton solve or a stage with c outside (0,1) under the logarithmic energy
      rejects the step; TS retries with a smaller one.
    - SNES: Newton with a pre-check that shortens a step which would leave (0,1), and a
@@ -327,7 +328,7 @@ PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
   PetscCall(TSSetMaxStepRejections(*ts, 30));
   PetscCall(TSSetTolerances(*ts, 1e-4, NULL, 1e-3, NULL));
   PetscCall(TSGetAdapt(*ts, &adapt));
-  PetscCall(TSAdaptSetType(adapt, TSADAPTBASIC));
+  PetscCall(SolverDefaultAdapt(adapt));
   PetscCall(TSAdaptSetClip(adapt, 0.1, 2.0));
   PetscCall(TSAdaptSetStepLimits(adapt, 1e-12 * InitialTimeStep(app), PETSC_MAX_REAL));
 

@@ -10,7 +10,7 @@
 typedef enum { FE_REGULAR_SOLUTION, FE_DOUBLE_WELL, FE_QUADRATIC } FreeEnergyType;
 typedef enum { MOBILITY_CONSTANT, MOBILITY_DEGENERATE } MobilityModel;
 typedef enum { BC_PERIODIC, BC_NOFLUX } BoundaryType;
-typedef enum { IC_NOISE, IC_MODE, IC_FILE, IC_COUPLE, IC_NUCLEUS } InitialType;
+typedef enum { IC_NOISE, IC_MODE, IC_FILE, IC_COUPLE, IC_NUCLEUS, IC_PFHUB_BM1 } InitialType;
 /* The time integrator (solver.c): auto picks the fastest one the problem admits. */
 typedef enum { INTEGRATOR_AUTO, INTEGRATOR_BDF, INTEGRATOR_ROSW, INTEGRATOR_ETD } IntegratorType;
 /* rosw and etd: binary runs, the state c alone, linear operators inverted by transforms */

@@ -16,4 +16,7 @@ PetscErrorCode SolverSetUpNowRosw(TS ts, Vec X);
 PetscErrorCode SolverSolve(TS ts, Vec X);
 PetscErrorCode SolverGetState(TS ts, Vec *X);
 PetscErrorCode SolverInterpolate(TS ts, PetscReal t, Vec X);
+/* The default step-size controller of both integrators (solver.c): PETSc's TSADAPTDSP with
+   the H211PI digital filter (issue 14: no oscillating rejections). */
+PetscErrorCode SolverDefaultAdapt(TSAdapt adapt);
 #endif

@@ -51,4 +51,8 @@ PetscReal      ThermoCriticalTemperature(const Thermo *th);
 PetscBool      ThermoSpinodal(const Thermo *th, PetscReal *lo, PetscReal *hi);
 PetscBool      ThermoBinodal(const Thermo *th, PetscReal *lo, PetscReal *hi);
 PetscReal      ThermoEnergyScale(const Thermo *th);
+/* The flat equilibrium interface: continuum energy sigma and 10-90% width; its discrete
+   energy on spacing h relative to sigma (the resolution criterion of the report). */
+PetscBool      ThermoInterface(const Thermo *th, PetscReal kappa, PetscReal *sigma, PetscReal *width);
+PetscErrorCode ThermoInterfaceResolution(const Thermo *th, PetscReal kappa, PetscReal h, PetscReal *sigma, PetscReal *width, PetscReal *err);
 #endif
