@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """The end-of-run summary after a restart (issue 14): the whole run's counts and this run's
-counts, each labelled.  PFHub 1b on 64^2 (h = 1), 60 steps, default integrator but the plain
-`-ts_adapt_type basic` controller (the default DSP controller rejects nothing here, and this
-test needs rejections on both sides of the restart): its steps 16-18 are each preceded by one
-rejected step.  Reference run: 60 steps straight.  Restarted
+counts, each labelled.  PFHub 1b on 64^2 (h = 1), 60 steps, the rosw integrator with the plain
+`-ts_adapt_type basic` controller (the default etd integrator and DSP controller reject nothing
+here, and this test needs rejections on both sides of the restart): its steps 16-18 are each
+preceded by one rejected step.  Reference run: 60 steps straight.  Restarted
 run: 17 steps with a checkpoint at step 17, then -restart latest to step 60.  The restarted
 summary must say 'whole run: 60 steps, R rejected' with R the reference's total and 'since
 the restart at step 17: 43 steps, r rejected' with r the reference's rejections after step 17
@@ -19,7 +19,7 @@ def main():
     if len(sys.argv) != 2:
         T.die("usage: test_restart_summary.py SOURCE_DIR")
     opts = ["-options_file", os.path.join(sys.argv[1], "input", "pfhub_bm1b.opts"),
-            "-da_grid_x", "64", "-da_grid_y", "64", "-Lx", "64", "-Ly", "64", "-ts_adapt_type", "basic"]
+            "-da_grid_x", "64", "-da_grid_y", "64", "-Lx", "64", "-Ly", "64", "-integrator", "rosw", "-ts_adapt_type", "basic"]
     ref = T.run(opts + ["-ts_max_steps", "60", "-output_dir", T.fresh_dir("ref")]).stdout
     s = T.read_stats("ref")
     total, after = int(s["rejected"].sum()), int(s["rejected"][s["step"] > 17].sum())
