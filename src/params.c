@@ -366,6 +366,7 @@ static PetscErrorCode ParamsDefaults(Params *p)
   p->integrator     = INTEGRATOR_AUTO;
   p->ncomp          = 1;
   p->checkpoint_keep = 2;
+  p->memory_check   = PETSC_TRUE;
   strcpy(p->output_dir, "out");
   PetscFunctionReturn(0);
 }
@@ -548,6 +549,7 @@ PetscErrorCode ParamsReadExcept(MPI_Comm comm, int owned, Params *p)
   PetscCall(OptInt(PetscOptionsObject, comm, "-checkpoint_keep", "Newest checkpoints kept (older ones are deleted)", &p->checkpoint_keep));
   PetscCall(OptString(PetscOptionsObject, comm, "-restart", "Continue from a checkpoint: FILE, or latest (the newest valid one in OUTPUT_DIR/checkpoints)", p->restart, sizeof p->restart));
   PetscCall(OptAllowChange(PetscOptionsObject, comm, p->allow_change));
+  PetscCall(OptBool(PetscOptionsObject, comm, "-memory_check", "Refuse a grid whose estimated memory per rank (measured bytes per point of the integrator) exceeds the node's available memory (MemAvailable or cgroup limit) over its ranks", &p->memory_check));
   PetscOptionsEnd();
   PetscCall(ParamsValidate(comm, p));
   PetscCall(CheckPetscOptions(comm));

@@ -73,6 +73,7 @@ typedef struct {
   char           restart[PETSC_MAX_PATH_LEN]; /* "" (new run), "latest" or a checkpoint file */
   PetscReal      analysis_interval;   /* simulation time between in-situ analyses (analysis.c); 0: off */
   PetscBool      allow_change[RESTART_CHANGE_COUNT]; /* -restart_allow_change: parameters that may differ */
+  PetscBool      memory_check;        /* refuse a grid whose memory estimate exceeds the node's (grid.c) */
 } Params;
 
 /* Parameters that -restart_allow_change lets differ from the checkpoint's (the state stays
