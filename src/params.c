@@ -423,7 +423,7 @@ static PetscErrorCode CheckPetscOptions(MPI_Comm comm)
     PetscOptionRule rule;
   } rules[] = {
     {"ts_dt", PETSC_OPT_REAL_POSITIVE},           {"ts_max_time", PETSC_OPT_REAL_POSITIVE},     {"ts_final_time", PETSC_OPT_REAL_POSITIVE},
-    {"ts_max_steps", PETSC_OPT_INT_NONNEGATIVE},   {"ts_rtol", PETSC_OPT_REAL_POSITIVE},         {"ts_atol", PETSC_OPT_REAL_POSITIVE},
+    {"ts_max_steps", PETSC_OPT_INT_NONNEGATIVE},   {"ts_rtol", PETSC_OPT_REAL_NONNEGATIVE},      {"ts_atol", PETSC_OPT_REAL_NONNEGATIVE},
     {"ts_adapt_dt_min", PETSC_OPT_REAL_NONNEGATIVE}, {"ts_adapt_dt_max", PETSC_OPT_REAL_POSITIVE}, {"ts_adapt_safety", PETSC_OPT_REAL_POSITIVE},
     {"ts_adapt_reject_safety", PETSC_OPT_REAL_POSITIVE}, {"ts_adapt_scale_solve_failed", PETSC_OPT_REAL_POSITIVE},
     {"snes_max_it", PETSC_OPT_INT_POSITIVE},       {"snes_rtol", PETSC_OPT_REAL_NONNEGATIVE},    {"snes_atol", PETSC_OPT_REAL_NONNEGATIVE},

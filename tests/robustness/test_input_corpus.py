@@ -60,7 +60,7 @@ PETSC = {
     "-ts_dt": ["0", "-1", "nan", "inf", "1e-320", "abc", " 3 ", "1e-300"],
     "-ts_max_time": ["nan", "inf", "0"],
     "-ts_max_steps": ["-1"],
-    "-ts_rtol": ["0"],
+    "-ts_rtol": ["-1"],
 }
 PETSC_BDF = {
     "-snes_max_it": ["0"], "-ksp_max_it": ["0"], "-snes_rtol": ["-1"], "-ksp_rtol": ["nan"],
