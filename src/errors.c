@@ -13,13 +13,16 @@ static PetscBool IsUserError(PetscErrorCode n)
   return (PetscBool)(reading_petsc_options && (n == PETSC_ERR_ARG_UNKNOWN_TYPE || n == PETSC_ERR_ARG_OUTOFRANGE || n == PETSC_ERR_ARG_WRONG || n == PETSC_ERR_ARG_INCOMP || n == PETSC_ERR_SUP));
 }
 
-/* PETSc's parser says "Input string abc has no numeric value" without naming the option:
-   find the option(s) holding that value. */
+/* PETSc's parser says "Input string abc has no numeric value" (or "integer value") without
+   naming the option: find the option(s) holding that value. */
 static void NameOptionWithValue(const char *mess, char *out, size_t len)
 {
-  char  value[256], *all = NULL, *save = NULL, *prev = NULL;
+  const char *start = "Input string ", *end;
+  char        value[256], *all = NULL, *save = NULL, *prev = NULL;
+
   out[0] = 0;
-  if (sscanf(mess, "Input string %255s has no numeric value", value) != 1) return;
+  if (strncmp(mess, start, strlen(start)) || !(end = strstr(mess, " has no "))) return;
+  snprintf(value, sizeof value, "%.*s", (int)(end - mess - strlen(start)), mess + strlen(start));
   if (PetscOptionsGetAll(NULL, &all)) return;
   for (char *tok = strtok_r(all, " ", &save); tok; prev = tok, tok = strtok_r(NULL, " ", &save))
     if (prev && prev[0] == '-' && !strcmp(tok, value) && strlen(out) + strlen(prev) + 16 < len) {
@@ -62,18 +65,16 @@ int ErrorsRunProgram(int argc, char **argv, const char *help, PetscErrorCode (*r
 {
   const char    *file = (argc > 1 && argv[1][0] != '-') ? argv[1] : NULL;
   PetscErrorCode ierr;
+  char           err[PETSC_MAX_PATH_LEN + 512];
 
   if (VersionRequested(argc, argv)) return 0; /* before PETSc reads options: nothing runs */
-  if (file) { /* a bad options file is reported before PETSc reads it */
-    char err[PETSC_MAX_PATH_LEN + 256];
-    if (ParamsCheckOptionsFile(file, err, sizeof err)) {
-      int rank = 0;
-      MPI_Init(&argc, &argv);
-      MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-      if (!rank) fprintf(stderr, "uphill3d: error: %s\n", err);
-      MPI_Finalize();
-      return 1;
-    }
+  if (ParamsCheckCommandLine(argc, argv, err, sizeof err)) { /* reported before PETSc reads them */
+    int rank = 0;
+    MPI_Init(&argc, &argv);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (!rank) fprintf(stderr, "uphill3d: error: %s\n", err);
+    MPI_Finalize();
+    return 1;
   }
   PetscCall(PetscInitialize(&argc, &argv, file, help));
   PetscCall(ErrorsInstallHandler());

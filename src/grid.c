@@ -4,6 +4,113 @@
    mirroring the boundary cell (zero normal derivative at the wall face). */
 #include <uphill/grid.h>
 #include <uphill/errors.h>
+#include <stdio.h>
+#include <unistd.h>
+
+/* ---- the memory estimate, before anything is allocated ------------------------------------
+   Peak resident memory (max RSS, /usr/bin/time) per grid point: the slope between 32^3 and
+   64^3 grids, 3 steps, binary defaults (48^3 for the ternary); the larger of 1 and 2 ranks:
+     rosw (FFT-inverted W)     354 B/point on 1 rank, 432 on 2     -> 440
+     bdf (Newton-multigrid)   1428 B/point on 1 rank, 1517 on 2    -> 1520 (1477 at 128^3,
+                                                                      benchmarks/README.md)
+     bdf, 3 components        6458 B/point on 1 rank               -> 6500
+   and 45 MB per rank at a 4^3 grid (MPI, PETSc, HDF5, FFTW) -> 50 MB.  The N-component path
+   keeps full (2 nc)^2 point blocks: its bytes per point are taken to grow as nc^2. */
+#define GRID_BYTES_ROSW     440.0
+#define GRID_BYTES_BDF      1520.0
+#define GRID_BYTES_TERNARY  6500.0
+#define GRID_BYTES_PER_RANK 50.0e6
+
+static double GridBytesPerPoint(const Params *p)
+{
+  const double nc = (double)p->ncomp;
+  if (p->integrator == INTEGRATOR_ROSW) return GRID_BYTES_ROSW;
+  if (!p->general) return GRID_BYTES_BDF;
+  return GRID_BYTES_TERNARY * PetscMax(1.0, nc * nc / 4.0);
+}
+
+/* A byte count from the first line of path ("max": no limit), or -1. */
+static double ReadBytes(const char *path)
+{
+  FILE  *fp = fopen(path, "r");
+  double v  = -1;
+  char   line[64];
+  if (!fp) return -1;
+  if (fgets(line, sizeof line, fp) && strncmp(line, "max", 3)) v = strtod(line, NULL);
+  fclose(fp);
+  return v;
+}
+
+/* Bytes this process's node can still give: MemAvailable, capped by a cgroup memory limit
+   (batch systems and containers) where one is set; 0 if neither can be read. */
+static double NodeAvailableBytes(void)
+{
+  FILE  *fp = fopen("/proc/meminfo", "r");
+  double avail = 0, limit, used;
+  char   line[256];
+  if (fp) {
+    while (fgets(line, sizeof line, fp))
+      if (sscanf(line, "MemAvailable: %lf kB", &avail) == 1) {
+        avail *= 1024;
+        break;
+      }
+    fclose(fp);
+  }
+  if (avail <= 0) {
+#if defined(_SC_AVPHYS_PAGES)
+    avail = (double)sysconf(_SC_AVPHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+#endif
+  }
+  limit = ReadBytes("/sys/fs/cgroup/memory.max"); /* cgroup v2, then v1 */
+  used  = ReadBytes("/sys/fs/cgroup/memory.current");
+  if (limit <= 0) {
+    limit = ReadBytes("/sys/fs/cgroup/memory/memory.limit_in_bytes");
+    used  = ReadBytes("/sys/fs/cgroup/memory/memory.usage_in_bytes");
+  }
+  if (limit > 0 && limit < 1e18 && used >= 0 && (avail <= 0 || limit - used < avail)) avail = PetscMax(limit - used, 0.0);
+  return avail > 0 ? avail : 0;
+}
+
+PetscErrorCode GridMemoryEstimate(MPI_Comm comm, const Params *p, GridMemory *m)
+{
+  PetscMPIInt size, noderanks;
+  MPI_Comm    node;
+  double      avail;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCallMPI(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
+  PetscCallMPI(MPI_Comm_size(node, &noderanks));
+  PetscCallMPI(MPI_Comm_free(&node));
+  m->points          = (double)p->grid[0] * (double)p->grid[1] * (double)p->grid[2];
+  m->bytes_per_point = GridBytesPerPoint(p);
+  m->per_rank        = GRID_BYTES_PER_RANK + m->bytes_per_point * m->points / size;
+  avail              = NodeAvailableBytes() / noderanks; /* the node's memory, shared by its ranks */
+  /* the tightest node decides; a node that cannot tell (0) does not */
+  if (avail <= 0) avail = PETSC_MAX_REAL;
+  PetscCallMPI(MPI_Allreduce(&avail, &m->available, 1, MPI_DOUBLE, MPI_MIN, comm));
+  if (m->available == PETSC_MAX_REAL) m->available = 0;
+  m->ranks_on_node = noderanks;
+  PetscFunctionReturn(0);
+}
+
+/* Sizes in 64 bits: the unknowns must fit PETSc's index type, and the estimate the memory. */
+static PetscErrorCode GridCheckSize(MPI_Comm comm, const Params *p, PetscMPIInt size)
+{
+  const double points = (double)p->grid[0] * (double)p->grid[1] * (double)p->grid[2], unknowns = points * 2 * (double)p->ncomp;
+  GridMemory   m;
+
+  PetscFunctionBegin;
+  if (points < size)
+    UPHILL_USER_ERROR(comm, "grid %" PetscInt_FMT "x%" PetscInt_FMT "x%" PetscInt_FMT " is too small for %d ranks: every rank needs at least one grid point", p->grid[0], p->grid[1], p->grid[2], size);
+  if (unknowns > (double)PETSC_MAX_INT)
+    UPHILL_USER_ERROR(comm, "grid %" PetscInt_FMT "x%" PetscInt_FMT "x%" PetscInt_FMT " has %.4g unknowns, more than the %" PetscInt_FMT " this PETSc's %d-bit indices can count; use a smaller grid or a PETSc configured --with-64-bit-indices", p->grid[0], p->grid[1], p->grid[2], unknowns, PETSC_MAX_INT, (int)(8 * sizeof(PetscInt)));
+  if (!p->memory_check) PetscFunctionReturn(0);
+  PetscCall(GridMemoryEstimate(comm, p, &m));
+  if (m.available > 0 && m.per_rank > m.available)
+    UPHILL_USER_ERROR(comm, "grid %" PetscInt_FMT "x%" PetscInt_FMT "x%" PetscInt_FMT " needs about %.3g GB per rank with the %s integrator (%.0f bytes per point, %.4g points over %d ranks), more than the %.3g GB per rank this node has available (%d ranks on it); use more nodes, a smaller grid, or -memory_check 0 to run anyway", p->grid[0], p->grid[1], p->grid[2], m.per_rank / 1e9, IntegratorTypes[p->integrator], m.bytes_per_point, m.points, size, m.available / 1e9, m.ranks_on_node);
+  PetscFunctionReturn(0);
+}
 
 PetscErrorCode GridCreate(MPI_Comm comm, const Params *p, DM *da, PetscReal h[3])
 {
@@ -18,8 +125,7 @@ PetscErrorCode GridCreate(MPI_Comm comm, const Params *p, DM *da, PetscReal h[3]
   for (PetscInt d = 0; d < dim; d++)
     if (p->grid[d] == 1) UPHILL_USER_ERROR(comm, "flat directions must come last: for quasi-2D use -da_grid_z 1, for quasi-1D -da_grid_y 1 -da_grid_z 1 (got %" PetscInt_FMT "x%" PetscInt_FMT "x%" PetscInt_FMT ")", p->grid[0], p->grid[1], p->grid[2]);
   for (int d = 0; d < 3; d++) bt[d] = p->bc == BC_PERIODIC ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_GHOSTED;
-  if (p->grid[0] * p->grid[1] * p->grid[2] < size)
-    UPHILL_USER_ERROR(comm, "grid %" PetscInt_FMT "x%" PetscInt_FMT "x%" PetscInt_FMT " is too small for %d ranks: every rank needs at least one grid point", p->grid[0], p->grid[1], p->grid[2], size);
+  PetscCall(GridCheckSize(comm, p, size));
   if (dim == 1) PetscCall(DMDACreate1d(comm, bt[0], p->grid[0], dof, 1, NULL, da));
   else if (dim == 2) PetscCall(DMDACreate2d(comm, bt[0], bt[1], DMDA_STENCIL_STAR, p->grid[0], p->grid[1], PETSC_DECIDE, PETSC_DECIDE, dof, 1, NULL, NULL, da));
   else PetscCall(DMDACreate3d(comm, bt[0], bt[1], bt[2], DMDA_STENCIL_STAR, p->grid[0], p->grid[1], p->grid[2], PETSC_DECIDE, PETSC_DECIDE, PETSC_DECIDE, dof, 1, NULL, NULL, NULL, da));

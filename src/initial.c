@@ -6,6 +6,7 @@
 #include <uphill/nucleus.h>
 #include "kernels.h"
 #include "hash.h"
+#include "h5util.h"
 
 /* splitmix64 as a counter-based generator, uniform in [0,1).  The offset keeps the fields of
    earlier versions: the mix's own increment is subtracted (modulo 2^64). */
@@ -107,7 +108,7 @@ PetscErrorCode CheckInitialGeneral(const App *app, Vec X)
   ok = InDomainGeneral(app, x, n) ? 1 : 0;
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, PetscObjectComm((PetscObject)X)));
-  if (!ok) UPHILL_USER_ERROR(PetscObjectComm((PetscObject)X), "the initial concentrations leave the simplex (c_i > 0, c_1 + ... + c_%" PetscInt_FMT " < 1) where the regular_solution energy is defined", app->p.ncomp);
+  if (!ok) UPHILL_USER_ERROR(PetscObjectComm((PetscObject)X), "the initial concentrations%s%s%s leave the simplex (c_i > 0, c_1 + ... + c_%" PetscInt_FMT " < 1) where the regular_solution energy is defined", app->p.ic == IC_FILE ? " of field file '" : "", app->p.ic == IC_FILE ? app->p.ic_file : "", app->p.ic == IC_FILE ? "'" : "", app->p.ncomp);
   PetscFunctionReturn(0);
 }
 
@@ -119,15 +120,107 @@ PetscErrorCode CheckInitialBinary(const App *app, Vec X)
   PetscCall(VecStrideMin(X, 0, NULL, &cmin));
   PetscCall(VecStrideMax(X, 0, NULL, &cmax));
   if (app->th.type == FE_REGULAR_SOLUTION && !(cmin > 0 && cmax < 1))
-    UPHILL_USER_ERROR(PetscObjectComm((PetscObject)X), "initial concentration spans [%g, %g], outside (0,1) where the regular_solution energy is defined", (double)cmin, (double)cmax);
+    UPHILL_USER_ERROR(PetscObjectComm((PetscObject)X), "initial concentration%s%s%s spans [%g, %g], outside (0,1) where the regular_solution energy is defined", app->p.ic == IC_FILE ? " of field file '" : "", app->p.ic == IC_FILE ? app->p.ic_file : "", app->p.ic == IC_FILE ? "'" : "", (double)cmin, (double)cmax);
+  PetscFunctionReturn(0);
+}
+
+/* One concentration dataset of an -ic_file, on rank 0: floating-point numbers (not integers
+   nor a compound such as complex), readable to the end (not truncated), all finite.  Read in slabs
+   of the slowest dimension.  0 if good or absent (OutputReadConcentration reports a missing
+   dataset or a wrong grid), else a message in err. */
+static int CheckFieldDataset(hid_t f, const char *path, const char *name, char *err, size_t len)
+{
+  hid_t       d, type, space, mem;
+  hsize_t     dims[8] = {0}, total = 1, plane = 1, rows, start[8] = {0}, count[8];
+  int         nd, bad = 0;
+  H5T_class_t cls;
+  double     *buf;
+
+  if (H5Lexists(f, name, H5P_DEFAULT) <= 0 || (d = H5Dopen2(f, name, H5P_DEFAULT)) < 0) return 0;
+  type = H5Dget_type(d);
+  cls  = H5Tget_class(type);
+  H5Tclose(type);
+  if (cls != H5T_FLOAT) {
+    snprintf(err, len, "field file '%s': dataset '%s' does not hold floating-point numbers (HDF5 type class %s); expected float", path, name, cls == H5T_COMPOUND ? "compound, e.g. complex" : cls == H5T_STRING ? "string" : cls == H5T_INTEGER ? "integer" : "other");
+    H5Dclose(d);
+    return 1;
+  }
+  space = H5Dget_space(d);
+  nd    = H5Sget_simple_extent_ndims(space);
+  if (nd < 0 || nd > 8) {
+    snprintf(err, len, "field file '%s': dataset '%s' has an unreadable shape", path, name);
+    H5Sclose(space);
+    H5Dclose(d);
+    return 1;
+  }
+  H5Sget_simple_extent_dims(space, dims, NULL);
+  for (int i = 0; i < nd; i++) total *= dims[i];
+  for (int i = 1; i < nd; i++) plane *= dims[i];
+  rows = nd ? PetscMax(1, (hsize_t)(1 << 22) / PetscMax(plane, 1)) : 1; /* ~32 MB a slab */
+  buf  = malloc(sizeof(double) * (size_t)(nd ? PetscMin(rows, dims[0]) * plane : 1));
+  if (!buf) bad = 2;
+  for (hsize_t r = 0; !bad && total && r < (nd ? dims[0] : 1); r += rows) {
+    hsize_t n = nd ? PetscMin(rows, dims[0] - r) : 1, k;
+    for (int i = 0; i < nd; i++) {
+      start[i] = i ? 0 : r;
+      count[i] = i ? dims[i] : n;
+    }
+    if (nd) H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL);
+    n *= nd ? plane : 1;
+    mem = H5Screate_simple(1, &n, NULL);
+    if (H5Dread(d, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, buf) < 0) bad = 2;
+    H5Sclose(mem);
+    for (k = 0; !bad && k < n; k++)
+      if (!isfinite(buf[k])) {
+        snprintf(err, len, "field file '%s': dataset '%s' holds %s at flat index %llu", path, name, isnan(buf[k]) ? "NaN" : "an infinite value", (unsigned long long)(r * plane + k));
+        bad = 1;
+      }
+  }
+  if (bad == 2) snprintf(err, len, "field file '%s': dataset '%s' cannot be read to its end (truncated or corrupt file)", path, name);
+  free(buf);
+  H5Sclose(space);
+  H5Dclose(d);
+  return bad;
+}
+
+/* -ic_file checked by rank 0 before the collective read, so that a bad file is one line. */
+static PetscErrorCode CheckFieldFile(const App *app, const char *path)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)app->da);
+  PetscMPIInt rank;
+  char        err[PETSC_MAX_PATH_LEN + 256] = "";
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) {
+    H5E_auto2_t func;
+    void       *data;
+    hid_t       f;
+    H5Eget_auto2(H5E_DEFAULT, &func, &data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if ((f = H5UtilOpenRead(path)) >= 0) { /* an unopenable file: OutputReadConcentration says so */
+      for (PetscInt comp = 0; comp < app->p.ncomp && !err[0]; comp++) {
+        char name[32];
+        if (app->p.ncomp == 1) snprintf(name, sizeof name, "c"); /* OutputFieldName's names */
+        else snprintf(name, sizeof name, "c_%" PetscInt_FMT, comp + 1);
+        (void)CheckFieldDataset(f, path, name, err, sizeof err);
+      }
+      H5Fclose(f);
+    }
+    H5Eset_auto2(H5E_DEFAULT, func, data);
+  }
+  PetscCallMPI(MPI_Bcast(err, (PetscMPIInt)sizeof err, MPI_CHAR, 0, comm));
+  if (err[0]) UPHILL_USER_ERROR(comm, "%s", err);
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode InitialState(const App *app, Vec X)
 {
   PetscFunctionBegin;
-  if (app->p.ic == IC_FILE) PetscCall(OutputReadConcentration(app, app->p.ic_file, X));
-  else if (app->p.ic == IC_NUCLEUS) PetscCall(InitialNucleus(app, X)); /* initial_nucleus.c */
+  if (app->p.ic == IC_FILE) {
+    PetscCall(CheckFieldFile(app, app->p.ic_file));
+    PetscCall(OutputReadConcentration(app, app->p.ic_file, X));
+  } else if (app->p.ic == IC_NUCLEUS) PetscCall(InitialNucleus(app, X)); /* initial_nucleus.c */
   else {
     GridBox      b;
     PetscScalar *xa;

@@ -5,6 +5,8 @@
 #include <uphill/linalg.h>
 #include <errno.h>
 #include <ctype.h>
+#include <math.h>
+#include <sys/stat.h>
 
 const char *const FreeEnergyTypes[] = {"regular_solution", "double_well", "quadratic", "FreeEnergyType", "FE_", NULL};
 const char *const MobilityModels[]  = {"constant", "degenerate", "MobilityModel", "MOBILITY_", NULL};
@@ -23,7 +25,11 @@ PetscErrorCode ParamsParseReal(MPI_Comm comm, const char *name, const char *s, P
   errno = 0;
   d     = strtod(s, &end);
   while (*end && isspace((unsigned char)*end)) end++;
-  if (end == s || *end || errno == ERANGE || d != d) UPHILL_USER_ERROR(comm, "option %s: '%s' is not a number", name, s);
+  if (end == s || *end || d != d) UPHILL_USER_ERROR(comm, "option %s: '%s' is not a number", name, s);
+  if (!isfinite(d)) UPHILL_USER_ERROR(comm, "option %s: '%s' is not a finite number", name, s);
+  /* products and squares of parameters (E^2, kappa k^4, the volume) must stay finite */
+  if (errno == ERANGE || PetscAbsReal(d) > PARAMS_MAX_MAGNITUDE || (d != 0 && PetscAbsReal(d) < PARAMS_MIN_MAGNITUDE))
+    UPHILL_USER_ERROR(comm, "option %s: '%s' is out of range: uphill3d takes 0 or magnitudes %g .. %g", name, s, PARAMS_MIN_MAGNITUDE, PARAMS_MAX_MAGNITUDE);
   *v = (PetscReal)d;
   PetscFunctionReturn(0);
 }
@@ -43,6 +49,23 @@ PetscErrorCode ParamsParseInt(MPI_Comm comm, const char *name, const char *s, Pe
   PetscFunctionReturn(0);
 }
 
+/* Comma-separated lists: an empty entry ("1,,2", ",1", "1,") is an error, not skipped. */
+static PetscErrorCode CheckListEntries(MPI_Comm comm, const char *name, const char *s)
+{
+  const char *p = s;
+
+  PetscFunctionBegin;
+  for (;;) {
+    const char *e = strchr(p, ',');
+    size_t      n = e ? (size_t)(e - p) : strlen(p), k = 0;
+    while (k < n && isspace((unsigned char)p[k])) k++;
+    if (k == n) UPHILL_USER_ERROR(comm, "option %s: empty entry in the comma-separated list '%s'", name, s);
+    if (!e) break;
+    p = e + 1;
+  }
+  PetscFunctionReturn(0);
+}
+
 /* Checks the raw string of an option that PETSc will then parse; set reports whether it was given. */
 static PetscErrorCode CheckNumber(MPI_Comm comm, const char *name, PetscBool integer, PetscInt maxcount, PetscBool *set)
 {
@@ -53,6 +76,9 @@ static PetscErrorCode CheckNumber(MPI_Comm comm, const char *name, PetscBool int
   PetscCall(PetscOptionsGetString(NULL, NULL, name, buf, sizeof buf, set));
   if (!*set) PetscFunctionReturn(0);
   if (!buf[0]) UPHILL_USER_ERROR(comm, "option %s needs a value", name);
+  /* PETSc's own parser then reads the value: it takes no spaces around a number */
+  if (isspace((unsigned char)buf[0]) || isspace((unsigned char)buf[strlen(buf) - 1]) || strstr(buf, ", ") || strstr(buf, " ,")) UPHILL_USER_ERROR(comm, "option %s: '%s' has spaces around a number", name, buf);
+  PetscCall(CheckListEntries(comm, name, buf));
   for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save), count++) {
     if (integer) {
       PetscInt v;
@@ -156,9 +182,11 @@ static PetscErrorCode OptAllowChange(PetscOptionItems *PetscOptionsObject, MPI_C
   PetscCall(PetscOptionsString("-restart_allow_change", "With -restart: comma-separated parameters that may differ from the checkpoint's (temperature,kappa,mobility,mobility_model)", NULL, buf, buf, sizeof buf, &set));
   if (!set) PetscFunctionReturn(0);
   if (!buf[0]) UPHILL_USER_ERROR(comm, "option -restart_allow_change needs a value: a comma-separated list of %s", allowed);
+  PetscCall(CheckListEntries(comm, "-restart_allow_change", buf));
   for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
     PetscBool found = PETSC_FALSE;
     while (isspace((unsigned char)*tok)) tok++;
+    for (char *e = tok + strlen(tok); e > tok && isspace((unsigned char)e[-1]);) *--e = 0;
     for (int i = 0; RestartChangeNames[i]; i++)
       if (!strcmp(tok, RestartChangeNames[i])) {
         allow[i] = PETSC_TRUE;
@@ -181,6 +209,7 @@ static PetscErrorCode OptList(PetscOptionItems *PetscOptionsObject, MPI_Comm com
   PetscCall(PetscOptionsString(name, help, NULL, buf, buf, sizeof buf, set));
   if (!*set) PetscFunctionReturn(0);
   if (!buf[0]) UPHILL_USER_ERROR(comm, "option %s needs a value: %" PetscInt_FMT " comma-separated numbers (%s)", name, expect, what);
+  PetscCall(CheckListEntries(comm, name, buf));
   for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save), n++)
     if (n < (PetscInt)(sizeof tmp / sizeof tmp[0])) PetscCall(ParamsParseReal(comm, name, tok, &tmp[n]));
   if (n != expect) UPHILL_USER_ERROR(comm, "option %s: expected %" PetscInt_FMT " comma-separated values (%s), got %" PetscInt_FMT, name, expect, what, n);
@@ -338,6 +367,7 @@ static PetscErrorCode ParamsDefaults(Params *p)
   p->integrator     = INTEGRATOR_AUTO;
   p->ncomp          = 1;
   p->checkpoint_keep = 2;
+  p->memory_check   = PETSC_TRUE;
   strcpy(p->output_dir, "out");
   PetscFunctionReturn(0);
 }
@@ -365,6 +395,9 @@ static PetscErrorCode ParamsValidate(MPI_Comm comm, const Params *p)
     if (!(p->c_alpha < p->c_beta)) UPHILL_USER_ERROR(comm, "options -c_alpha %g and -c_beta %g: need c_alpha < c_beta", (double)p->c_alpha, (double)p->c_beta);
   }
   if (!(p->ic_amplitude >= 0)) UPHILL_USER_ERROR(comm, "option -ic_amplitude: must be >= 0, got %g", (double)p->ic_amplitude);
+  if (p->ic == IC_MODE)
+    for (int d = 0; d < 3; d++) /* beyond the Nyquist number a mode aliases to a lower one */
+      if (PetscAbsInt(p->ic_mode[d]) > p->grid[d] / 2) UPHILL_USER_ERROR(comm, "option -ic_mode: wave number %" PetscInt_FMT " in %c is beyond the %" PetscInt_FMT " the %" PetscInt_FMT "-point grid resolves (|k| <= N/2)", p->ic_mode[d], (char)('x' + d), p->grid[d] / 2, p->grid[d]);
   if (p->ic == IC_FILE && !p->ic_file[0]) UPHILL_USER_ERROR(comm, "option -ic file needs -ic_file FILE.h5");
   if (p->stats_interval < 1) UPHILL_USER_ERROR(comm, "option -stats_interval: must be >= 1, got %" PetscInt_FMT, p->stats_interval);
   if (p->general) PetscCall(ValidateMulticomponent(comm, p));
@@ -412,6 +445,57 @@ static PetscErrorCode ReadNoiseNucleus(PetscOptionItems *PetscOptionsObject, MPI
     if (!(p->nucleus_radius[i] > 0)) UPHILL_USER_ERROR(comm, "option -nucleus_radius: radius %g must be positive", (double)p->nucleus_radius[i]);
   for (PetscInt i = 0; i < 3 * p->nucleus_ncenter; i++)
     if (!(p->nucleus_center[i] >= 0 && p->nucleus_center[i] <= p->length[i % 3])) UPHILL_USER_ERROR(comm, "option -nucleus_center: coordinate %g lies outside the box [0, %g]", (double)p->nucleus_center[i], (double)p->length[i % 3]);
+  PetscFunctionReturn(0);
+}
+
+/* PETSc's own numeric options that would break the run (a zero iteration limit, a zero,
+   negative or non-finite step, time or tolerance): PETSc accepts most of them and fails later
+   with a traceback, or not at all.  Checked from the unused options, so that nothing is marked
+   as read (the rosw integrator refuses the Newton and Krylov ones it would ignore). */
+typedef enum { PETSC_OPT_REAL_POSITIVE, PETSC_OPT_REAL_NONNEGATIVE, PETSC_OPT_INT_POSITIVE, PETSC_OPT_INT_NONNEGATIVE } PetscOptionRule;
+
+static PetscErrorCode CheckPetscOptions(MPI_Comm comm)
+{
+  static const struct {
+    const char     *name;
+    PetscOptionRule rule;
+  } rules[] = {
+    {"ts_dt", PETSC_OPT_REAL_POSITIVE},           {"ts_max_time", PETSC_OPT_REAL_POSITIVE},     {"ts_final_time", PETSC_OPT_REAL_POSITIVE},
+    {"ts_max_steps", PETSC_OPT_INT_NONNEGATIVE},   {"ts_rtol", PETSC_OPT_REAL_NONNEGATIVE},      {"ts_atol", PETSC_OPT_REAL_NONNEGATIVE},
+    {"ts_adapt_dt_min", PETSC_OPT_REAL_NONNEGATIVE}, {"ts_adapt_dt_max", PETSC_OPT_REAL_POSITIVE}, {"ts_adapt_safety", PETSC_OPT_REAL_POSITIVE},
+    {"ts_adapt_reject_safety", PETSC_OPT_REAL_POSITIVE}, {"ts_adapt_scale_solve_failed", PETSC_OPT_REAL_POSITIVE},
+    {"snes_max_it", PETSC_OPT_INT_POSITIVE},       {"snes_rtol", PETSC_OPT_REAL_NONNEGATIVE},    {"snes_atol", PETSC_OPT_REAL_NONNEGATIVE},
+    {"snes_stol", PETSC_OPT_REAL_NONNEGATIVE},     {"snes_divergence_tolerance", PETSC_OPT_REAL_POSITIVE},
+    {"ksp_max_it", PETSC_OPT_INT_POSITIVE},        {"ksp_rtol", PETSC_OPT_REAL_NONNEGATIVE},     {"ksp_atol", PETSC_OPT_REAL_NONNEGATIVE},
+    {"ksp_divtol", PETSC_OPT_REAL_POSITIVE},       {"ksp_gmres_restart", PETSC_OPT_INT_POSITIVE}, {"mg_levels_ksp_max_it", PETSC_OPT_INT_POSITIVE},
+    {"mg_coarse_ksp_max_it", PETSC_OPT_INT_POSITIVE}, {"pc_mg_levels", PETSC_OPT_INT_POSITIVE},
+  };
+  PetscInt n;
+  char   **names, **values;
+  char     bad[128] = "", val[128] = "", why[64] = "";
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
+  for (PetscInt i = 0; i < n && !bad[0]; i++)
+    for (size_t k = 0; k < sizeof rules / sizeof rules[0] && !bad[0]; k++) {
+      const PetscOptionRule r = rules[k].rule;
+      const PetscBool       integer = (PetscBool)(r == PETSC_OPT_INT_POSITIVE || r == PETSC_OPT_INT_NONNEGATIVE);
+      const char           *v = values[i] ? values[i] : "";
+      char                 *end;
+      double                d;
+      if (strcmp(names[i], rules[k].name)) continue;
+      errno = 0;
+      d     = integer ? (double)strtoll(v, &end, 10) : strtod(v, &end);
+      if (!v[0] || *end) snprintf(why, sizeof why, "is not %s", integer ? "an integer" : "a number");
+      else if (errno == ERANGE || !isfinite(d)) snprintf(why, sizeof why, "is not a finite number in range");
+      else if ((r == PETSC_OPT_REAL_POSITIVE || r == PETSC_OPT_INT_POSITIVE) && !(d > 0)) snprintf(why, sizeof why, "must be > 0");
+      else if (!(d >= 0)) snprintf(why, sizeof why, "must be >= 0");
+      else continue;
+      snprintf(bad, sizeof bad, "%.100s", names[i]);
+      snprintf(val, sizeof val, "%.100s", v);
+    }
+  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  if (bad[0]) UPHILL_USER_ERROR(comm, "option -%s: '%s' %s", bad, val, why);
   PetscFunctionReturn(0);
 }
 
@@ -505,8 +589,10 @@ PetscErrorCode ParamsReadExcept(MPI_Comm comm, int owned, Params *p)
   PetscCall(OptString(PetscOptionsObject, comm, "-restart", "Continue from a checkpoint: FILE, or latest (the newest valid one in OUTPUT_DIR/checkpoints)", p->restart, sizeof p->restart));
   PetscCall(OptAllowChange(PetscOptionsObject, comm, p->allow_change));
   PetscCall(ReadNoiseNucleus(PetscOptionsObject, comm, p));
+  PetscCall(OptBool(PetscOptionsObject, comm, "-memory_check", "Refuse a grid whose estimated memory per rank (measured bytes per point of the integrator) exceeds the node's available memory (MemAvailable or cgroup limit) over its ranks", &p->memory_check));
   PetscOptionsEnd();
   PetscCall(ParamsValidate(comm, p));
+  PetscCall(CheckPetscOptions(comm));
   PetscCall(ResolveIntegrator(comm, p));
   PetscFunctionReturn(0);
 }
@@ -532,9 +618,14 @@ PetscErrorCode ParamsCheckLeft(MPI_Comm comm, PetscBool (*skip)(const char *name
   PetscFunctionBegin;
   PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
   for (PetscInt i = 0; i < n; i++) {
+    char name[72];
     if (skip(names[i])) continue;
-    PetscCall(PetscStrlcat(list, bad ? ", -" : "-", sizeof list));
-    PetscCall(PetscStrlcat(list, names[i], sizeof list));
+    /* a name of any length is shown cut to 64 characters; the list stops at its buffer */
+    snprintf(name, sizeof name, "%.64s%s", names[i], strlen(names[i]) > 64 ? "..." : "");
+    if (strlen(list) + strlen(name) + 16 < sizeof list) {
+      PetscCall(PetscStrlcat(list, bad ? ", -" : "-", sizeof list));
+      PetscCall(PetscStrlcat(list, name, sizeof list));
+    } else if (!strstr(list, ", ...")) PetscCall(PetscStrlcat(list, ", ...", sizeof list));
     bad++;
   }
   PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
@@ -549,32 +640,199 @@ PetscErrorCode ParamsCheckUnused(MPI_Comm comm)
   PetscFunctionReturn(0);
 }
 
-/* PETSc's options-file reader accepts lines it then ignores or misreads; check the file
-   before PETSc starts so that a malformed line is an error that names the file and line. */
-int ParamsCheckOptionsFile(const char *path, char *err, size_t len)
-{
-  FILE *fp = fopen(path, "r");
-  char  line[4096];
-  int   lineno = 0;
+/* ---- options files and the command line, checked before PETSc reads them -------------------
+   PETSc 3.18's options-file format (PetscOptionsInsertFile): '#' starts a comment, and a line
+   holds one option and at most one value ("-name [value]"; a "quoted value" may hold spaces).
+   PETSc refuses a second option or an extra token on a line with a traceback, reads a device
+   such as /dev/zero for ever, and follows an -options_file line inside a file without a depth
+   limit (a file that includes itself overflows the stack).  The checks below make each of
+   these one message naming the file and line.  Plain C: they run before PetscInitialize. */
+#define OPTIONS_FILE_MAX_BYTES (1L << 20)
+#define OPTIONS_FILE_MAX_DEPTH 8
 
-  if (!fp) {
+/* PETSc's rule for an option name (PetscOptionsValidKey): '-' or '--', a letter, and not a
+   number such as -1e3 or -inf. */
+static int IsOptionKey(const char *s)
+{
+  char *end;
+  if (s[0] != '-') return 0;
+  if (s[1] == '-') s++;
+  if (!isalpha((unsigned char)s[1])) return 0;
+  (void)strtod(s, &end);
+  return !(end != s && !(*end == '_' || isalnum((unsigned char)*end)));
+}
+
+/* The next space-separated token of *cur (a leading '"' runs to the next '"'), as PETSc splits. */
+static char *NextToken(char **cur)
+{
+  char *p = *cur, *t;
+  char  stop = ' ';
+  while (*p == ' ') p++;
+  if (!*p) return NULL;
+  if (*p == '"') {
+    stop = '"';
+    p++;
+  }
+  t = p;
+  while (*p && *p != stop) p++;
+  if (*p) *p++ = 0;
+  *cur = p;
+  return t;
+}
+
+typedef struct {
+  dev_t dev[OPTIONS_FILE_MAX_DEPTH + 1];
+  ino_t ino[OPTIONS_FILE_MAX_DEPTH + 1];
+  int   depth;
+} OptionsFileChain;
+
+static int CheckOptionsFileIn(const char *path, OptionsFileChain *chain, char *err, size_t len);
+
+/* One line (comment removed, tabs as spaces) of file path. */
+static int CheckOptionsLine(const char *path, int lineno, char *line, OptionsFileChain *chain, char *err, size_t len)
+{
+  char *cur = line, *name, *value, *extra;
+
+  if (!(name = NextToken(&cur))) return 0;
+  if (!IsOptionKey(name)) {
+    snprintf(err, len, "options file '%s', line %d: expected '-option [value]', got '%.80s'", path, lineno, name);
+    return 1;
+  }
+  value = NextToken(&cur);
+  if (value && IsOptionKey(value)) {
+    snprintf(err, len, "options file '%s', line %d: two options on one line (%.80s %.80s); an options file takes one option per line", path, lineno, name, value);
+    return 1;
+  }
+  if (value && value[0] && (isspace((unsigned char)value[0]) || isspace((unsigned char)value[strlen(value) - 1]))) {
+    snprintf(err, len, "options file '%s', line %d: option %.80s: value '%.80s' has spaces around it", path, lineno, name, value);
+    return 1;
+  }
+  if ((extra = NextToken(&cur)) && IsOptionKey(extra)) {
+    snprintf(err, len, "options file '%s', line %d: two options on one line (%.80s ... %.80s); an options file takes one option per line", path, lineno, name, extra);
+    return 1;
+  }
+  if (extra) {
+    snprintf(err, len, "options file '%s', line %d: option %.80s has more than one value ('%.80s' after '%.80s'); one option and one value per line, quote a value with spaces", path, lineno, name, extra, value);
+    return 1;
+  }
+  if (!strcmp(name, "-options_file")) {
+    if (!value) {
+      snprintf(err, len, "options file '%s', line %d: option -options_file needs a file name", path, lineno);
+      return 1;
+    }
+    return CheckOptionsFileIn(value, chain, err, len);
+  }
+  return 0;
+}
+
+static int CheckOptionsFileIn(const char *path, OptionsFileChain *chain, char *err, size_t len)
+{
+  struct stat st;
+  FILE       *fp;
+  char       *text, *line, *next;
+  long        n;
+  int         lineno = 0, bad = 0;
+
+  if (stat(path, &st)) {
     snprintf(err, len, "cannot open options file '%s': %s", path, strerror(errno));
     return 1;
   }
-  while (fgets(line, sizeof line, fp)) {
-    char *s = line, *hash = strchr(line, '#');
-    lineno++;
-    if (hash) *hash = 0;
-    while (*s && isspace((unsigned char)*s)) s++;
-    if (!*s) continue;
-    if (s[0] != '-' || !isalpha((unsigned char)s[1])) {
-      char *e = s + strlen(s);
-      while (e > s && isspace((unsigned char)e[-1])) *--e = 0;
-      snprintf(err, len, "options file '%s', line %d: expected '-option [value]', got '%s'", path, lineno, s);
-      fclose(fp);
+  if (S_ISDIR(st.st_mode)) {
+    snprintf(err, len, "options file '%s' is a directory", path);
+    return 1;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    snprintf(err, len, "options file '%s' is not a regular file (a device or pipe is not read)", path);
+    return 1;
+  }
+  if (st.st_size > OPTIONS_FILE_MAX_BYTES) {
+    snprintf(err, len, "options file '%s' has %lld bytes, more than the %ld an options file may have", path, (long long)st.st_size, OPTIONS_FILE_MAX_BYTES);
+    return 1;
+  }
+  for (int i = 0; i < chain->depth; i++)
+    if (chain->dev[i] == st.st_dev && chain->ino[i] == st.st_ino) {
+      snprintf(err, len, "options file '%s' includes itself (through -options_file)", path);
+      return 1;
+    }
+  if (chain->depth == OPTIONS_FILE_MAX_DEPTH) {
+    snprintf(err, len, "options file '%s': -options_file nested more than %d deep", path, OPTIONS_FILE_MAX_DEPTH);
+    return 1;
+  }
+  if (!(fp = fopen(path, "rb"))) {
+    snprintf(err, len, "cannot open options file '%s': %s", path, strerror(errno));
+    return 1;
+  }
+  text = malloc((size_t)st.st_size + 1);
+  n    = text ? (long)fread(text, 1, (size_t)st.st_size, fp) : -1;
+  fclose(fp);
+  if (n < 0) {
+    free(text);
+    snprintf(err, len, "cannot read options file '%s'", path);
+    return 1;
+  }
+  text[n] = 0;
+  for (long i = 0, l = 1; i < n; i++) {
+    if (text[i] == '\n') l++;
+    if (!text[i]) {
+      snprintf(err, len, "options file '%s', line %ld: a NUL byte (not a text file)", path, l);
+      free(text);
       return 1;
     }
   }
-  fclose(fp);
+  chain->dev[chain->depth] = st.st_dev;
+  chain->ino[chain->depth] = st.st_ino;
+  chain->depth++;
+  for (line = text; line && !bad; line = next) {
+    char *hash;
+    if ((next = strchr(line, '\n'))) *next++ = 0;
+    lineno++;
+    if ((hash = strchr(line, '#'))) *hash = 0;
+    for (char *c = line; *c; c++)
+      if (*c == '\t' || *c == '\r') *c = ' ';
+    bad = CheckOptionsLine(path, lineno, line, chain, err, len);
+  }
+  chain->depth--;
+  free(text);
+  return bad;
+}
+
+int ParamsCheckOptionsFile(const char *path, char *err, size_t len)
+{
+  OptionsFileChain chain;
+  chain.depth = 0;
+  return CheckOptionsFileIn(path, &chain, err, len);
+}
+
+/* uphill3d [FILE.opts] [-option [value] ...]: an options file only first, every other word
+   an option or the value of the option before it (PETSc ignores a stray word silently); the
+   files named by -options_file are checked like FILE.opts. */
+int ParamsCheckCommandLine(int argc, char **argv, char *err, size_t len)
+{
+  int first = 1;
+
+  if (argc > 1 && !IsOptionKey(argv[1])) {
+    if (ParamsCheckOptionsFile(argv[1], err, len)) return 1;
+    first = 2;
+  }
+  for (int i = first; i < argc; i++) {
+    if (!IsOptionKey(argv[i])) {
+      if (i == first || !IsOptionKey(argv[i - 1])) {
+        snprintf(err, len, "unexpected word '%.80s' on the command line%s%.80s%s: give options as -name value (an options file only as the first argument)", argv[i], i > 1 ? " (after '" : "", i > 1 ? argv[i - 1] : "", i > 1 ? "')" : "");
+        return 1;
+      }
+      if (isspace((unsigned char)argv[i][0]) || (argv[i][0] && isspace((unsigned char)argv[i][strlen(argv[i]) - 1]))) {
+        snprintf(err, len, "option %.80s: value '%.80s' has spaces around it", argv[i - 1], argv[i]);
+        return 1;
+      }
+      continue; /* the value of argv[i - 1] */
+    }
+    if (!strcmp(argv[i], "-options_file")) {
+      if (i + 1 >= argc || IsOptionKey(argv[i + 1])) {
+        snprintf(err, len, "option -options_file needs a file name");
+        return 1;
+      }
+      if (ParamsCheckOptionsFile(argv[i + 1], err, len)) return 1;
+    }
+  }
   return 0;
 }

@@ -1,6 +1,7 @@
 /* The parameter report printed at start (docs/MODEL.md section 4): what the options mean
    physically, before the user spends an allocation on them. */
 #include <uphill/report.h>
+#include <uphill/grid.h>
 #include <uphill/linalg.h>
 #include <uphill/noise.h>
 #include <uphill/nucleus.h>
@@ -176,7 +177,12 @@ PetscErrorCode ReportBinary(const App *app)
 
 PetscErrorCode ReportParameters(const App *app)
 {
+  GridMemory m;
+
   PetscFunctionBegin;
   PetscCall(app->ops->report(app));
+  PetscCall(GridMemoryEstimate(PetscObjectComm((PetscObject)app->da), &app->p, &m));
+  if (m.available > 0) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)app->da), "  memory      about %.3g GB per rank (%.0f bytes per point, %s); %.3g GB available per rank on the node%s\n", m.per_rank / 1e9, m.bytes_per_point, IntegratorTypes[app->p.integrator], m.available / 1e9, app->p.memory_check ? "" : " (-memory_check 0)"));
+  else PetscCall(PetscPrintf(PetscObjectComm((PetscObject)app->da), "  memory      about %.3g GB per rank (%.0f bytes per point, %s); the node's available memory is unknown\n", m.per_rank / 1e9, m.bytes_per_point, IntegratorTypes[app->p.integrator]));
   PetscFunctionReturn(0);
 }

@@ -290,6 +290,49 @@ static PetscErrorCode SetNoiseIntegrator(App *app, TS ts)
   PetscFunctionReturn(0);
 }
 
+/* The BDF path's residual, stage check and Jacobian are written for TSBDF's implicit form: an
+   explicit or other -ts_type would fail inside PETSc or run another method; refuse it. */
+static PetscErrorCode RefuseOtherTSType(MPI_Comm comm)
+{
+  PetscInt n;
+  char   **names, **values, type[64] = "";
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
+  for (PetscInt i = 0; i < n; i++)
+    if (!strcmp(names[i], "ts_type") && values[i] && strcmp(values[i], TSBDF)) PetscCall(PetscSNPrintf(type, sizeof type, "%s", values[i]));
+  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  if (type[0]) UPHILL_USER_ERROR(comm, "option -ts_type %s: the bdf integrator is PETSc's TSBDF (choose its order with -ts_bdf_order); use -integrator rosw for the Rosenbrock-W method", type);
+  PetscFunctionReturn(0);
+}
+
+/* Parameters each in range can still overflow or underflow together (E^2, kappa k^4): the
+   energy and time scales, the first step and the cell volume must be positive and far enough
+   inside double precision that the products formed from them stay finite. */
+static PetscBool InScaleRange(PetscReal v) { return (PetscBool)(v >= 1e-200 && v <= 1e200); }
+
+static PetscErrorCode CheckScales(const App *app, PetscReal dt0)
+{
+  PetscFunctionBegin;
+  if (!(InScaleRange(app->s.E) && InScaleRange(app->s.tau) && InScaleRange(dt0) && InScaleRange(app->dV)))
+    UPHILL_USER_ERROR(PetscObjectComm((PetscObject)app->da), "the physical options (-omega or -omega_matrix, -rho, -temperature, -gas_constant, -molar_volume, -kappa, -mobility and their matrices, -Lx/-Ly/-Lz) give energy scale %g, time scale %g, first step %g, cell volume %g: outside 1e-200 .. 1e200 (values too large or too small together)", (double)app->s.E, (double)app->s.tau, (double)dt0, (double)app->dV);
+  PetscFunctionReturn(0);
+}
+
+/* A -ts_dt below the adaptive controller's smallest step would be raised or rejected for ever. */
+static PetscErrorCode CheckFirstStep(TS ts)
+{
+  TSAdapt   adapt;
+  PetscReal dt, hmin, hmax;
+
+  PetscFunctionBegin;
+  PetscCall(TSGetTimeStep(ts, &dt));
+  PetscCall(TSGetAdapt(ts, &adapt));
+  PetscCall(TSAdaptGetStepLimits(adapt, &hmin, &hmax));
+  if (dt < hmin) UPHILL_USER_ERROR(PetscObjectComm((PetscObject)ts), "option -ts_dt: %g is below the smallest step %g the adaptive controller takes", (double)dt, (double)hmin);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
 {
   SNES           snes;
@@ -301,10 +344,13 @@ PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
   Vec            vatol, vrtol;
 
   PetscFunctionBegin;
+  PetscCall(CheckScales(app, InitialTimeStep(app)));
   if (IntegratorUsesTransforms(app->p.integrator)) {
     PetscCall(SolverCreateRosw(app, X, InitialTimeStep(app), ts));
+    PetscCall(CheckFirstStep(*ts));
     PetscFunctionReturn(0);
   }
+  PetscCall(RefuseOtherTSType(PetscObjectComm((PetscObject)app->da)));
   PetscCall(TSCreate(PetscObjectComm((PetscObject)app->da), ts));
   app->ts = *ts; /* borrowed: the Newton convergence test needs the current step */
   PetscCall(TSSetDM(*ts, app->da));
@@ -350,6 +396,7 @@ PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
   ErrorsReadingPetscOptions(PETSC_TRUE);
   PetscCall(TSSetFromOptions(*ts));
   ErrorsReadingPetscOptions(PETSC_FALSE);
+  PetscCall(CheckFirstStep(*ts));
   PetscCall(SetPreconditioningMatrix(app, *ts));
 
   /* Error control on c only: mu (algebraic) gets an infinite tolerance.  Built after

@@ -15,6 +15,7 @@ import sys
 import uphill_testlib as T
 
 BAD_OPTS = "bad.opts"  # written by the test: its third line lacks the leading dash
+SELF_OPTS = "self.opts"  # written by the test: it includes itself
 
 # name: (ranks, arguments, substrings the error line must contain)
 CASES = {
@@ -39,12 +40,25 @@ CASES = {
     "flat_direction_first":  (1, ["-da_grid_y", "1", "-da_grid_z", "8"], ["-da_grid_z 1"]),
     # 2 points cannot be shared by 4 ranks; the message names the grid and the rank count
     "grid_too_small_for_ranks": (4, ["-da_grid_x", "2", "-da_grid_y", "1", "-da_grid_z", "1"], ["2x1x1", "4 ranks"]),
+    # the memory estimate on 2 ranks (ranks sharing the node: MPI_COMM_TYPE_SHARED); 1e9 points
+    # need ~220 GB per rank by the estimate (skipped where a node has more than 400 GB)
+    "memory_estimate_np2":   (2, ["-da_grid_x", "1000", "-da_grid_y", "1000", "-da_grid_z", "1000"], ["1000x1000x1000", "2 ranks", "-memory_check"]),
+    "self_including_options_file_np2": (2, [SELF_OPTS], [SELF_OPTS, "includes itself"]),
     "malformed_options_file": (1, [BAD_OPTS], [BAD_OPTS, "line 3"]),
     "missing_options_file":  (1, ["no_such_file.opts"], ["no_such_file.opts"]),
     # PETSc's own options are user input too (-ts_max_time is in every run script)
     "malformed_petsc_option_value": (1, ["-ts_max_time", "abc"], ["-ts_max_time", "abc"]),
     "unknown_petsc_type":    (1, ["-ts_type", "nosuchtype"], ["nosuchtype"]),
 }
+
+
+def mem_available():
+    """MemAvailable in bytes (0 if unknown)."""
+    with open("/proc/meminfo") as fp:
+        for line in fp:
+            if line.startswith("MemAvailable:"):
+                return float(line.split()[1]) * 1024
+    return 0
 
 
 def main():
@@ -54,6 +68,11 @@ def main():
     nproc, args, names = CASES[name]
     with open(BAD_OPTS, "w") as fp:
         fp.write("# a valid comment\n-Lx 3\nda_grid_y 4\n")
+    with open(SELF_OPTS, "w") as fp:
+        fp.write("-Lx 3\n-options_file %s\n" % SELF_OPTS)
+    if name.startswith("memory") and mem_available() > 400e9:
+        print("more than 400 GB available: the estimate would not refuse; skipped")
+        sys.exit(77)
     out = T.fresh_dir("out_" + name)
     # small valid defaults so that only the bad option is wrong; the file cases put the
     # file first (uphill3d FILE.opts [-option value ...])

@@ -12,7 +12,17 @@ typedef struct {
   PetscBool     wall[3][2]; /* this rank's box touches a no-flux wall at the low/high side */
 } GridBox;
 
+/* Refuses (before allocating) a grid whose unknowns overflow PETSc's indices, or whose memory
+   estimate exceeds what the node has available per rank (unless -memory_check 0). */
 PetscErrorCode GridCreate(MPI_Comm comm, const Params *p, DM *da, PetscReal h[3]);
+/* The estimate: measured peak bytes per point of the run's integrator (grid.c) times the
+   points per rank, plus the per-rank libraries; and the node's available memory per rank
+   (MemAvailable or the cgroup limit, over the ranks sharing the node; 0: unknown). */
+typedef struct {
+  double points, bytes_per_point, per_rank, available;
+  int    ranks_on_node;
+} GridMemory;
+PetscErrorCode GridMemoryEstimate(MPI_Comm comm, const Params *p, GridMemory *m);
 PetscErrorCode GridGetBox(DM da, GridBox *b);
 /* Global-to-local scatter that also fills no-flux walls' ghosts by mirroring (zero normal
    derivative at the cell face), so that one branch-free stencil serves both walls. */

@@ -83,6 +83,7 @@ typedef struct {
   PetscInt       nucleus_count;       /* -ic nucleus: nuclei */
   PetscInt       nucleus_nradius, nucleus_ncenter; /* radii and centres given (centres: 3 numbers each) */
   PetscReal      nucleus_radius[UPHILL_MAX_NUCLEI], nucleus_center[3 * UPHILL_MAX_NUCLEI];
+  PetscBool      memory_check;        /* refuse a grid whose memory estimate exceeds the node's (grid.c) */
 } Params;
 
 /* Parameters that -restart_allow_change lets differ from the checkpoint's (the state stays
@@ -97,6 +98,10 @@ PetscErrorCode ParamsReadExcept(MPI_Comm comm, int owned, Params *p);
 /* A molar energy (J/mol) as an energy density (J/m^3): the one division by V_m; and RT/V_m. */
 static inline PetscReal ParamsPerVolume(const Params *p, PetscReal molar) { return molar / p->molar_volume; }
 static inline PetscReal ParamsRTPerVolume(const Params *p) { return ParamsPerVolume(p, p->gas_constant * p->temperature); }
+/* The largest magnitude (and the inverse of the smallest non-zero one) of a real option: a
+   product of a few parameters stays finite in double precision. */
+#define PARAMS_MAX_MAGNITUDE 1e60
+#define PARAMS_MIN_MAGNITUDE 1e-60
 /* One value s of option name, or a user error that names the option (also for uphill3d-thermo). */
 PetscErrorCode ParamsParseReal(MPI_Comm comm, const char *name, const char *s, PetscReal *v);
 PetscErrorCode ParamsParseInt(MPI_Comm comm, const char *name, const char *s, PetscInt *v);
@@ -104,6 +109,9 @@ PetscErrorCode ParamsParseInt(MPI_Comm comm, const char *name, const char *s, Pe
 PetscErrorCode ParamsCheckUnused(MPI_Comm comm);
 /* The options left unread, except those skip accepts, as one error naming them, then hint. */
 PetscErrorCode ParamsCheckLeft(MPI_Comm comm, PetscBool (*skip)(const char *name), const char *hint);
-/* Syntax check of an options file before PETSc reads it; non-zero with a message on error. */
+/* Checks before PETSc reads them (plain C, before PetscInitialize); non-zero with a message in
+   err on error: an options file (size, type, NUL bytes, one option per line, -options_file
+   nesting), and the command line (a stray word, the files of -options_file). */
 int ParamsCheckOptionsFile(const char *path, char *err, size_t len);
+int ParamsCheckCommandLine(int argc, char **argv, char *err, size_t len);
 #endif
