@@ -10,13 +10,14 @@
 /* ---- the memory estimate, before anything is allocated ------------------------------------
    Peak resident memory (max RSS, /usr/bin/time) per grid point: the slope between 32^3 and
    64^3 grids, 3 steps, binary defaults (48^3 for the ternary); the larger of 1 and 2 ranks:
-     rosw (FFT-inverted W)     354 B/point on 1 rank, 432 on 2     -> 440
+     etd, rosw (transforms)    267 / 254 B/point on 1 rank, 343 / 325 on 2 -> 350
+                               (the state c alone, 2026-12-02; rosw on the mixed state was 432)
      bdf (Newton-multigrid)   1428 B/point on 1 rank, 1517 on 2    -> 1520 (1477 at 128^3,
                                                                       benchmarks/README.md)
      bdf, 3 components        6458 B/point on 1 rank               -> 6500
    and 45 MB per rank at a 4^3 grid (MPI, PETSc, HDF5, FFTW) -> 50 MB.  The N-component path
    keeps full (2 nc)^2 point blocks: its bytes per point are taken to grow as nc^2. */
-#define GRID_BYTES_ROSW     440.0
+#define GRID_BYTES_FFT      350.0
 #define GRID_BYTES_BDF      1520.0
 #define GRID_BYTES_TERNARY  6500.0
 #define GRID_BYTES_PER_RANK 50.0e6
@@ -24,7 +25,7 @@
 static double GridBytesPerPoint(const Params *p)
 {
   const double nc = (double)p->ncomp;
-  if (p->integrator == INTEGRATOR_ROSW) return GRID_BYTES_ROSW;
+  if (IntegratorUsesTransforms(p->integrator)) return GRID_BYTES_FFT;
   if (!p->general) return GRID_BYTES_BDF;
   return GRID_BYTES_TERNARY * PetscMax(1.0, nc * nc / 4.0);
 }
