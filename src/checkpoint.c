@@ -222,6 +222,7 @@ static void ReadMetaH5(hid_t f, Meta *m)
   NEED(H5UtilAttrInt(f, "complete", &complete) && complete == 1, "it is incomplete (no 'complete' marker: its writer was stopped)");
   NEED(H5UtilAttrInt(f, "format_version", &version), "its format_version is missing");
   NEED(version == 1 || version == CKPT_VERSION, "it has format_version %" PetscInt_FMT ", this version of uphill3d reads 1 and %d", version, CKPT_VERSION);
+  NEED(H5Lexists(f, "state", H5P_DEFAULT) > 0, "it has no dataset 'state'");
   if (version >= 2) { /* first: every later value is then the one written */
     NEED(H5UtilAttrString(f, "/", "meta_checksum", s, sizeof s) && strlen(s) == 16, "its metadata checksum (meta_checksum) is missing");
     NEED(MetaChecksum(f, sum), "an attribute cannot be read (corrupt)");
@@ -524,6 +525,7 @@ PetscErrorCode CheckpointRestartLoad(App *app, Vec X, RestartState *rs)
   PetscCall(PetscMemzero(rs, sizeof *rs));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCall(PetscStrcmp(app->p.restart, "latest", &latest));
+  if (!latest) PetscCall(PetscStrcmp(app->p.restart, "auto", &latest)); /* auto, with a checkpoint: as latest */
   CheckpointDir(app, dir, sizeof dir);
   if (latest) {
     if (!rank) PetscCall(CheckpointList(dir, &steps, &n));
@@ -568,8 +570,28 @@ PetscErrorCode CheckpointRestartLoad(App *app, Vec X, RestartState *rs)
   }
   PetscCall(PetscFree(m));
   PetscCall(PetscFree(steps));
-  if (!rs->path[0]) UPHILL_USER_ERROR(comm, "option -restart latest: no valid checkpoint in '%s' (%" PetscInt_FMT " found); -restart latest never starts a new run from t = 0: run without -restart to start one", dir, n);
+  if (!rs->path[0]) UPHILL_USER_ERROR(comm, "option -restart %s: no valid checkpoint in '%s' (%" PetscInt_FMT " found); -restart %s never starts a new run from t = 0 over checkpoints: move them away, or run without -restart, to start one", app->p.restart, dir, n, app->p.restart);
   PetscCall(PetscLogEventEnd(UphillEvents.ckpt_read, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode CheckpointAutoResolve(App *app, PetscBool *restart)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)app->da);
+  PetscMPIInt rank;
+  PetscInt   *steps = NULL, n = 0;
+  char        dir[PETSC_MAX_PATH_LEN + 16];
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  CheckpointDir(app, dir, sizeof dir);
+  if (!rank) {
+    PetscCall(CheckpointList(dir, &steps, &n));
+    PetscCall(PetscFree(steps));
+  }
+  PetscCallMPI(MPI_Bcast(&n, 1, MPIU_INT, 0, comm));
+  *restart = n > 0 ? PETSC_TRUE : PETSC_FALSE;
+  if (!n) PetscCall(PetscPrintf(comm, "restart auto: no checkpoint in %s: starting a new run at t = 0\n", dir));
   PetscFunctionReturn(0);
 }
 

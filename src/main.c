@@ -26,10 +26,12 @@ static PetscErrorCode Run(void)
   Monitor      mon = NULL;
   RunControl   rc  = NULL;
   RestartState rs;
-  PetscBool    help_only, restart;
+  PetscBool    help_only, restart, auto_restart, stop;
   char         path[PETSC_MAX_PATH_LEN + 16];
+  int          lock = -1;
 
   PetscFunctionBegin;
+  RunControlCatchSignals(); /* again: PetscInitialize installed PETSc's handlers */
   PetscCall(PetscMemzero(&app, sizeof app));
   PetscCall(HelpResume());
   PetscCall(ParamsRead(comm, &app.p)); /* -help: uphill3d's options first, */
@@ -37,6 +39,8 @@ static PetscErrorCode Run(void)
   PetscCall(PetscOptionsHasHelp(NULL, &help_only));
   restart = (PetscBool)(app.p.restart[0] && !help_only);
   PetscCall(AppSetUp(comm, &app));
+  PetscCall(PetscStrcmp(app.p.restart, "auto", &auto_restart));
+  if (restart && auto_restart) PetscCall(CheckpointAutoResolve(&app, &restart));
   PetscCall(DMCreateGlobalVector(app.da, &X));
   if (restart) PetscCall(CheckpointRestartLoad(&app, X, &rs)); /* validated before anything is written */
   else if (app.p.mms) PetscCall(MMSExact(&app, 0.0, X));
@@ -51,13 +55,15 @@ static PetscErrorCode Run(void)
     PetscFunctionReturn(0);
   }
   if (restart) PetscCall(CheckpointRestartApply(&rs, ts));
-  PetscCall(ReportParameters(&app));
   PetscCall(OutputPrepareDir(&app));
+  PetscCall(RunControlLock(&app, &lock)); /* before anything is written there */
+  PetscCall(ReportParameters(&app));
   PetscCall(RunControlCreate(&app, restart ? &rs : NULL, &rc));
   PetscCall(MonitorCreate(&app, restart ? &rs.mon : NULL, &mon));
   PetscCall(MonitorAttach(mon, ts));
   PetscCall(RunControlAttach(rc, ts, mon, X)); /* field output, checkpoints, signals after each step */
-  PetscCall(TSSolve(ts, X));
+  PetscCall(RunControlStartSignal(rc, X, &stop));
+  if (!stop) PetscCall(TSSolve(ts, X));
   PetscCall(MonitorSummary(mon, ts));
   PetscCall(RunControlFinish(rc, X));
   if (app.p.mms) {
@@ -79,6 +85,7 @@ static PetscErrorCode Run(void)
   PetscCall(TSDestroy(&ts));
   PetscCall(VecDestroy(&X));
   PetscCall(AppDestroy(&app));
+  RunControlUnlock(&lock);
   PetscFunctionReturn(0);
 }
 
@@ -98,6 +105,7 @@ static PetscErrorCode RunChecked(void)
 
 int main(int argc, char **argv)
 {
+  RunControlCatchSignals(); /* a signal during MPI's start-up is kept for the first safe point */
   HelpHoldBackPetsc();
   return ErrorsRunProgram(argc, argv, help, RunChecked);
 }
