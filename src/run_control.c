@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <time.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t caught_signal = 0;
@@ -231,7 +232,8 @@ PetscErrorCode RunControlStartSignal(RunControl rc, Vec X, PetscBool *stop)
    file system supports it (the kernel drops it when the process dies, however it dies).
    Where it does not (fcntl fails with ENOLCK, ENOSYS, EOPNOTSUPP...), the file's content
    decides: the same host with that pid alive is a live holder; a dead pid is a stale lock
-   (a killed run), taken over; another host cannot be checked, so it is refused. */
+   (a killed run), taken over; another host cannot be checked, so it is refused.  Test hook:
+   UPHILL_TEST_NO_FCNTL_LOCK acts as if fcntl locks were not supported. */
 static void LockHolder(int fd, char *who, size_t len)
 {
   ssize_t n = pread(fd, who, len - 1, 0);
@@ -255,8 +257,8 @@ static void LockTake(const App *app, int *fd, char *err, size_t len)
   memset(&fl, 0, sizeof fl);
   fl.l_type   = F_WRLCK;
   fl.l_whence = SEEK_SET;
-  if (fcntl(*fd, F_SETLK, &fl)) {
-    const int e = errno;
+  if (getenv("UPHILL_TEST_NO_FCNTL_LOCK") || fcntl(*fd, F_SETLK, &fl)) { /* test hook: as without fcntl locks */
+    const int e = getenv("UPHILL_TEST_NO_FCNTL_LOCK") ? ENOLCK : errno;
     LockHolder(*fd, who, sizeof who);
     if (e == EACCES || e == EAGAIN) {
       snprintf(err, len, "output directory '%s' is in use by another uphill3d run (%s; lock file %s): wait for it to end, or choose another -output_dir", app->p.output_dir, who[0] ? who : "its details not written yet", path);

@@ -92,14 +92,14 @@ def cases(tmpfs):
         F.try_mount_tmpfs(MNT, 100 * 1024)
 
     # a checkpoint without room: 2 ranks (the room check), then 1 rank failing half-way
-    ref = T.fresh_dir("reference")
-    T.run(C.args(ref, "-ts_max_steps", 20, "-checkpoint_steps", 10, *BIG))
-    first = T.fresh_dir("first")
-    T.run(C.args(first, "-ts_max_steps", 10, "-checkpoint_steps", 10, "-final_output", "0", *BIG))
     for name, np_, env in (("checkpoint_np2", 2, None), ("checkpoint_midway", 1, {"UPHILL_TEST_NO_ROOM_CHECK": "1"})):
         if env and not tmpfs:
             print("%s: skipped (needs a tmpfs: a file-size limit fails the write at its first byte)" % name)
             continue
+        ref = T.fresh_dir("reference_np%d" % np_)  # bitwise: the same rank count
+        T.run(C.args(ref, "-ts_max_steps", 20, "-checkpoint_steps", 10, *BIG), np_)
+        first = T.fresh_dir("first_np%d" % np_)
+        T.run(C.args(first, "-ts_max_steps", 10, "-checkpoint_steps", 10, "-final_output", "0", *BIG), np_)
         out = os.path.join(MNT, name) if tmpfs else T.fresh_dir(name)
         shutil.rmtree(out, ignore_errors=True)
         shutil.copytree(first, out)
