@@ -19,13 +19,13 @@ import time
 import faults_lib as F
 
 T, C = F.T, F.C
-SLOW = C.BDF + ["-da_grid_x", "64", "-da_grid_y", "48"]
+SLOW = ["-da_grid_x", "64", "-da_grid_y", "48"]  # ~10 ms a step: the runs are caught mid-way
 
 
 def main():
     # live
     out = T.fresh_dir("live")
-    p = C.start(C.args(out, "-ts_max_steps", 400, *SLOW), 1)
+    p = C.start(C.args(out, "-ts_max_steps", 100000, *C.BDF, *SLOW), 1)
     C.wait_rows(p, out, 3)
     lock = open(os.path.join(out, "uphill3d.lock")).read()
     q = T.run(C.args(out, "-ts_max_steps", 10), check=False)
@@ -37,12 +37,12 @@ def main():
     T.check(p.returncode == 0 and "stopped on a signal" in so, "the first run was unharmed (stopped on SIGTERM, exit %d)" % p.returncode)
 
     # orphans: 2 ranks, only mpiexec killed; its ranks run on for a while
-    N = 60
+    N = 150
     ref = T.fresh_dir("orphans_reference")
     T.run(C.args(ref, "-ts_max_steps", N, "-checkpoint_steps", 5, *SLOW), 2)
     out = T.fresh_dir("orphans")
     p = C.start(C.args(out, "-ts_max_steps", N, "-checkpoint_steps", 5, *SLOW), 2)
-    C.wait_rows(p, out, 12)
+    C.wait_rows(p, out, 40)
     ranks = [q for q in C.descendants(p.pid) if os.path.basename(os.readlink("/proc/%d/exe" % q)) == "uphill3d"]
     os.kill(p.pid, signal.SIGKILL)
     p.communicate()
