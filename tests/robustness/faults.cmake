@@ -14,3 +14,13 @@ uphill_script_test(robustness_restart_auto robustness/test_restart_auto.py
   LABELS robustness checkpoint sanitize TIMEOUT 300)
 uphill_script_test(robustness_startup_signal robustness/test_startup_signal.py
   LABELS robustness mpi sanitize PROCESSORS 2 TIMEOUT 300)
+
+# The sanitizer job's subset (ctest -L sanitize; about 5 minutes on 2 cores under ASan): the
+# tests above labelled sanitize, the bad-input cases, and (tests/checkpoint/CMakeLists.txt)
+# restart equivalence with both integrators and the checkpoint refusals.
+get_property(all_tests DIRECTORY PROPERTY TESTS)
+foreach(t IN LISTS all_tests)
+  if(t MATCHES "^bad_input_")
+    set_property(TEST ${t} APPEND PROPERTY LABELS sanitize)
+  endif()
+endforeach()
