@@ -89,9 +89,9 @@ static PetscErrorCode Run(void)
   PetscFunctionReturn(0);
 }
 
-/* A write that failed so badly that HDF5 could not close the file (OutputWriteHDF5 has
-   already given its space back and retried): HDF5 would crash in MPI_Finalize, so the ranks,
-   the error line printed, leave without it. */
+/* A write that failed so badly that HDF5 could not close the file even after OutputWriteHDF5
+   gave its space back: HDF5 would crash in MPI_Finalize, so the ranks, the error line
+   printed, leave without it. */
 static PetscErrorCode RunChecked(void)
 {
   PetscErrorCode ierr = Run();
