@@ -42,10 +42,9 @@ MAX_JOBS=${MAX_JOBS:-20}
 JOB_NUMBER=${JOB_NUMBER:-1}
 EXTRA=${EXTRA:-}
 
-restart=()
-if compgen -G "$RUN_DIR/checkpoints/ckpt_*.h5" >/dev/null; then
-  restart=(-restart latest)        # the reliability issue's "-restart auto" will replace this line
-fi
+# The same command for every job: continue from the newest valid checkpoint, or start at t = 0
+# when there is none yet (a corrupt newest checkpoint is set aside and the one before used).
+restart=(-restart auto)
 
 read -r -a launcher <<<"$LAUNCHER"
 read -r -a extra <<<"$EXTRA"
@@ -55,10 +54,25 @@ echo "uphill3d job $JOB_NUMBER of at most $MAX_JOBS: ${launcher[*]} $UPHILL3D $O
 "${launcher[@]}" "$UPHILL3D" "$OPTS" -output_dir "$RUN_DIR" "${extra[@]}" "${restart[@]}" >"$log" 2>&1 &
 pid=$!
 tail -n +1 -f "$log" --pid="$pid" &
-# Pass the early signal on to the launcher, which passes it to every rank: uphill3d finishes
-# its step, writes a checkpoint and exits 0.
-trap 'echo "uphill3d job: SIGUSR1 from the scheduler, passed to the run"; kill -USR1 "$pid"' USR1
-trap 'kill -USR1 "$pid"' TERM
+# Pass the scheduler's signal on to the launcher as SIGUSR1, which Open MPI's mpirun forwards to
+# every rank: uphill3d finishes its step, writes a checkpoint and exits 0.  (SIGTERM to mpirun
+# is no good: Open MPI 4.1 passes it on and SIGKILLs the ranks 1 s later, odls_base_sigkill_timeout.)
+# Only once the run is up: a SIGUSR1 that reaches mpirun before the ranks exist is lost, and one
+# that reaches a rank before its handler is installed kills it; uphill3d's first line of output
+# ("uphill3d: ..." or "restart: ...") comes after the handlers are installed.
+# shellcheck disable=SC2317  # called from the traps below
+forward() {
+  echo "uphill3d job: $1, passed to the run as SIGUSR1"
+  local i
+  for ((i = 0; i < 600; i++)); do
+    grep -q '^uphill3d: \|^restart' "$log" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 1
+  done
+  kill -USR1 "$pid" 2>/dev/null
+}
+trap 'forward "SIGUSR1 (time limit near)"' USR1
+trap 'forward "SIGTERM"' TERM
 wait "$pid"; status=$?
 while [ "$status" -gt 128 ] && kill -0 "$pid" 2>/dev/null; do  # a trapped signal ended 'wait'
   wait "$pid"; status=$?

@@ -297,11 +297,17 @@ PetscErrorCode AnalysisAfterStep(Analysis a, PetscInt step, PetscReal t, Vec X)
   const PetscReal steps  = a->last_step >= 0 ? (PetscReal)(step - a->last_step) : 0;
   const PetscReal per    = steps > 0 ? (PetscReal)(t0 - a->last_wall - a->last_cost) / steps : 0;
   PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)X), &rank));
+  long row_start = -1;
   if (!rank && a->csv) {
+    row_start = ftell(a->csv);
     fprintf(a->csv, "%" PetscInt_FMT ",%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.6g,%.6g\n", step, (double)t, (double)r.k1, (double)r.length, (double)r.area_per_volume, (double)r.fraction, (double)r.variance, (double)r.c_mid, (double)(t1 - t0), (double)per);
-    fflush(a->csv);
-    PetscCall(WriteSpectrum(a, &r, step, t));
   }
+  {
+    char path[PETSC_MAX_PATH_LEN + 32];
+    snprintf(path, sizeof path, "%s/analysis.csv", a->app->p.output_dir);
+    PetscCall(MonitorCsvCheck(PetscObjectComm((PetscObject)X), rank ? NULL : a->csv, path, row_start, PETSC_FALSE));
+  }
+  if (!rank && a->csv) PetscCall(WriteSpectrum(a, &r, step, t));
   a->last_step = step;
   a->last_wall = t0;
   a->last_cost = t1 - t0;

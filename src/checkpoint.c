@@ -7,20 +7,28 @@
               through a 3D DMDA of the same decomposition, so it does not depend on the rank
               count: a run may restart on any number of ranks.
               Attribute 'checksum': a hash of every value with its natural index.
-     root attributes: format = "uphill3d-checkpoint", format_version = 1; time, step, dt (the
+     root attributes: format = "uphill3d-checkpoint", format_version = 2; time, step, dt (the
               step size the integrator takes next); the fingerprint: grid_x/y/z, Lx/Ly/Lz, bc,
               free_energy and all its parameters, kappa, mobility, mobility_model,
               components, mms, mms_rate; ic, ic_seed (the noise seed); options (every option
               in force, PetscOptionsGetAll); ts_type, ranks; monitor_* and output_* (stats.csv
               and field-series bookkeeping); energy_scale (the E of mu/E: a restart with another
-              E, kappa or temperature recomputes mu from c); complete = 1, written last.
+              E, kappa or temperature recomputes mu from c); complete = 1; meta_checksum, written
+              last (rank 0, serial HDF5): a hash of every other attribute of / and /state (see
+              MetaHash), so an edited time, dt or step is caught.  Version 1 files (no
+              meta_checksum) are still read, their metadata unchecked.
    Writing: ckpt_S.h5.tmp is written, closed and fsync'd (rank 0), renamed to ckpt_S.h5, and
    the directory fsync'd; only then are checkpoints beyond the newest -checkpoint_keep
    deleted.  A job killed at any moment leaves the newest complete checkpoint intact.
    Reading validates before trusting: an HDF5 file that opens, the 'complete' marker, the
    fingerprint against this run's options, the dataset's shape, the checksum and finite
-   values.  -restart latest skips (with a warning) a newest checkpoint that fails, and is an
-   error when none is valid: it never starts again from t = 0.
+   values, the metadata checksum.  The metadata are read in a child process (ReadMetaIsolated):
+   HDF5's parser itself crashes on some corrupt object headers.  -restart latest (and auto)
+   skips (with a warning) a newest checkpoint that fails, and RunControlCreate renames it
+   aside (.invalid); latest is an error when none is valid: it never starts again from t = 0.
+   -restart auto starts a new run only when OUTPUT_DIR/checkpoints holds no ckpt_*.h5.
+   A write that fails (disk full, quota) closes the file, removes the .tmp and stops the run
+   with one error line; the previous checkpoints are untouched.
 
    Integrator history.  TSBDF keeps its previous solutions in private state that the public
    API cannot set, so a checkpoint does not store them: whenever a checkpoint is written,
@@ -42,11 +50,14 @@
 #include <sys/stat.h>
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define CKPT_FORMAT "uphill3d-checkpoint"
-#define CKPT_VERSION 1
+#define CKPT_VERSION 2 /* 2: meta_checksum; 1 still read */
 
 void CheckpointDir(const App *app, char *dir, size_t len) { snprintf(dir, len, "%s/checkpoints", app->p.output_dir); }
 
@@ -110,20 +121,113 @@ static int EnumIndex(const char *const *list, int n, const char *s)
   return -1;
 }
 
+/* ---- the metadata checksum -------------------------------------------------------------- */
+
+/* FNV-1a over "name=value;" for every attribute of / then of /state, in name order, except
+   meta_checksum: integers as %lld, reals as the 16 hex digits of their IEEE bits, fixed-length
+   strings as text.  tools/uphill3d-files computes the same. */
+typedef struct {
+  uint64_t    h;
+  int         ok;
+  const char *prefix;
+} MetaHash;
+
+static void HashText(MetaHash *mh, const char *s, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    mh->h ^= (unsigned char)s[i];
+    mh->h *= 0x100000001b3ULL;
+  }
+}
+
+static herr_t HashAttr(hid_t loc, const char *name, const H5A_info_t *info, void *ctx)
+{
+  MetaHash *mh = (MetaHash *)ctx;
+  hid_t     a, type = -1, space = -1;
+  char      num[64], *str = NULL;
+  int       ok = 0;
+
+  (void)info;
+  if (!strcmp(name, "meta_checksum")) return 0;
+  if ((a = H5Aopen(loc, name, H5P_DEFAULT)) < 0) return mh->ok = 0, -1;
+  type  = H5Aget_type(a);
+  space = H5Aget_space(a);
+  if (type >= 0 && space >= 0 && H5Sget_simple_extent_npoints(space) == 1) {
+    const H5T_class_t cls = H5Tget_class(type);
+    if (cls == H5T_INTEGER) {
+      long long v;
+      if ((ok = H5Aread(a, H5T_NATIVE_LLONG, &v) >= 0)) snprintf(num, sizeof num, "%lld", v);
+    } else if (cls == H5T_FLOAT) {
+      double             v;
+      unsigned long long bits;
+      if ((ok = H5Aread(a, H5T_NATIVE_DOUBLE, &v) >= 0)) {
+        memcpy(&bits, &v, sizeof bits);
+        snprintf(num, sizeof num, "%016llx", bits);
+      }
+    } else if (cls == H5T_STRING && H5Tis_variable_str(type) == 0) {
+      const size_t size = H5Tget_size(type);
+      hid_t        mem;
+      if (size > 0 && size < ((size_t)1 << 30) && (str = (char *)calloc(size + 1, 1)) && (mem = H5Tcopy(H5T_C_S1)) >= 0) {
+        ok = H5Tset_size(mem, size) >= 0 && H5Aread(a, mem, str) >= 0;
+        H5Tclose(mem);
+      }
+    }
+  }
+  if (ok) {
+    HashText(mh, mh->prefix, strlen(mh->prefix));
+    HashText(mh, name, strlen(name));
+    HashText(mh, "=", 1);
+    if (str) HashText(mh, str, strlen(str));
+    else HashText(mh, num, strlen(num));
+    HashText(mh, ";", 1);
+  }
+  free(str);
+  if (space >= 0) H5Sclose(space);
+  if (type >= 0) H5Tclose(type);
+  H5Aclose(a);
+  if (!ok) mh->ok = 0;
+  return ok ? 0 : -1;
+}
+
+/* The hash of f's metadata as 16 hex digits; 0 if an attribute cannot be read. */
+static int MetaChecksum(hid_t f, char str[17])
+{
+  MetaHash mh   = {0xcbf29ce484222325ULL, 1, ""};
+  hsize_t  idx  = 0;
+  hid_t    dset;
+
+  if (H5Aiterate2(f, H5_INDEX_NAME, H5_ITER_INC, &idx, HashAttr, &mh) < 0 || !mh.ok) return 0;
+  if ((dset = H5Dopen2(f, "state", H5P_DEFAULT)) < 0) return 0;
+  mh.prefix = "state/";
+  idx       = 0;
+  if (H5Aiterate2(dset, H5_INDEX_NAME, H5_ITER_INC, &idx, HashAttr, &mh) < 0) mh.ok = 0;
+  H5Dclose(dset);
+  if (!mh.ok) return 0;
+  snprintf(str, 17, "%016llx", (unsigned long long)mh.h);
+  return 1;
+}
+
 static void ReadMetaH5(hid_t f, Meta *m)
 {
-  char     s[256];
+  char     s[256], sum[17];
   PetscInt complete = 0, version = 0;
   hid_t    dset;
 
-#define NEED(x, what) \
+#define NEED(x, ...) \
   if (!(x)) { \
-    snprintf(m->why, sizeof m->why, "%s", what); \
+    snprintf(m->why, sizeof m->why, __VA_ARGS__); \
     return; \
   }
   NEED(H5UtilAttrString(f, "/", "format", s, sizeof s) && !strcmp(s, CKPT_FORMAT), "it is not an uphill3d checkpoint (no format attribute '" CKPT_FORMAT "')");
   NEED(H5UtilAttrInt(f, "complete", &complete) && complete == 1, "it is incomplete (no 'complete' marker: its writer was stopped)");
-  NEED(H5UtilAttrInt(f, "format_version", &version) && version == CKPT_VERSION, "it has an unknown format_version");
+  NEED(H5UtilAttrInt(f, "format_version", &version), "its format_version is missing");
+  NEED(version == 1 || version == CKPT_VERSION, "it has format_version %" PetscInt_FMT ", this version of uphill3d reads 1 and %d", version, CKPT_VERSION);
+  NEED(H5Lexists(f, "state", H5P_DEFAULT) > 0, "it has no dataset 'state'");
+  if (version >= 2) { /* first: every later value is then the one written */
+    NEED(H5UtilAttrString(f, "/", "meta_checksum", s, sizeof s) && strlen(s) == 16, "its metadata checksum (meta_checksum) is missing");
+    NEED(MetaChecksum(f, sum), "an attribute cannot be read (corrupt)");
+    NEED(!strcmp(sum, s), "its attributes do not match their checksum (edited or corrupt: %s computed, %s recorded)", sum, s);
+  }
   NEED(H5UtilAttrInt(f, "grid_x", &m->grid[0]) && H5UtilAttrInt(f, "grid_y", &m->grid[1]) && H5UtilAttrInt(f, "grid_z", &m->grid[2]), "the grid attributes are missing");
   NEED(H5UtilAttrReal(f, "Lx", &m->length[0]) && H5UtilAttrReal(f, "Ly", &m->length[1]) && H5UtilAttrReal(f, "Lz", &m->length[2]), "the length attributes are missing");
   NEED(H5UtilAttrString(f, "/", "bc", s, sizeof s) && (m->bc = EnumIndex(BoundaryTypes, 2, s)) >= 0, "the bc attribute is missing or unknown");
@@ -172,6 +276,65 @@ static void ReadMeta(const char *path, Meta *m)
     H5Fclose(f);
   }
   H5Eset_auto2(H5E_DEFAULT, func, data);
+}
+
+/* ReadMeta in a child process (rank 0): a corrupt object header can crash HDF5's parser
+   (SIGSEGV in H5Aopen_by_name for one flipped byte), which then costs the child, not the run.
+   The child only reads with serial HDF5 and leaves with _exit: no MPI, no PETSc. */
+static void ReadMetaIsolated(const char *path, Meta *m)
+{
+  int    fds[2], status = 0;
+  size_t got = 0;
+  pid_t  pid;
+
+  fflush(stdout);
+  fflush(stderr);
+  if (pipe(fds)) {
+    ReadMeta(path, m);
+    return;
+  }
+  if ((pid = fork()) < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    ReadMeta(path, m);
+    return;
+  }
+  if (!pid) {
+    const int crash[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+    size_t    put     = 0;
+    for (size_t i = 0; i < sizeof crash / sizeof crash[0]; i++) signal(crash[i], SIG_DFL); /* not PETSc's handler: it would abort the MPI job */
+    close(fds[0]);
+    ReadMeta(path, m);
+    while (put < sizeof *m) {
+      const ssize_t w = write(fds[1], (char *)m + put, sizeof *m - put);
+      if (w <= 0 && errno != EINTR) _exit(3);
+      if (w > 0) put += (size_t)w;
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  memset(m, 0, sizeof *m);
+  while (got < sizeof *m) {
+    struct pollfd pf = {fds[0], POLLIN, 0};
+    ssize_t       r;
+    const int     n = poll(&pf, 1, 120000); /* a parser lost in a corrupt file */
+    if (n == 0) {
+      kill(pid, SIGKILL);
+      break;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    r = n > 0 ? read(fds[0], (char *)m + got, sizeof *m - got) : -1;
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += (size_t)r;
+  }
+  close(fds[0]);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  if (got != sizeof *m || !WIFEXITED(status) || WEXITSTATUS(status)) {
+    memset(m, 0, sizeof *m);
+    if (WIFSIGNALED(status)) snprintf(m->why, sizeof m->why, "reading its metadata crashed the HDF5 library (signal %d): the file is corrupt", WTERMSIG(status));
+    else snprintf(m->why, sizeof m->why, "its metadata could not be read (corrupt)");
+  }
 }
 
 /* ---- fingerprint: the checkpoint's model against this run's options -------------------- */
@@ -362,6 +525,7 @@ PetscErrorCode CheckpointRestartLoad(App *app, Vec X, RestartState *rs)
   PetscCall(PetscMemzero(rs, sizeof *rs));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCall(PetscStrcmp(app->p.restart, "latest", &latest));
+  if (!latest) PetscCall(PetscStrcmp(app->p.restart, "auto", &latest)); /* auto, with a checkpoint: as latest */
   CheckpointDir(app, dir, sizeof dir);
   if (latest) {
     if (!rank) PetscCall(CheckpointList(dir, &steps, &n));
@@ -375,7 +539,7 @@ PetscErrorCode CheckpointRestartLoad(App *app, Vec X, RestartState *rs)
     char why[PETSC_MAX_PATH_LEN + 256];
     if (latest) CheckpointPath(dir, steps[c], path, sizeof path);
     else PetscCall(PetscStrncpy(path, app->p.restart, sizeof path));
-    if (!rank) ReadMeta(path, m);
+    if (!rank) ReadMetaIsolated(path, m);
     PetscCallMPI(MPI_Bcast(m, sizeof *m, MPI_BYTE, 0, comm));
     ok = m->ok;
     if (ok) {
@@ -406,8 +570,28 @@ PetscErrorCode CheckpointRestartLoad(App *app, Vec X, RestartState *rs)
   }
   PetscCall(PetscFree(m));
   PetscCall(PetscFree(steps));
-  if (!rs->path[0]) UPHILL_USER_ERROR(comm, "option -restart latest: no valid checkpoint in '%s' (%" PetscInt_FMT " found); -restart latest never starts a new run from t = 0: run without -restart to start one", dir, n);
+  if (!rs->path[0]) UPHILL_USER_ERROR(comm, "option -restart %s: no valid checkpoint in '%s' (%" PetscInt_FMT " found); -restart %s never starts a new run from t = 0 over checkpoints: move them away, or run without -restart, to start one", app->p.restart, dir, n, app->p.restart);
   PetscCall(PetscLogEventEnd(UphillEvents.ckpt_read, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode CheckpointAutoResolve(App *app, PetscBool *restart)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)app->da);
+  PetscMPIInt rank;
+  PetscInt   *steps = NULL, n = 0;
+  char        dir[PETSC_MAX_PATH_LEN + 16];
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  CheckpointDir(app, dir, sizeof dir);
+  if (!rank) {
+    PetscCall(CheckpointList(dir, &steps, &n));
+    PetscCall(PetscFree(steps));
+  }
+  PetscCallMPI(MPI_Bcast(&n, 1, MPIU_INT, 0, comm));
+  *restart = n > 0 ? PETSC_TRUE : PETSC_FALSE;
+  if (!n) PetscCall(PetscPrintf(comm, "restart auto: no checkpoint in %s: starting a new run at t = 0\n", dir));
   PetscFunctionReturn(0);
 }
 
@@ -436,85 +620,137 @@ static void TestDelay(void)
   }
 }
 
-PetscErrorCode CheckpointWrite(const App *app, TS ts, Monitor mon, OutputSeries series, const char *dir, Vec X, char *path, size_t len)
-{
-  MPI_Comm     comm = PetscObjectComm((PetscObject)app->da);
-  PetscMPIInt  rank, size;
-  PetscViewer  v;
+typedef struct {
+  const App   *app;
+  Vec          X;
   DM           io;
   PetscInt     step, count, k_next;
   PetscReal    t, dt;
   MonitorState ms;
-  uint64_t       sum;
-  PetscLogDouble t0, t1 = 0;
-  char           tmp[PETSC_MAX_PATH_LEN + 64], str[17], *opts = NULL, err[3 * PETSC_MAX_PATH_LEN + 256] = "";
   TSType       type;
+  PetscMPIInt  size;
+  const char  *checksum;
+} CkptWrite;
+
+static PetscErrorCode WriteCheckpointBody(PetscViewer v, void *ctx)
+{
+  const CkptWrite *w   = (const CkptWrite *)ctx;
+  const App       *app = w->app;
+  char            *opts = NULL;
 
   PetscFunctionBegin;
-  PetscCall(PetscLogEventBegin(UphillEvents.ckpt_write, 0, 0, 0, 0));
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  PetscCall(TSGetStepNumber(ts, &step));
-  PetscCall(TSGetTime(ts, &t));
-  PetscCall(TSGetTimeStep(ts, &dt));
-  PetscCall(TSGetType(ts, &type));
-  PetscCall(MonitorGetState(mon, ts, &ms));
-  OutputSeriesGetState(series, &count, &k_next);
-  PetscCall(OutputMakeDir(comm, dir));
-  CheckpointPath(dir, step, path, len);
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-
-  PetscCall(OutputCreateIODM(app, 2 * app->p.ncomp, &io));
-  PetscCall(OutputChecksum(io, X, &sum, NULL));
-  OutputChecksumString(sum, str);
-  PetscCall(PetscTime(&t0));
-  PetscCall(PetscViewerHDF5Open(comm, tmp, FILE_MODE_WRITE, &v));
-  PetscCall(OutputViewVec(io, X, "state", v));
-  PetscCall(PetscViewerHDF5WriteAttribute(v, "/state", "checksum", PETSC_STRING, str));
+  PetscCall(OutputViewVec(w->io, w->X, "state", v));
+  PetscCall(PetscViewerHDF5WriteAttribute(v, "/state", "checksum", PETSC_STRING, w->checksum));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "format", PETSC_STRING, CKPT_FORMAT));
   PetscCall(OutputWriteIntAttr(v, "format_version", CKPT_VERSION));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "kind", PETSC_STRING, "checkpoint"));
-  PetscCall(OutputWriteRunAttributes(app, v, step, t));
-  PetscCall(OutputWriteRealAttr(v, "dt", dt));
+  PetscCall(OutputWriteRunAttributes(app, v, w->step, w->t));
+  PetscCall(OutputWriteRealAttr(v, "dt", w->dt));
   PetscCall(OutputWriteIntAttr(v, "mms", app->p.mms));
   PetscCall(OutputWriteRealAttr(v, "mms_rate", app->p.mms_rate));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "ic", PETSC_STRING, InitialTypes[app->p.ic]));
   PetscCall(OutputWriteIntAttr(v, "ic_seed", app->p.ic_seed));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "state_layout", PETSC_STRING, app->p.ncomp == 1 ? "[grid_z][grid_y][grid_x][c, mu/E], E = energy_scale" : "[grid_z][grid_y][grid_x][c_1..c_{N-1}, mu_1/E..mu_{N-1}/E], E = energy_scale"));
   PetscCall(OutputWriteRealAttr(v, "energy_scale", app->s.E));
-  PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "ts_type", PETSC_STRING, type));
+  PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "ts_type", PETSC_STRING, w->type));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "integrator_history", PETSC_STRING, "none: the integrator restarts its history at every checkpoint (TSRestartStep)"));
-  PetscCall(OutputWriteIntAttr(v, "ranks", size));
+  PetscCall(OutputWriteIntAttr(v, "ranks", w->size));
   PetscCall(PetscOptionsGetAll(NULL, &opts));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "options", PETSC_STRING, opts));
   PetscCall(PetscFree(opts));
-  PetscCall(OutputWriteIntAttr(v, "monitor_last_step", ms.last_step));
-  PetscCall(OutputWriteRealAttr(v, "monitor_last_time", ms.last_time));
-  PetscCall(OutputWriteRealAttr(v, "monitor_mass0", ms.mass0));
-  PetscCall(OutputWriteIntAttr(v, "monitor_snes_pending", ms.snes_pending));
-  PetscCall(OutputWriteIntAttr(v, "monitor_ksp_pending", ms.ksp_pending));
-  PetscCall(OutputWriteIntAttr(v, "monitor_rejects_pending", ms.rejects_pending));
-  PetscCall(OutputWriteIntAttr(v, "output_count", count));
-  PetscCall(OutputWriteIntAttr(v, "output_k_next", k_next));
+  PetscCall(OutputWriteIntAttr(v, "monitor_last_step", w->ms.last_step));
+  PetscCall(OutputWriteRealAttr(v, "monitor_last_time", w->ms.last_time));
+  PetscCall(OutputWriteRealAttr(v, "monitor_mass0", w->ms.mass0));
+  PetscCall(OutputWriteIntAttr(v, "monitor_snes_pending", w->ms.snes_pending));
+  PetscCall(OutputWriteIntAttr(v, "monitor_ksp_pending", w->ms.ksp_pending));
+  PetscCall(OutputWriteIntAttr(v, "monitor_rejects_pending", w->ms.rejects_pending));
+  PetscCall(OutputWriteIntAttr(v, "output_count", w->count));
+  PetscCall(OutputWriteIntAttr(v, "output_k_next", w->k_next));
   PetscCall(OutputWriteRealAttr(v, "output_interval", app->p.output_interval));
-  PetscCall(OutputWriteIntAttr(v, "complete", 1)); /* last */
-  PetscCall(PetscViewerDestroy(&v));
-  PetscCall(DMDestroy(&io));
+  PetscCall(OutputWriteIntAttr(v, "complete", 1));
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0, serial HDF5: the metadata checksum of the closed file tmp, as its last attribute. */
+static void WriteMetaChecksum(const char *tmp, char *err, size_t len)
+{
+  H5E_auto2_t func;
+  void       *data;
+  hid_t       fapl, f, type = -1, space = -1, a = -1;
+  char        sum[17];
+  int         ok = 0;
+
+  errno = 0;
+  H5Eget_auto2(H5E_DEFAULT, &func, &data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  fapl = H5Pcreate(H5P_FILE_ACCESS);
+#if H5_VERSION_GE(1, 10, 7)
+  H5Pset_file_locking(fapl, 0, 1);
+#endif
+  f = H5Fopen(tmp, H5F_ACC_RDWR, fapl);
+  H5Pclose(fapl);
+  if (f >= 0 && MetaChecksum(f, sum) && (type = H5Tcopy(H5T_C_S1)) >= 0 && H5Tset_size(type, 17) >= 0 && (space = H5Screate(H5S_SCALAR)) >= 0 && (a = H5Acreate2(f, "meta_checksum", type, space, H5P_DEFAULT, H5P_DEFAULT)) >= 0) ok = H5Awrite(a, type, sum) >= 0;
+  if (a >= 0 && H5Aclose(a) < 0) ok = 0;
+  if (space >= 0) H5Sclose(space);
+  if (type >= 0) H5Tclose(type);
+  if (f >= 0 && H5Fclose(f) < 0) ok = 0;
+  H5Eset_auto2(H5E_DEFAULT, func, data);
+  if (!ok) snprintf(err, len, "cannot write its metadata checksum (%s)", errno ? strerror(errno) : "HDF5 error");
+}
+
+PetscErrorCode CheckpointWrite(const App *app, TS ts, Monitor mon, OutputSeries series, const char *dir, Vec X, char *path, size_t len)
+{
+  MPI_Comm       comm = PetscObjectComm((PetscObject)app->da);
+  PetscMPIInt    rank;
+  CkptWrite      w;
+  uint64_t       sum;
+  PetscLogDouble t0, t1 = 0;
+  char           tmp[PETSC_MAX_PATH_LEN + 64], str[17], err[3 * PETSC_MAX_PATH_LEN + 256] = "";
+
+  PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(UphillEvents.ckpt_write, 0, 0, 0, 0));
+  PetscCall(PetscMemzero(&w, sizeof w));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &w.size));
+  w.app = app;
+  w.X   = X;
+  PetscCall(TSGetStepNumber(ts, &w.step));
+  PetscCall(TSGetTime(ts, &w.t));
+  PetscCall(TSGetTimeStep(ts, &w.dt));
+  PetscCall(TSGetType(ts, &w.type));
+  PetscCall(MonitorGetState(mon, ts, &w.ms));
+  PetscCall(MonitorSync(mon)); /* stats.csv on disk up to this checkpoint's row */
+  OutputSeriesGetState(series, &w.count, &w.k_next);
+  PetscCall(OutputMakeDir(comm, dir));
+  CheckpointPath(dir, w.step, path, len);
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+
+  PetscCall(OutputCreateIODM(app, 2 * app->p.ncomp, &w.io));
+  PetscCall(OutputChecksum(w.io, X, &sum, NULL));
+  OutputChecksumString(sum, str);
+  w.checksum = str;
+  PetscCall(PetscTime(&t0));
+  PetscCall(OutputWriteHDF5(comm, tmp, OutputFileBytes(app, 2 * app->p.ncomp), WriteCheckpointBody, &w, err, sizeof err));
+  PetscCall(DMDestroy(&w.io));
+  if (err[0]) UPHILL_USER_ERROR(comm, "cannot write checkpoint %s: %s; stopping (the older checkpoints are kept)", path, err);
 
   PetscCallMPI(MPI_Barrier(comm));
   if (!rank) {
     int         e;
     struct stat st;
-    if ((e = OutputSyncFile(tmp))) snprintf(err, sizeof err, "cannot sync %s: %s", tmp, strerror(e));
+    WriteMetaChecksum(tmp, err, sizeof err);
+    if (err[0]) {}
+    else if ((e = OutputSyncFile(tmp))) snprintf(err, sizeof err, "cannot sync %s: %s", tmp, strerror(e));
     else {
       PetscCall(PetscTime(&t1)); /* written and on disk: the time the checkpoint costs */
       TestDelay();
       if (rename(tmp, path)) snprintf(err, sizeof err, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
       else if ((e = OutputSyncFile(dir))) snprintf(err, sizeof err, "cannot sync directory %s: %s", dir, strerror(e));
     }
+    if (err[0]) (void)remove(tmp);
     if (!err[0]) {
       const double mb = stat(path, &st) ? 0.0 : (double)st.st_size / 1e6;
-      PetscCall(PetscPrintf(PETSC_COMM_SELF, "checkpoint: wrote %s at step %" PetscInt_FMT ", %.4g MB in %.4g s (%.3f GB/s)\n", path, step, mb, (double)(t1 - t0), mb / 1e3 / PetscMax((double)(t1 - t0), 1e-9)));
+      PetscCall(PetscPrintf(PETSC_COMM_SELF, "checkpoint: wrote %s at step %" PetscInt_FMT ", %.4g MB in %.4g s (%.3f GB/s)\n", path, w.step, mb, (double)(t1 - t0), mb / 1e3 / PetscMax((double)(t1 - t0), 1e-9)));
     }
     if (!err[0]) { /* only now that the new one is safe: delete the oldest beyond -checkpoint_keep */
       PetscInt *steps, n;
@@ -522,13 +758,13 @@ PetscErrorCode CheckpointWrite(const App *app, TS ts, Monitor mon, OutputSeries 
       for (PetscInt i = app->p.checkpoint_keep; i < n; i++) {
         char old[PETSC_MAX_PATH_LEN + 48];
         CheckpointPath(dir, steps[i], old, sizeof old);
-        if (steps[i] != step) (void)remove(old);
+        if (steps[i] != w.step) (void)remove(old);
       }
       PetscCall(PetscFree(steps));
     }
   }
   PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
-  PetscCheck(!err[0], comm, PETSC_ERR_FILE_WRITE, "%s", err);
+  if (err[0]) UPHILL_USER_ERROR(comm, "checkpoint %s: %s; stopping (the older checkpoints are kept)", path, err);
   PetscCall(PetscLogEventEnd(UphillEvents.ckpt_write, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }

@@ -20,10 +20,12 @@ static inline hid_t H5UtilOpenRead(const char *path)
 /* A scalar root attribute read as the memory type mem into buf. */
 static inline int H5UtilAttrRead(hid_t f, const char *name, hid_t mem, void *buf)
 {
-  hid_t a = H5Aopen(f, name, H5P_DEFAULT);
+  hid_t a = H5Aopen(f, name, H5P_DEFAULT), space;
   int   ok;
   if (a < 0) return 0;
-  ok = H5Aread(a, mem, buf) >= 0;
+  space = H5Aget_space(a); /* one value: H5Aread of more would overrun buf */
+  ok    = space >= 0 && H5Sget_simple_extent_npoints(space) == 1 && H5Aread(a, mem, buf) >= 0;
+  if (space >= 0) H5Sclose(space);
   H5Aclose(a);
   return ok;
 }
@@ -47,20 +49,21 @@ static inline int H5UtilAttrInt(hid_t f, const char *name, PetscInt *v)
 /* A fixed-length string attribute of object obj (e.g. "/"), NUL-terminated into s[len]. */
 static inline int H5UtilAttrString(hid_t f, const char *obj, const char *name, char *s, size_t len)
 {
-  hid_t  a = H5Aopen_by_name(f, obj, name, H5P_DEFAULT, H5P_DEFAULT), type, mem;
+  hid_t  a = H5Aopen_by_name(f, obj, name, H5P_DEFAULT, H5P_DEFAULT), type, mem, space;
   size_t size;
   int    ok = 0;
   s[0]      = 0;
   if (a < 0) return 0;
-  type = H5Aget_type(a);
-  if (H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type) && (size = H5Tget_size(type)) < len) {
-    mem = H5Tcopy(H5T_C_S1);
-    H5Tset_size(mem, size);
-    ok = H5Aread(a, mem, s) >= 0;
+  type  = H5Aget_type(a); /* every handle checked: a corrupt file makes any of them fail */
+  space = H5Aget_space(a);
+  if (type >= 0 && space >= 0 && H5Sget_simple_extent_npoints(space) == 1 && H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) == 0 && (size = H5Tget_size(type)) > 0 && size < len && (mem = H5Tcopy(H5T_C_S1)) >= 0) {
+    ok      = H5Tset_size(mem, size) >= 0 && H5Aread(a, mem, s) >= 0;
     s[size] = 0;
+    if (!ok) s[0] = 0;
     H5Tclose(mem);
   }
-  H5Tclose(type);
+  if (space >= 0) H5Sclose(space);
+  if (type >= 0) H5Tclose(type);
   H5Aclose(a);
   return ok;
 }

@@ -10,6 +10,7 @@
 #include <uphill/mms.h>
 #include <uphill/run_control.h>
 #include <uphill/help.h>
+#include <unistd.h>
 
 static const char help[] = "uphill3d: uphill diffusion (Cahn-Hilliard spinodal decomposition) on 3D grids.\n"
                            "Usage: mpirun -n N uphill3d [FILE.opts] [-option value ...]\n"
@@ -25,10 +26,12 @@ static PetscErrorCode Run(void)
   Monitor      mon = NULL;
   RunControl   rc  = NULL;
   RestartState rs;
-  PetscBool    help_only, restart;
+  PetscBool    help_only, restart, auto_restart, stop;
   char         path[PETSC_MAX_PATH_LEN + 16];
+  int          lock = -1;
 
   PetscFunctionBegin;
+  RunControlCatchSignals(); /* again: PetscInitialize installed PETSc's handlers */
   PetscCall(PetscMemzero(&app, sizeof app));
   PetscCall(HelpResume());
   PetscCall(ParamsRead(comm, &app.p)); /* -help: uphill3d's options first, */
@@ -36,6 +39,8 @@ static PetscErrorCode Run(void)
   PetscCall(PetscOptionsHasHelp(NULL, &help_only));
   restart = (PetscBool)(app.p.restart[0] && !help_only);
   PetscCall(AppSetUp(comm, &app));
+  PetscCall(PetscStrcmp(app.p.restart, "auto", &auto_restart));
+  if (restart && auto_restart) PetscCall(CheckpointAutoResolve(&app, &restart));
   PetscCall(DMCreateGlobalVector(app.da, &X));
   if (restart) PetscCall(CheckpointRestartLoad(&app, X, &rs)); /* validated before anything is written */
   else if (app.p.mms) PetscCall(MMSExact(&app, 0.0, X));
@@ -50,13 +55,15 @@ static PetscErrorCode Run(void)
     PetscFunctionReturn(0);
   }
   if (restart) PetscCall(CheckpointRestartApply(&rs, ts));
-  PetscCall(ReportParameters(&app));
   PetscCall(OutputPrepareDir(&app));
+  PetscCall(RunControlLock(&app, &lock)); /* before anything is written there */
+  PetscCall(ReportParameters(&app));
   PetscCall(RunControlCreate(&app, restart ? &rs : NULL, &rc));
   PetscCall(MonitorCreate(&app, restart ? &rs.mon : NULL, &mon));
   PetscCall(MonitorAttach(mon, ts));
   PetscCall(RunControlAttach(rc, ts, mon, X)); /* field output, checkpoints, signals after each step */
-  PetscCall(SolverSolve(ts, X));
+  PetscCall(RunControlStartSignal(rc, X, &stop));
+  if (!stop) PetscCall(SolverSolve(ts, X));
   PetscCall(MonitorSummary(mon, ts));
   PetscCall(RunControlFinish(rc, X));
   if (app.p.mms) {
@@ -78,11 +85,27 @@ static PetscErrorCode Run(void)
   PetscCall(TSDestroy(&ts));
   PetscCall(VecDestroy(&X));
   PetscCall(AppDestroy(&app));
+  RunControlUnlock(&lock);
   PetscFunctionReturn(0);
+}
+
+/* A write that failed so badly that HDF5 could not close the file even after OutputWriteHDF5
+   gave its space back: HDF5 would crash in MPI_Finalize, so the ranks, the error line
+   printed, leave without it. */
+static PetscErrorCode RunChecked(void)
+{
+  PetscErrorCode ierr = Run();
+  if (ierr && OutputHDF5LeftOpen()) {
+    fflush(stdout);
+    fflush(stderr);
+    _exit(1);
+  }
+  return ierr;
 }
 
 int main(int argc, char **argv)
 {
+  RunControlCatchSignals(); /* a signal during MPI's start-up is kept for the first safe point */
   HelpHoldBackPetsc();
-  return ErrorsRunProgram(argc, argv, help, Run);
+  return ErrorsRunProgram(argc, argv, help, RunChecked);
 }

@@ -27,6 +27,7 @@ typedef struct {
 struct _p_Monitor {
   const App     *app;
   FILE          *csv;      /* rank 0 only */
+  char           csv_path[PETSC_MAX_PATH_LEN + 16];
   PetscInt       snes_its, ksp_its, rejects; /* cumulative counts at the last row */
   PetscInt       last_step, first_step;
   PetscReal      mass0, last_time;
@@ -120,7 +121,39 @@ static PetscErrorCode CsvOpen(const char *path, const char *comment, const char 
     if (comment) fputs(comment, *csv);
     fputs(header, *csv);
   }
-  fflush(*csv);
+  if (fflush(*csv) || ferror(*csv)) {
+    snprintf(err, len, "cannot write %s: %s", path, strerror(errno));
+    fclose(*csv);
+    *csv = NULL;
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MonitorCsvCheck(MPI_Comm comm, FILE *csv, const char *path, long row_start, PetscBool sync)
+{
+  char err[PETSC_MAX_PATH_LEN + 160] = "";
+  int  bad;
+
+  PetscFunctionBegin;
+  if (csv) {
+    errno = 0;
+    if (fflush(csv) || ferror(csv)) {
+      snprintf(err, sizeof err, "cannot write %s: %s", path, errno ? strerror(errno) : "write error");
+      if (row_start >= 0) (void)!ftruncate(fileno(csv), row_start); /* no row cut short */
+    }
+    else if (sync && fsync(fileno(csv)) && errno != EINVAL && errno != EROFS) snprintf(err, sizeof err, "cannot sync %s: %s", path, strerror(errno));
+  }
+  bad = err[0] != 0;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_INT, MPI_MAX, comm));
+  if (!bad) PetscFunctionReturn(0);
+  PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm)); /* rank 0 holds the file */
+  UPHILL_USER_ERROR(comm, "%s; stopping (the rows written so far and the checkpoints are kept)", err);
+}
+
+PetscErrorCode MonitorSync(Monitor mon)
+{
+  PetscFunctionBegin;
+  PetscCall(MonitorCsvCheck(PetscObjectComm((PetscObject)mon->app->da), mon->csv, mon->csv_path, -1, PETSC_TRUE));
   PetscFunctionReturn(0);
 }
 
@@ -179,6 +212,7 @@ PetscErrorCode MonitorCreate(App *app, const MonitorState *restart, Monitor *mon
     (*mon)->rejects  = -restart->rejects_pending;
   }
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  snprintf((*mon)->csv_path, sizeof (*mon)->csv_path, "%s/stats.csv", app->p.output_dir);
   if (!rank) {
     snprintf(path, sizeof path, "%s/stats.csv", app->p.output_dir);
     char  header[512], *comment;
@@ -266,6 +300,7 @@ static PetscErrorCode MonitorRow(TS ts, PetscInt step, PetscReal t, Vec X, Monit
   PetscInt       nits, lits, rej;
   PetscLogDouble now;
   PetscReal      dt = step ? t - mon->last_time : 0;
+  long           row_start = -1;
 
   PetscFunctionBegin;
   PetscCall(ComputeObservables(mon->app, X, &mon->obs));
@@ -275,11 +310,12 @@ static PetscErrorCode MonitorRow(TS ts, PetscInt step, PetscReal t, Vec X, Monit
   PetscCall(TSGetKSPIterations(ts, &lits));
   PetscCall(TSGetStepRejections(ts, &rej));
   if (mon->csv) {
+    row_start = ftell(mon->csv);
     fprintf(mon->csv, "%" PetscInt_FMT ",%.17g,%.17g,%.17g", step, (double)t, (double)dt, (double)mon->obs.free_energy);
     for (PetscInt r = 0; r < mon->app->p.ncomp; r++) fprintf(mon->csv, ",%.17g", (double)mon->obs.masses[r]);
     fprintf(mon->csv, ",%" PetscInt_FMT ",%" PetscInt_FMT ",%" PetscInt_FMT ",%.17g,%.17g,%.17g\n", nits - mon->snes_its, lits - mon->ksp_its, rej - mon->rejects, (double)mon->obs.c_min, (double)mon->obs.c_max, (double)mon->obs.c_std);
-    fflush(mon->csv);
   }
+  PetscCall(MonitorCsvCheck(PetscObjectComm((PetscObject)ts), mon->csv, mon->csv_path, row_start, PETSC_FALSE)); /* flushed: a crash loses nothing, a full disk stops the run */
   PetscCall(PetscTime(&now));
   if (step == 0 || now - mon->wall_progress >= mon->app->p.progress_interval) PetscCall(ProgressLine(mon, ts, step, t, dt, nits - mon->snes_its, lits - mon->ksp_its));
   mon->snes_its  = nits;
@@ -384,6 +420,7 @@ PetscErrorCode MonitorSummary(Monitor mon, TS ts)
     PetscCall(PetscPrintf(comm, "  free energy %.12e, mass drift %.3e (relative), c in [%.6f, %.6f]\n", (double)mon->obs.free_energy, (double)((mon->obs.mass - mon->mass0) / PetscAbsReal(mon->mass0)), (double)mon->obs.c_min, (double)mon->obs.c_max));
     PetscCall(PetscPrintf(comm, "  wall time%s %.2f s (%.3g s per step)\n", since, (double)(now - mon->wall0), run ? (double)(now - mon->wall0) / run : 0.0));
   }
+  PetscCall(MonitorSync(mon));
   if (reason < 0) SETERRQ(comm, PETSC_ERR_NOT_CONVERGED, "time integration stopped: %s (a step was rejected too often in a row; try a finer grid, a smaller -ts_adapt_dt_min or -ts_max_reject)", TSConvergedReasons[reason]);
   PetscFunctionReturn(0);
 }

@@ -24,7 +24,9 @@
 #include <uphill/solver.h>
 #include "hash.h"
 #include "h5util.h"
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <dirent.h>
 #include <errno.h>
@@ -106,6 +108,95 @@ int OutputSyncFile(const char *path)
   close(fd);
   return err;
 }
+
+/* Why a write into dir failed, as well as can be told after the fact: HDF5 and MPI-IO do
+   not pass errno on, so a full file system is recognised by its free space. */
+static void WriteFailureReason(const char *path, int saved_errno, char *why, size_t len)
+{
+  char           dir[PETSC_MAX_PATH_LEN];
+  char          *slash;
+  struct statvfs fs;
+
+  snprintf(dir, sizeof dir, "%s", path);
+  if ((slash = strrchr(dir, '/'))) *slash = 0;
+  else snprintf(dir, sizeof dir, ".");
+  if (!statvfs(dir, &fs) && fs.f_bavail == 0) snprintf(why, len, "no space left on the file system");
+  else if (saved_errno == ENOSPC || saved_errno == EDQUOT || saved_errno == EFBIG || saved_errno == EIO) snprintf(why, len, "%s", strerror(saved_errno));
+  else snprintf(why, len, "an HDF5 write error (disk full, quota or file-size limit?)");
+}
+
+/* Rank 0: whether about bytes fit on path's file system and under the file-size limit. */
+static void CheckRoom(const char *path, double bytes, char *err, size_t len)
+{
+  char           dir[PETSC_MAX_PATH_LEN], *slash;
+  struct statvfs fs;
+  struct rlimit  rl;
+
+  snprintf(dir, sizeof dir, "%s", path);
+  if ((slash = strrchr(dir, '/'))) *slash = 0;
+  else snprintf(dir, sizeof dir, ".");
+  if (!statvfs(dir, &fs) && (double)fs.f_bavail * (double)fs.f_frsize < bytes) snprintf(err, len, "no space left on the file system (%.4g MB free, the file needs about %.4g MB)", (double)fs.f_bavail * (double)fs.f_frsize / 1e6, bytes / 1e6);
+  else if (!getrlimit(RLIMIT_FSIZE, &rl) && rl.rlim_cur != RLIM_INFINITY && (double)rl.rlim_cur < bytes) snprintf(err, len, "the file would exceed the file-size limit (ulimit -f: %.4g MB, the file needs about %.4g MB)", (double)rl.rlim_cur / 1e6, bytes / 1e6);
+}
+
+static int hdf5_left_open = 0; /* a file HDF5 could not close: MPI_Finalize would crash in it */
+
+
+PetscErrorCode OutputWriteHDF5(MPI_Comm comm, const char *path, double bytes, PetscErrorCode (*body)(PetscViewer, void *), void *ctx, char *err, size_t len)
+{
+  PetscViewer    v = NULL;
+  PetscErrorCode ierr, e2;
+  PetscMPIInt    rank;
+  H5E_auto2_t    func;
+  void          *data;
+  int            bad, saved;
+
+  PetscFunctionBegin;
+  err[0] = 0;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  /* Checked first: with more than one rank, a write that fails half-way can leave the ranks
+     in different collective calls inside HDF5 (a hang, seen with Open MPI's OMPIO).  Test
+     hook: UPHILL_TEST_NO_ROOM_CHECK skips it, to exercise a write failing half-way. */
+  if (!rank && !getenv("UPHILL_TEST_NO_ROOM_CHECK")) CheckRoom(path, bytes, err, len);
+  PetscCallMPI(MPI_Bcast(err, (PetscMPIInt)len, MPI_CHAR, 0, comm));
+  if (err[0]) PetscFunctionReturn(0);
+  H5Eget_auto2(H5E_DEFAULT, &func, &data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* no HDF5 error stack on stderr: one line says it */
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  errno = 0;
+  ierr  = PetscViewerHDF5Open(comm, path, FILE_MODE_WRITE, &v);
+  if (!ierr) ierr = body(v, ctx);
+  saved = errno;
+  bad   = ierr != 0;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_INT, MPI_MAX, comm));
+  /* A failed write leaves HDF5 metadata to flush at the close, and a close that fails leaves
+     the file open for MPI_Finalize to crash in (HDF5 1.10).  Emptying the file first gives
+     its space back (disk full, quota), so that the close can flush. */
+  if (bad && !rank) {
+    WriteFailureReason(path, saved, err, len); /* before the space is given back */
+    (void)!truncate(path, 0);
+  }
+  if (bad) PetscCallMPI(MPI_Barrier(comm));
+  if (v) {
+    e2 = PetscViewerDestroy(&v);
+    if (!ierr) ierr = e2;
+    if (!saved) saved = errno;
+  }
+  PetscCall(PetscPopErrorHandler());
+  H5Eset_auto2(H5E_DEFAULT, func, data);
+  if (H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_FILE) > 0) hdf5_left_open = 1;
+  bad = ierr != 0;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_INT, MPI_MAX, comm));
+  if (!bad) PetscFunctionReturn(0);
+  if (!rank) {
+    if (!err[0]) WriteFailureReason(path, saved, err, len); /* the close failed */
+    (void)remove(path);
+  }
+  PetscCallMPI(MPI_Bcast(err, (PetscMPIInt)len, MPI_CHAR, 0, comm));
+  PetscFunctionReturn(0);
+}
+
+int OutputHDF5LeftOpen(void) { return hdf5_left_open; }
 
 PetscErrorCode OutputWriteRealAttr(PetscViewer v, const char *name, PetscReal x)
 {
@@ -289,35 +380,61 @@ static PetscErrorCode ViewComponent(DM da1, DM io, Vec X, PetscInt comp, const c
   PetscFunctionReturn(0);
 }
 
+double OutputFileBytes(const App *app, PetscInt values_per_point)
+{
+  char  *opts = NULL;
+  double n    = (double)app->p.grid[0] * (double)app->p.grid[1] * (double)app->p.grid[2];
+  double meta = 65536;
+  if (!PetscOptionsGetAll(NULL, &opts) && opts) meta += 2.0 * (double)strlen(opts); /* the options attribute(s) */
+  PetscFree(opts);
+  return 8.0 * n * (double)values_per_point * 1.01 + meta;
+}
+
+typedef struct {
+  const App *app;
+  Vec        X;
+  PetscInt   step;
+  PetscReal  time;
+} FieldsWrite;
+
+static PetscErrorCode WriteFieldsBody(PetscViewer v, void *ctx)
+{
+  const FieldsWrite *w   = (const FieldsWrite *)ctx;
+  const App         *app = w->app;
+  DM                 da1, io;
+
+  PetscFunctionBegin;
+  PetscCall(DMDACreateCompatibleDMDA(app->da, 1, &da1));
+  PetscCall(OutputCreateIODM(app, 1, &io));
+  for (PetscInt comp = 0; comp < 2 * app->p.ncomp; comp++) {
+    char name[32];
+    OutputFieldName(app, comp, name, sizeof name);
+    PetscCall(ViewComponent(da1, io, w->X, comp, name, comp < app->p.ncomp ? 1.0 : app->s.E, v));
+  }
+  PetscCall(DMDestroy(&io));
+  PetscCall(DMDestroy(&da1));
+  PetscCall(OutputWriteRunAttributes(app, v, w->step, w->time));
+  PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "kind", PETSC_STRING, "fields"));
+  PetscCall(OutputWriteIntAttr(v, "complete", 1)); /* last: a file without it was cut short */
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode OutputWriteFields(const App *app, Vec X, PetscInt step, PetscReal time, const char *path)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)app->da);
-  PetscViewer v;
-  DM          da1, io;
   PetscMPIInt rank;
+  FieldsWrite w    = {app, X, step, time};
   char        tmp[PETSC_MAX_PATH_LEN + 8], err[PETSC_MAX_PATH_LEN * 2 + 64] = "";
 
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(UphillEvents.output, 0, 0, 0, 0));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  PetscCall(DMDACreateCompatibleDMDA(app->da, 1, &da1));
-  PetscCall(OutputCreateIODM(app, 1, &io));
-  PetscCall(PetscViewerHDF5Open(comm, tmp, FILE_MODE_WRITE, &v));
-  for (PetscInt comp = 0; comp < 2 * app->p.ncomp; comp++) {
-    char name[32];
-    OutputFieldName(app, comp, name, sizeof name);
-    PetscCall(ViewComponent(da1, io, X, comp, name, comp < app->p.ncomp ? 1.0 : app->s.E, v));
-  }
-  PetscCall(OutputWriteRunAttributes(app, v, step, time));
-  PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "kind", PETSC_STRING, "fields"));
-  PetscCall(OutputWriteIntAttr(v, "complete", 1)); /* last: a file without it was cut short */
-  PetscCall(PetscViewerDestroy(&v));
-  PetscCall(DMDestroy(&io));
-  PetscCall(DMDestroy(&da1));
+  PetscCall(OutputWriteHDF5(comm, tmp, OutputFileBytes(app, 2 * app->p.ncomp), WriteFieldsBody, &w, err, sizeof err));
+  if (err[0]) UPHILL_USER_ERROR(comm, "cannot write %s: %s; stopping", path, err);
   if (!rank && rename(tmp, path)) snprintf(err, sizeof err, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
   PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
-  PetscCheck(!err[0], comm, PETSC_ERR_FILE_WRITE, "%s", err);
+  if (err[0]) UPHILL_USER_ERROR(comm, "%s", err);
   PetscCall(PetscLogEventEnd(UphillEvents.output, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
@@ -503,7 +620,11 @@ static PetscErrorCode SeriesWriteXdmf(OutputSeries s, char *err, size_t errlen)
     fprintf(fp, "   </Grid>\n");
   }
   fprintf(fp, "  </Grid>\n </Domain>\n</Xdmf>\n");
-  if (fclose(fp)) snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+  if (fflush(fp) || ferror(fp)) {
+    snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+    fclose(fp);
+    (void)remove(tmp);
+  } else if (fclose(fp)) snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
   else if (rename(tmp, path)) snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
   PetscFunctionReturn(0);
 }
@@ -523,7 +644,7 @@ static PetscErrorCode SeriesWrite(OutputSeries s, Vec X, PetscInt step, PetscRea
     PetscCall(SeriesWriteXdmf(s, err, sizeof err));
   }
   PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
-  PetscCheck(!err[0], comm, PETSC_ERR_FILE_WRITE, "%s", err);
+  if (err[0]) UPHILL_USER_ERROR(comm, "%s; stopping", err);
   s->count++;
   PetscFunctionReturn(0);
 }
@@ -630,7 +751,7 @@ PetscErrorCode OutputSeriesRestore(OutputSeries s, PetscInt count, PetscInt k_ne
     PetscCall(SeriesWriteXdmf(s, err, sizeof err));
   }
   PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
-  PetscCheck(!err[0], comm, PETSC_ERR_FILE_WRITE, "%s", err);
+  if (err[0]) UPHILL_USER_ERROR(comm, "%s", err);
   PetscFunctionReturn(0);
 }
 

@@ -586,7 +586,7 @@ PetscErrorCode ParamsReadExcept(MPI_Comm comm, int owned, Params *p)
   PetscCall(OptInt(PetscOptionsObject, comm, "-checkpoint_steps", "Accepted steps between checkpoints OUTPUT_DIR/checkpoints/ckpt_STEP.h5; 0: off", &p->checkpoint_steps));
   PetscCall(OptReal(PetscOptionsObject, comm, "-checkpoint_walltime", "Wall-clock seconds between checkpoints; 0: off", &p->checkpoint_walltime));
   PetscCall(OptInt(PetscOptionsObject, comm, "-checkpoint_keep", "Newest checkpoints kept (older ones are deleted)", &p->checkpoint_keep));
-  PetscCall(OptString(PetscOptionsObject, comm, "-restart", "Continue from a checkpoint: FILE, or latest (the newest valid one in OUTPUT_DIR/checkpoints)", p->restart, sizeof p->restart));
+  PetscCall(OptString(PetscOptionsObject, comm, "-restart", "Continue from a checkpoint: FILE, latest (the newest valid one in OUTPUT_DIR/checkpoints), or auto (latest if OUTPUT_DIR/checkpoints holds one, else a new run from t = 0: for job chains)", p->restart, sizeof p->restart));
   PetscCall(OptAllowChange(PetscOptionsObject, comm, p->allow_change));
   PetscCall(ReadNoiseNucleus(PetscOptionsObject, comm, p));
   PetscCall(OptBool(PetscOptionsObject, comm, "-memory_check", "Refuse a grid whose estimated memory per rank (measured bytes per point of the integrator) exceeds the node's available memory (MemAvailable or cgroup limit) over its ranks", &p->memory_check));

@@ -1,6 +1,11 @@
 /* What runs after every accepted step: in-situ analysis, field output, checkpoints (every
    -checkpoint_steps, every -checkpoint_walltime seconds, at the end) and SIGTERM/SIGUSR1
-   (a checkpoint, then a clean stop).  checkpoint.c writes and reads the files. */
+   (a checkpoint, then a clean stop); the output directory's lock.  checkpoint.c writes and
+   reads the files.
+
+   Signals: the handlers are installed first thing (RunControlCatchSignals, again after
+   PetscInitialize, which installs PETSc's own); a signal during start-up is acted on before
+   the first step (RunControlStartSignal), one during the run after the step in progress. */
 #include <uphill/run_control.h>
 #include <uphill/output.h>
 #include <uphill/analysis.h>
@@ -9,11 +14,28 @@
 #include <signal.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <time.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 static volatile sig_atomic_t caught_signal = 0;
 
 static void OnSignal(int sig) { caught_signal = sig; }
+
+void RunControlCatchSignals(void)
+{
+  struct sigaction sa;
+  /* SIGTERM (Slurm at the time limit, scancel) and SIGUSR1 (sbatch --signal=USR1@T, the job
+     scripts): only a flag here; the ranks act on it together at the next safe point. */
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = OnSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGUSR1, &sa, NULL);
+}
 
 static const char *SignalName(int sig) { return sig == SIGTERM ? "SIGTERM" : sig == SIGUSR1 ? "SIGUSR1" : "a signal"; }
 
@@ -140,8 +162,7 @@ PetscErrorCode RunControlCreate(App *app, const RestartState *rs, RunControl *rc
 
 PetscErrorCode RunControlAttach(RunControl rc, TS ts, Monitor mon, Vec X)
 {
-  PetscContainer   cont;
-  struct sigaction sa;
+  PetscContainer cont;
 
   PetscFunctionBegin;
   rc->ts  = ts;
@@ -151,14 +172,6 @@ PetscErrorCode RunControlAttach(RunControl rc, TS ts, Monitor mon, Vec X)
   PetscCall(PetscObjectCompose((PetscObject)ts, "uphill_runcontrol", (PetscObject)cont));
   PetscCall(PetscContainerDestroy(&cont));
   PetscCall(TSSetPostStep(ts, PostStep));
-  /* SIGTERM (Slurm at the time limit, scancel) and SIGUSR1 (sbatch --signal=USR1@T): only a
-     flag here; the ranks act on it together after the next accepted step. */
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = OnSignal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESTART;
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGUSR1, &sa, NULL);
   PetscCall(PetscTime(&rc->wall_last));
   if (!rc->restarted) {
     PetscInt  step;
@@ -186,6 +199,113 @@ PetscErrorCode RunControlFinish(RunControl rc, Vec X)
     rc->last_ckpt_step = step;
   }
   PetscFunctionReturn(0);
+}
+
+PetscErrorCode RunControlStartSignal(RunControl rc, Vec X, PetscBool *stop)
+{
+  MPI_Comm comm = PetscObjectComm((PetscObject)rc->ts);
+  int      sig  = (int)caught_signal;
+  PetscInt step;
+  char     path[PETSC_MAX_PATH_LEN + 48];
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &sig, 1, MPI_INT, MPI_MAX, comm));
+  *stop = sig ? PETSC_TRUE : PETSC_FALSE;
+  if (!sig) PetscFunctionReturn(0);
+  rc->stopped = sig;
+  PetscCall(TSGetStepNumber(rc->ts, &step));
+  PetscCall(TSSetConvergedReason(rc->ts, TS_CONVERGED_USER));
+  if (rc->restarted) { /* the checkpoint it started from holds this state */
+    PetscCall(PetscPrintf(comm, "uphill3d: caught %s during start-up: stopping before the first step (the checkpoint of step %" PetscInt_FMT " holds this state; continue with -restart latest or auto)\n", SignalName(sig), step));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(MonitorRecord(rc->mon, rc->ts)); /* the row of step 0, before the state is saved */
+  PetscCall(CheckpointWrite(rc->app, rc->ts, rc->mon, rc->series, rc->dir, X, path, sizeof path));
+  rc->last_ckpt_step = step;
+  PetscCall(PetscPrintf(comm, "uphill3d: caught %s during start-up: wrote checkpoint %s at step %" PetscInt_FMT "; stopping (continue with -restart latest or auto)\n", SignalName(sig), path, step));
+  PetscFunctionReturn(0);
+}
+
+/* ---- one run per output directory --------------------------------------------------------- */
+
+/* Rank 0: OUTPUT_DIR/uphill3d.lock holds "host H pid P started T" of the run that owns the
+   directory.  An fcntl lock on it, held while the process lives, is the authority where the
+   file system supports it (the kernel drops it when the process dies, however it dies).
+   Where it does not (fcntl fails with ENOLCK, ENOSYS, EOPNOTSUPP...), the file's content
+   decides: the same host with that pid alive is a live holder; a dead pid is a stale lock
+   (a killed run), taken over; another host cannot be checked, so it is refused.  Test hook:
+   UPHILL_TEST_NO_FCNTL_LOCK acts as if fcntl locks were not supported. */
+static void LockHolder(int fd, char *who, size_t len)
+{
+  ssize_t n = pread(fd, who, len - 1, 0);
+  who[n > 0 ? n : 0] = 0;
+  who[strcspn(who, "\n")] = 0;
+}
+
+static void LockTake(const App *app, int *fd, char *err, size_t len)
+{
+  char         path[PETSC_MAX_PATH_LEN + 32], who[512], host[256] = "?", line[512], when[64];
+  struct flock fl;
+  time_t       now = time(NULL);
+  struct tm    tm;
+
+  snprintf(path, sizeof path, "%s/uphill3d.lock", app->p.output_dir);
+  if ((*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+    snprintf(err, len, "cannot create the lock file %s: %s", path, strerror(errno));
+    return;
+  }
+  gethostname(host, sizeof host - 1);
+  memset(&fl, 0, sizeof fl);
+  fl.l_type   = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  if (getenv("UPHILL_TEST_NO_FCNTL_LOCK") || fcntl(*fd, F_SETLK, &fl)) { /* test hook: as without fcntl locks */
+    const int e = getenv("UPHILL_TEST_NO_FCNTL_LOCK") ? ENOLCK : errno;
+    LockHolder(*fd, who, sizeof who);
+    if (e == EACCES || e == EAGAIN) {
+      snprintf(err, len, "output directory '%s' is in use by another uphill3d run (%s; lock file %s): wait for it to end, or choose another -output_dir", app->p.output_dir, who[0] ? who : "its details not written yet", path);
+      close(*fd);
+      *fd = -1;
+      return;
+    }
+    if (who[0]) { /* no fcntl locks here: the stale-lock rule */
+      char hhost[256] = "";
+      long hpid       = 0;
+      if (sscanf(who, "host %255s pid %ld", hhost, &hpid) == 2 && (strcmp(hhost, host) || (hpid > 0 && (!kill((pid_t)hpid, 0) || errno == EPERM)))) {
+        snprintf(err, len, "output directory '%s' is in use by another uphill3d run (%s; lock file %s, this file system has no fcntl locks): wait for it to end, or, if that run is gone, remove the lock file", app->p.output_dir, who, path);
+        close(*fd);
+        *fd = -1;
+        return;
+      }
+      PetscInfo(NULL, "taking over the stale lock %s (%s)\n", path, who);
+    }
+  }
+  gmtime_r(&now, &tm);
+  strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  snprintf(line, sizeof line, "host %s pid %ld started %s\n", host, (long)getpid(), when);
+  if (ftruncate(*fd, 0) || pwrite(*fd, line, strlen(line), 0) != (ssize_t)strlen(line)) snprintf(err, len, "cannot write the lock file %s: %s", path, strerror(errno));
+}
+
+PetscErrorCode RunControlLock(const App *app, int *fd)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)app->da);
+  PetscMPIInt rank;
+  char        err[2 * PETSC_MAX_PATH_LEN + 768] = "";
+
+  PetscFunctionBegin;
+  *fd = -1;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) LockTake(app, fd, err, sizeof err);
+  PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
+  if (err[0]) UPHILL_USER_ERROR(comm, "%s", err);
+  PetscFunctionReturn(0);
+}
+
+void RunControlUnlock(int *fd)
+{
+  if (*fd < 0) return;
+  (void)!ftruncate(*fd, 0); /* empty: no holder (the file stays: removing it would race) */
+  close(*fd);
+  *fd = -1;
 }
 
 int RunControlStoppedBySignal(RunControl rc) { return rc ? rc->stopped : 0; }

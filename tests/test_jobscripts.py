@@ -81,6 +81,7 @@ def chain(name, script, extra_env, later_env):
     rc, out = job(script, env, sig_after_rows=None if "WALLTIME" in extra_env else 20)
     T.check(rc == 0, "%s job 1: exit 0 after the early signal (got %d)" % (name, rc))
     T.check("stopped on a signal" in out and "wrote checkpoint" in out, "%s job 1: uphill3d checkpointed on the signal" % name)
+    T.check("-restart auto" in out and "starting a new run at t = 0" in out, "%s job 1: -restart auto started a new run" % name)
     subs = submissions(record)
     T.check(len(subs) == 1 and script in subs[0] and "JOB_NUMBER=2" in subs[0],
             "%s job 1 resubmitted itself once as job 2: %s" % (name, subs))
@@ -90,7 +91,7 @@ def chain(name, script, extra_env, later_env):
     while True:
         rc, out = job(script, dict(env, JOB_NUMBER=str(n), **later_env))
         T.check(rc == 0, "%s job %d: exit 0 (got %d)" % (name, n, rc))
-        T.check("-restart latest" in out, "%s job %d continued with -restart latest" % (name, n))
+        T.check("-restart auto" in out and "restart: continuing from" in out, "%s job %d continued with -restart auto" % (name, n))
         if rc != 0 or len(submissions(record)) == n - 1 or n >= 20:
             break
         T.check("JOB_NUMBER=%d" % (n + 1) in submissions(record)[-1], "%s job %d checkpointed and submitted job %d" % (name, n, n + 1))

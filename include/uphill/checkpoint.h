@@ -18,9 +18,12 @@ typedef struct {
   PetscInt     nskipped;
 } RestartState;
 
-/* -restart FILE|latest: find, validate (complete marker, fingerprint against the options,
+/* -restart FILE|latest|auto: find, validate (complete marker, fingerprint against the options,
    checksum, finite values) and load a checkpoint's state into X.  Collective. */
 PetscErrorCode CheckpointRestartLoad(App *app, Vec X, RestartState *rs);
+/* -restart auto: restart (as latest) when OUTPUT_DIR/checkpoints holds a checkpoint, else
+   (restart = false) a new run from t = 0.  Collective. */
+PetscErrorCode CheckpointAutoResolve(App *app, PetscBool *restart);
 /* Set the integrator's time, step number and step size, and restart its history. */
 PetscErrorCode CheckpointRestartApply(const RestartState *rs, TS ts);
 

@@ -28,4 +28,10 @@ PetscErrorCode MonitorDestroy(Monitor *mon);
    with header) or a restarted one (the header and rows up to restart_step kept, later rows
    and a line cut short dropped; appended to).  stats.csv uses it; so may other per-step files. */
 PetscErrorCode MonitorCsvOpen(const char *path, const char *header, PetscInt restart_step, FILE **csv);
+/* Collective, after rank 0 wrote rows to csv (NULL on other ranks): flush (and with sync,
+   fsync) it; a failed write (disk full) stops the run with one error line naming path,
+   after cutting the file back to row_start (>= 0: where the last row began). */
+PetscErrorCode MonitorCsvCheck(MPI_Comm comm, FILE *csv, const char *path, long row_start, PetscBool sync);
+/* Collective: stats.csv flushed and fsync'd (before a checkpoint that refers to its rows). */
+PetscErrorCode MonitorSync(Monitor mon);
 #endif

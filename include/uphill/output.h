@@ -35,6 +35,15 @@ PetscErrorCode OutputViewVec(DM io, Vec X, const char *name, PetscViewer v);
    the same).  finite: whether every entry is finite. */
 PetscErrorCode OutputChecksum(DM io, Vec X, uint64_t *sum, PetscBool *finite);
 void           OutputChecksumString(uint64_t sum, char str[17]);
+/* Write the HDF5 file path (collectively) with body(v, ctx) and close it.  First, rank 0
+   checks that about bytes fit (free space, ulimit -f).  A failure (disk full, quota, a
+   file-size limit) prints nothing: the file is closed and removed and err (on every rank)
+   says why, for one error line by the caller; err[0] = 0 on success. */
+PetscErrorCode OutputWriteHDF5(MPI_Comm comm, const char *path, double bytes, PetscErrorCode (*body)(PetscViewer, void *), void *ctx, char *err, size_t len);
+/* Whether a failed write left a file HDF5 cannot close (MPI_Finalize would crash in it). */
+int OutputHDF5LeftOpen(void);
+/* About the size of a field file or checkpoint with values_per_point doubles per point. */
+double OutputFileBytes(const App *app, PetscInt values_per_point);
 /* fsync a file or a directory (call on one rank). 0 on success, else errno. */
 int OutputSyncFile(const char *path);
 

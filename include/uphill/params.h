@@ -73,7 +73,7 @@ typedef struct {
   PetscInt       checkpoint_steps;    /* accepted steps between checkpoints; 0: off */
   PetscReal      checkpoint_walltime; /* wall seconds between checkpoints; 0: off */
   PetscInt       checkpoint_keep;     /* newest checkpoints kept */
-  char           restart[PETSC_MAX_PATH_LEN]; /* "" (new run), "latest" or a checkpoint file */
+  char           restart[PETSC_MAX_PATH_LEN]; /* "" (new run), "latest", "auto" or a checkpoint file */
   PetscReal      analysis_interval;   /* simulation time between in-situ analyses (analysis.c); 0: off */
   PetscBool      allow_change[RESTART_CHANGE_COUNT]; /* -restart_allow_change: parameters that may differ */
   /* thermal noise (noise.c) and nucleation initial states (initial_nucleus.c; issue 15) */
