@@ -48,7 +48,7 @@ def energy(c, h, periodic):
 
 
 def initial_energy(opts, extra, out):
-    T.run(["-options_file", opts, "-ts_max_time", "0", "-output_dir", T.fresh_dir(out)] + extra)
+    T.run(["-options_file", opts, "-ts_max_steps", "0", "-output_dir", T.fresh_dir(out)] + extra)
     return T.read_stats(out)["free_energy"][0]
 
 

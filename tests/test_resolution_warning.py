@@ -81,7 +81,7 @@ def discrete_sigma(f, lo, hi, kappa, h, width, n, eps=1e-7):
 
 
 def report(args):
-    p = T.run(["-da_grid_x", "16", "-da_grid_y", "16", "-da_grid_z", "1", "-ts_max_time", "0", "-output_dir", "out"] + args)
+    p = T.run(["-da_grid_x", "16", "-da_grid_y", "16", "-da_grid_z", "1", "-ts_max_steps", "0", "-output_dir", "out"] + args)
     out = p.stdout
     m1 = re.search(r"10-90% width ([0-9.eE+-]+) = ", out)
     m2 = re.search(r"energy sigma = ([0-9.eE+-]+) J/m\^2; on this grid \(h = [0-9.eE+-]+\) the flat interface has ([+-][0-9.]+)%", out)
