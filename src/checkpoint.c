@@ -281,9 +281,9 @@ static void ReadMeta(const char *path, Meta *m)
 /* ReadMeta in a child process (rank 0): a corrupt object header can crash HDF5's parser
    (SIGSEGV in H5Aopen_by_name for one flipped byte), which then costs the child, not the run.
    The child only reads with serial HDF5 and leaves with _exit: no MPI, no PETSc. */
-static void ReadMetaIsolated(const char *path, Meta *m)
+static int ReadMetaChild(const char *path, Meta *m)
 {
-  int    fds[2], status = 0;
+  int    fds[2], status = 0, timed_out = 0;
   size_t got = 0;
   pid_t  pid;
 
@@ -291,13 +291,13 @@ static void ReadMetaIsolated(const char *path, Meta *m)
   fflush(stderr);
   if (pipe(fds)) {
     ReadMeta(path, m);
-    return;
+    return 0;
   }
   if ((pid = fork()) < 0) {
     close(fds[0]);
     close(fds[1]);
     ReadMeta(path, m);
-    return;
+    return 0;
   }
   if (!pid) {
     const int crash[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
@@ -317,9 +317,10 @@ static void ReadMetaIsolated(const char *path, Meta *m)
   while (got < sizeof *m) {
     struct pollfd pf = {fds[0], POLLIN, 0};
     ssize_t       r;
-    const int     n = poll(&pf, 1, 120000); /* a parser lost in a corrupt file */
+    const int     n = poll(&pf, 1, 30000); /* a parser lost in a corrupt file, or a stuck child */
     if (n == 0) {
       kill(pid, SIGKILL);
+      timed_out = 1;
       break;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -335,6 +336,14 @@ static void ReadMetaIsolated(const char *path, Meta *m)
     if (WIFSIGNALED(status)) snprintf(m->why, sizeof m->why, "reading its metadata crashed the HDF5 library (signal %d): the file is corrupt", WTERMSIG(status));
     else snprintf(m->why, sizeof m->why, "its metadata could not be read (corrupt)");
   }
+  return timed_out;
+}
+
+/* A child that neither answers nor crashes within 30 s may be stuck for a reason of its own (a
+   fork of a multithreaded MPI process): try once more before calling the file corrupt. */
+static void ReadMetaIsolated(const char *path, Meta *m)
+{
+  if (ReadMetaChild(path, m) && ReadMetaChild(path, m)) snprintf(m->why, sizeof m->why, "reading its metadata timed out twice (30 s each): the file is corrupt or unreadable");
 }
 
 /* ---- fingerprint: the checkpoint's model against this run's options -------------------- */

@@ -446,7 +446,7 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
   PetscCall(TSSetExactFinalTime(*ts, TS_EXACTFINALTIME_MATCHSTEP));
   PetscCall(TSSetMaxStepRejections(*ts, 30));
   /* rtol is relative to std(c) (RoswUpdateTolerance); each method's default puts problem (a)
-     of benchmarks/time_to_solution.sh near 0.1% in F (rosw 0.088%, etd 0.059%) */
+     of benchmarks/time_to_solution.sh near 0.1% in F (rosw 0.113%, etd 0.095%, with the DSP controller) */
   PetscCall(TSSetTolerances(*ts, 1e-12, NULL, app->p.integrator == INTEGRATOR_ETD ? 1e-3 : 3e-4, NULL));
   PetscCall(TSGetAdapt(*ts, &adapt));
   PetscCall(SolverDefaultAdapt(adapt)); /* PETSc's DSP controller, H211PI (step_control.c) */

@@ -1,4 +1,5 @@
 /* uphill3d: read options, set up, run, report. */
+#include <stdlib.h>
 #include <uphill/app.h>
 #include <uphill/errors.h>
 #include <uphill/report.h>
@@ -105,6 +106,13 @@ static PetscErrorCode RunChecked(void)
 
 int main(int argc, char **argv)
 {
+  /* Open MPI's OMPIO keeps a named POSIX semaphore per open file, named by the file's base name
+     only (/dev/shm/sem.OMPIO_<name>): a run killed while a checkpoint is open leaves it locked,
+     and every later run on that node that opens a file of that name (the next job of a chain)
+     hangs in MPI_File_open (seen in CI: robustness_kill_faults); without that component OMPIO
+     leaves lock files beside the data.  Use ROMIO (the usual MPI-IO under HDF5) unless the user
+     chose an io component. */
+  setenv("OMPI_MCA_io", "^ompio", 0);
   RunControlCatchSignals(); /* a signal during MPI's start-up is kept for the first safe point */
   HelpHoldBackPetsc();
   return ErrorsRunProgram(argc, argv, help, RunChecked);
