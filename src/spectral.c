@@ -9,6 +9,7 @@
 #include <uphill/log_events.h>
 #include <uphill/spectral.h>
 #include <fftw3-mpi.h>
+#include <string.h>
 
 struct _p_Spectral {
   DM         da1;              /* scalar DMDA compatible with the state's */
@@ -199,22 +200,14 @@ PetscErrorCode SpectralScalarDM(Spectral sp, DM *da1)
   PetscFunctionReturn(0);
 }
 
-/* Rows of the slab between a vector (natural order, unpadded; every dof-th entry) and FFTW's
-   input (padded for r2c). */
-static void SlabCopy(Spectral s, const PetscScalar *from, PetscScalar *to, PetscBool topadded, PetscInt dof)
+/* Rows of the slab between a vector (natural order, unpadded) and FFTW's input (padded for r2c). */
+static void SlabCopy(Spectral s, const PetscScalar *from, PetscScalar *to, PetscBool topadded)
 {
   const PetscInt nl = s->n[s->ndim - 1], stride = s->r2c ? 2 * (nl / 2 + 1) : nl;
   const PetscInt rows = (PetscInt)s->local_n0 * (s->ndim == 3 ? s->n[1] : 1);
   for (PetscInt r = 0; r < rows; r++) {
-    if (topadded) {
-      const PetscScalar *f = from + r * nl * dof;
-      PetscScalar       *t = to + r * stride;
-      for (PetscInt i = 0; i < nl; i++) t[i] = f[i * dof];
-    } else {
-      const PetscScalar *f = from + r * stride;
-      PetscScalar       *t = to + r * nl * dof;
-      for (PetscInt i = 0; i < nl; i++) t[i * dof] = f[i];
-    }
+    if (topadded) memcpy(to + r * stride, from + r * nl, (size_t)nl * sizeof *to);
+    else memcpy(to + r * nl, from + r * stride, (size_t)nl * sizeof *to);
   }
 }
 
@@ -225,7 +218,7 @@ static PetscErrorCode ToSlab(Spectral s, Vec x)
   PetscFunctionBegin;
   if (s->serial) {
     PetscCall(VecGetArrayRead(x, &a));
-    SlabCopy(s, a, s->rin, PETSC_TRUE, 1);
+    SlabCopy(s, a, s->rin, PETSC_TRUE);
     PetscCall(VecRestoreArrayRead(x, &a));
     PetscFunctionReturn(0);
   }
@@ -234,7 +227,7 @@ static PetscErrorCode ToSlab(Spectral s, Vec x)
   PetscCall(VecScatterBegin(s->toslab, s->nat, s->slab, INSERT_VALUES, SCATTER_FORWARD));
   PetscCall(VecScatterEnd(s->toslab, s->nat, s->slab, INSERT_VALUES, SCATTER_FORWARD));
   PetscCall(VecGetArrayRead(s->slab, &a));
-  SlabCopy(s, a, s->rin, PETSC_TRUE, 1);
+  SlabCopy(s, a, s->rin, PETSC_TRUE);
   PetscCall(VecRestoreArrayRead(s->slab, &a));
   PetscFunctionReturn(0);
 }
@@ -245,7 +238,7 @@ static PetscErrorCode FromSlab(Spectral s, Vec y)
 
   PetscFunctionBegin;
   PetscCall(VecGetArray(s->serial ? y : s->slab, &a));
-  SlabCopy(s, s->rin, a, PETSC_FALSE, 1);
+  SlabCopy(s, s->rin, a, PETSC_FALSE);
   PetscCall(VecRestoreArray(s->serial ? y : s->slab, &a));
   if (s->serial) PetscFunctionReturn(0);
   PetscCall(VecScatterBegin(s->toslab, s->slab, s->nat, INSERT_VALUES, SCATTER_REVERSE));
@@ -269,33 +262,6 @@ static void SpectralDivide(Spectral s, PetscReal alpha, PetscReal beta, PetscRea
     }
   else
     for (ptrdiff_t i = 0; i < s->nspec; i++) out[i] *= inorm / (alpha + lam[i] * (beta + gamma * lam[i]));
-}
-
-PetscErrorCode SpectralSolveComponent(Spectral s, PetscReal alpha, PetscReal beta, PetscReal gamma, Vec X, Vec Y, PetscInt dof, Vec work)
-{
-  const PetscScalar *x;
-  PetscScalar       *y;
-
-  PetscFunctionBegin;
-  PetscCall(PetscLogEventBegin(UphillEvents.spectral, 0, 0, 0, 0));
-  if (!s->serial) { /* through a scalar vector and the natural-order scatters (SpectralSolve's event nests) */
-    PetscCall(VecStrideGather(X, 0, work, INSERT_VALUES));
-    PetscCall(SpectralSolve(s, alpha, beta, gamma, work, work));
-    PetscCall(VecStrideScatter(work, 0, Y, INSERT_VALUES));
-  } else {
-    PetscCall(VecGetArrayRead(X, &x));
-    SlabCopy(s, x, s->rin, PETSC_TRUE, dof);
-    PetscCall(VecRestoreArrayRead(X, &x));
-    fftw_execute(s->forward);
-    SpectralDivide(s, alpha, beta, gamma);
-    fftw_execute(s->backward);
-    PetscCall(VecGetArray(Y, &y));
-    SlabCopy(s, s->rin, y, PETSC_FALSE, dof);
-    PetscCall(VecRestoreArray(Y, &y));
-    PetscCall(PetscLogFlops(10.0 * (PetscLogDouble)s->nspec));
-  }
-  PetscCall(PetscLogEventEnd(UphillEvents.spectral, 0, 0, 0, 0));
-  PetscFunctionReturn(0);
 }
 
 PetscErrorCode SpectralSolve(Spectral s, PetscReal alpha, PetscReal beta, PetscReal gamma, Vec x, Vec y)

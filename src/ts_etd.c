@@ -171,14 +171,9 @@ static PetscErrorCode ETDStages(TS ts, TS_ETD *e, PetscReal h, Vec A, Vec U)
     for (PetscInt q = 0; q < per; q++) e->ahat[k * per + q] = h * e->phi1[k] * e->g0[k * per + q];
   PetscCall(SpectralInverse(e->p.sp, e->ahat, A));
   PetscCall(VecAXPY(A, 1.0, e->U0));
-  PetscCall(e->p.rhs(ts, A, e->G, e->p.ctx));
-  ts->snes_its++;
-  PetscCall(SpectralForward(e->p.sp, e->G, e->w));
+  PetscCall(ETDNonlinearDifference(ts, e, A, e->ahat, e->w));
   for (PetscInt k = 0; k < n; k++)
-    for (PetscInt q = 0; q < per; q++) {
-      const PetscInt i = k * per + q;
-      e->w[i]          = h * e->phi2[k] * (e->w[i] - e->g0[i] - e->ell[k] * e->ahat[i]);
-    }
+    for (PetscInt q = 0; q < per; q++) e->w[k * per + q] = h * e->phi2[k] * e->w[k * per + q];
   PetscCall(SpectralInverse(e->p.sp, e->w, U));
   PetscCall(VecAXPY(U, 1.0, A));
   PetscFunctionReturn(0);

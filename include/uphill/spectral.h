@@ -15,9 +15,6 @@ PetscErrorCode SpectralDestroy(Spectral *sp);
 /* y = (alpha + beta L + gamma L^2)^-1 x for scalar vectors of the DMDA compatible with the
    state's (SpectralScalarDM); L = -Lap_h.  x and y may be the same vector. */
 PetscErrorCode SpectralSolve(Spectral sp, PetscReal alpha, PetscReal beta, PetscReal gamma, Vec x, Vec y);
-/* The same on component 0 of dof-interleaved vectors X, Y of the state's DMDA (the other
-   components of Y are left as they are); work: a scalar vector of SpectralScalarDM. */
-PetscErrorCode SpectralSolveComponent(Spectral sp, PetscReal alpha, PetscReal beta, PetscReal gamma, Vec X, Vec Y, PetscInt dof, Vec work);
 /* The transforms themselves, for operators other than the quadratic above (the exponential
    integrator): this rank's n spectral coefficients, each of per reals (2: complex, periodic;
    1: cosine, walls), and the eigenvalue lambda of L of each; the forward transform of x into
