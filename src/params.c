@@ -565,7 +565,7 @@ PetscErrorCode ParamsReadExcept(MPI_Comm comm, int owned, Params *p)
   PetscCall(OptBool(PetscOptionsObject, comm, "-final_output", "Write OUTPUT_DIR/final.h5 (c and mu) at the end", &p->final_output));
   PetscCall(OptBool(PetscOptionsObject, comm, "-mms", "Verification: manufactured solution with source term; reports the error", &p->mms));
   PetscCall(OptReal(PetscOptionsObject, comm, "-mms_rate", "Verification: amplitude growth rate r of the manufactured solution", &p->mms_rate));
-  PetscCall(OptEnum(PetscOptionsObject, comm, "-integrator", "Time integrator: rosw (linearly implicit Rosenbrock-W, its constant-coefficient operator inverted by FFT: binary runs), etd (exponential ETDRK2, the linear part exact in the FFT basis: binary runs), bdf (BDF2 with Newton-multigrid: any model), auto (etd where it applies, else bdf)", IntegratorTypes, 4, (int *)&p->integrator));
+  PetscCall(OptEnum(PetscOptionsObject, comm, "-integrator", "Time integrator: rosw (linearly implicit Rosenbrock-W, its constant-coefficient operator inverted by FFT: binary runs), etd (exponential ETDRK3 with an embedded 2nd-order error estimate, the linear part exact in the FFT basis: binary runs), bdf (BDF2 with Newton-multigrid: any model), auto (etd where it applies, else bdf)", IntegratorTypes, 4, (int *)&p->integrator));
   PetscCall(OptBool(PetscOptionsObject, comm, "-jacobian_matrix_free", "Krylov operator: the matrix-free Jacobian action (true) or the assembled Jacobian (false); the assembled Jacobian builds the preconditioner either way", &p->matrix_free));
   {
     const char *const coarse_ops[] = {"rediscretise", "galerkin"};

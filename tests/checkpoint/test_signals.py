@@ -18,13 +18,14 @@ import sys
 import uphill_testlib as T
 import ckpt_testlib as C
 
-N, AT_ROW = 40, 24
-# One rank of the default rosw integrator takes the 40 steps of the 16 x 12 grid in a few ms,
-# before the signal sent at row 24 arrives: that case runs BDF2 on 64 x 48 (~30 ms a step).
+N, AT_ROW = 80, 48
+# The default etd integrator takes the steps of the 16 x 12 grid in microseconds, before a signal
+# sent at row AT_ROW can arrive (sigterm_ranks_np2 failed so in a CI run): every case runs BDF2
+# on 64 x 48 (~15-30 ms a step), so the signal lands mid-run even on a loaded machine.
 SLOW = C.BDF + ["-da_grid_x", "64", "-da_grid_y", "48"]
 CASES = {"sigterm_np1": (1, signal.SIGTERM, "process", SLOW),
-         "sigusr1_mpirun_np2": (2, signal.SIGUSR1, "launcher", []),
-         "sigterm_ranks_np2": (2, signal.SIGTERM, "ranks", [])}
+         "sigusr1_mpirun_np2": (2, signal.SIGUSR1, "launcher", SLOW),
+         "sigterm_ranks_np2": (2, signal.SIGTERM, "ranks", SLOW)}
 
 
 def children(pid):
