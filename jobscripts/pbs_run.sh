@@ -53,9 +53,13 @@ read -r -a extra <<<"$EXTRA"
 log="$RUN_DIR/job_$(jobid).log"
 mkdir -p "$RUN_DIR"
 echo "uphill3d job $JOB_NUMBER of at most $MAX_JOBS: ${launcher[*]} $UPHILL3D $OPTS -output_dir $RUN_DIR ${extra[*]} ${restart[*]}"
-"${launcher[@]}" "$UPHILL3D" "$OPTS" -output_dir "$RUN_DIR" "${extra[@]}" "${restart[@]}" >"$log" 2>&1 &
+# The log exists before tail opens it (tail -f gives up on a missing file: the job's output then
+# lacked the run's lines when the launcher's redirection came second).
+: >"$log"
+"${launcher[@]}" "$UPHILL3D" "$OPTS" -output_dir "$RUN_DIR" "${extra[@]}" "${restart[@]}" >>"$log" 2>&1 &
 pid=$!
 tail -n +1 -f "$log" --pid="$pid" &
+tailpid=$!
 # Pass the scheduler's signal on to the launcher as SIGUSR1, which Open MPI's mpirun forwards to
 # every rank: uphill3d finishes its step, writes a checkpoint and exits 0.  (SIGTERM to mpirun
 # is no good: Open MPI 4.1 passes it on and SIGKILLs the ranks 1 s later, odls_base_sigkill_timeout.)
@@ -82,7 +86,7 @@ while [ "$status" -gt 128 ] && kill -0 "$pid" 2>/dev/null; do  # a trapped signa
   wait "$pid"; status=$?
 done
 kill "$timer" 2>/dev/null
-sleep 1   # let tail print the end of the log
+wait "$tailpid" 2>/dev/null   # tail prints the end of the log and exits within a second of the run
 
 if [ "$status" -ne 0 ]; then
   echo "uphill3d job: the run exited with status $status; not resubmitting"
