@@ -114,7 +114,7 @@ void DomainStepGeneral(const App *app, const PetscScalar *x, const PetscScalar *
   }
 }
 
-/* Every entry finite and every point in the energy's domain, on every rank; in_domain NULL: c alone. */
+/* Every entry finite and every point in the energy's domain, on every rank. */
 static PetscErrorCode InDomain(const App *app, Vec X, PetscBool (*in_domain)(const App *, const PetscScalar *, PetscInt), PetscBool *ok)
 {
   const PetscScalar *x;
@@ -125,8 +125,8 @@ static PetscErrorCode InDomain(const App *app, Vec X, PetscBool (*in_domain)(con
   PetscCall(VecGetLocalSize(X, &n));
   PetscCall(VecGetArrayRead(X, &x));
   for (PetscInt i = 0; i < n && good; i++)
-    if (PetscIsInfOrNanReal(x[i]) || (!in_domain && !ThermoInDomain(&app->th, x[i]))) good = 0;
-  if (good && in_domain && !in_domain(app, x, n)) good = 0;
+    if (PetscIsInfOrNanReal(x[i])) good = 0;
+  if (good && !in_domain(app, x, n)) good = 0;
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &good, 1, MPI_INT, MPI_MIN, PetscObjectComm((PetscObject)X)));
   *ok = good ? PETSC_TRUE : PETSC_FALSE;
@@ -134,8 +134,6 @@ static PetscErrorCode InDomain(const App *app, Vec X, PetscBool (*in_domain)(con
 }
 
 PetscErrorCode StateInDomain(const App *app, Vec X, PetscBool *ok) { return InDomain(app, X, app->ops->in_domain, ok); }
-
-PetscErrorCode StateInDomainC(const App *app, Vec C, PetscBool *ok) { return InDomain(app, C, NULL, ok); }
 
 /* c alone (the transform integrators' state, a scalar DMDA). */
 static void EnergyC(const App *app, const GridBox *b, const PetscScalar *x, const PetscReal ih2[3], PetscReal sums[2]) { EnergyStrided(app, b, x, 1, ih2, sums); }
@@ -163,46 +161,46 @@ PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal 
 
 PetscErrorCode ComputeFreeEnergyC(const App *app, DM da1, Vec C, PetscReal *F, PetscReal *Fabs) { return FreeEnergyOn(app, da1, C, EnergyC, F, Fabs); }
 
-PetscErrorCode ComputeObservables(const App *app, Vec X, Observables *obs)
+/* F, the masses and the spread of c of a state on da with dof entries per cell (c first);
+   F given (known from the step's acceptance test): no energy pass and no ghost exchange. */
+static PetscErrorCode ObservablesOn(const App *app, DM da, Vec X, PetscInt nc, PetscInt dof, void (*energy)(const App *, const GridBox *, const PetscScalar *, const PetscReal[3], PetscReal[2]), const PetscReal *F, Observables *obs)
 {
   GridBox            b;
-  Vec                Xl;
-  const PetscScalar *xl;
-  PetscReal          ih2[3], loc[1 + UPHILL_MAX_NC] = {0}, mm[2] = {PETSC_MAX_REAL, PETSC_MAX_REAL}, var = 0, mean, energy[2] = {0, 0};
-  const PetscInt     nc = app->p.ncomp, dof = 2 * nc;
-  MPI_Comm           comm = PetscObjectComm((PetscObject)app->da);
+  PetscReal          loc[1 + UPHILL_MAX_NC] = {0}, mm[2] = {PETSC_MAX_REAL, PETSC_MAX_REAL}, var = 0, mean;
+  MPI_Comm           comm = PetscObjectComm((PetscObject)da);
+  const PetscScalar *x;
 
   PetscFunctionBegin;
-  for (int d = 0; d < 3; d++) ih2[d] = 1.0 / (app->h[d] * app->h[d]);
-  PetscCall(GridGetBox(app->da, &b));
-  PetscCall(GridGetGhostedArrayRead(app->da, X, &Xl, &xl));
-  app->ops->energy(app, &b, xl, ih2, energy);
-  loc[0] = energy[0];
-  GRID_FOR_OWNED(&b, i, j, k)
-  {
-    const PetscScalar *u = xl + GridGhosted(&b, i, j, k) * dof;
-    const PetscReal    c = u[0];
+  PetscCall(GridGetBox(da, &b));
+  if (!F) PetscCall(FreeEnergyOn(app, da, X, energy, &obs->free_energy, NULL));
+  else obs->free_energy = *F;
+  PetscCall(VecGetArrayRead(X, &x)); /* owned cells, in order */
+  const PetscInt n = b.info.xm * b.info.ym * b.info.zm;
+  for (PetscInt i = 0; i < n; i++) {
+    const PetscScalar *u = x + i * dof;
     for (PetscInt r = 0; r < nc; r++) loc[1 + r] += u[r];
-    mm[0] = PetscMin(mm[0], c);
-    mm[1] = PetscMin(mm[1], -c);
+    mm[0] = PetscMin(mm[0], u[0]);
+    mm[1] = PetscMin(mm[1], -u[0]);
   }
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, loc, (PetscMPIInt)(1 + nc), MPIU_REAL, MPIU_SUM, comm));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, loc + 1, (PetscMPIInt)nc, MPIU_REAL, MPIU_SUM, comm));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, mm, 2, MPIU_REAL, MPIU_MIN, comm));
   const PetscReal npts = (PetscReal)b.info.mx * b.info.my * b.info.mz;
   mean = loc[1] / npts;
   /* Two passes: the spread of a 1e-6 mode about c0 = 0.5 would drown in <c^2> - <c>^2. */
-  GRID_FOR_OWNED(&b, i, j, k)
-  {
-    const PetscReal dc = xl[GridGhosted(&b, i, j, k) * dof] - mean;
+  for (PetscInt i = 0; i < n; i++) {
+    const PetscReal dc = x[i * dof] - mean;
     var += dc * dc;
   }
+  PetscCall(VecRestoreArrayRead(X, &x));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &var, 1, MPIU_REAL, MPIU_SUM, comm));
-  PetscCall(GridRestoreGhostedArrayRead(app->da, &Xl, &xl));
-  obs->free_energy = loc[0] * app->dV;
-  obs->mass        = loc[1] * app->dV;
+  obs->mass = loc[1] * app->dV;
   for (PetscInt r = 0; r < nc; r++) obs->masses[r] = loc[1 + r] * app->dV;
-  obs->c_min       = mm[0];
-  obs->c_max       = -mm[1];
-  obs->c_std       = PetscSqrtReal(var / npts);
+  obs->c_min = mm[0];
+  obs->c_max = -mm[1];
+  obs->c_std = PetscSqrtReal(var / npts);
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode ComputeObservables(const App *app, Vec X, Observables *obs) { return ObservablesOn(app, app->da, X, app->p.ncomp, 2 * app->p.ncomp, app->ops->energy, NULL, obs); }
+
+PetscErrorCode ComputeObservablesC(const App *app, DM da1, Vec C, const PetscReal *F, Observables *obs) { return ObservablesOn(app, da1, C, 1, 1, EnergyC, F, obs); }

@@ -44,6 +44,7 @@ typedef struct {
   PetscReal        atol, rtol; /* as given (-ts_atol, -ts_rtol) */
   PetscReal        shift, S, Mbar;
   PetscReal        energy, energy_abs; /* F of the last accepted state, and its round-off scale */
+  PetscObjectState energy_state;       /* the state of the TS's vector that energy is F of */
   PetscErrorCode (*choose)(TSAdapt, TS, PetscReal, PetscInt *, PetscReal *, PetscBool *, PetscReal *, PetscReal *, PetscReal *);
 } Rosw;
 
@@ -183,14 +184,13 @@ static PetscErrorCode RoswApplyW(PC pc, Vec b, Vec y)
   PetscFunctionReturn(0);
 }
 
-/* c in the energy's domain everywhere and F not above the last accepted state's. */
+/* c in the energy's domain everywhere and F not above the last accepted state's, in one pass:
+   a c outside the domain (log of a non-positive number) or a non-finite entry makes F NaN. */
 static PetscErrorCode RoswStateAcceptable(Rosw *r, Vec C, PetscBool *ok, PetscReal *F, PetscReal *Fabs)
 {
   PetscFunctionBegin;
-  PetscCall(StateInDomainC(r->app, C, ok));
-  if (!*ok) PetscFunctionReturn(0);
   PetscCall(ComputeFreeEnergyC(r->app, r->da1, C, F, Fabs));
-  if (*F > r->energy + 1e-12 * r->energy_abs) *ok = PETSC_FALSE;
+  *ok = (PetscBool)(!PetscIsInfOrNanReal(*F) && *F <= r->energy + 1e-12 * r->energy_abs);
   PetscFunctionReturn(0);
 }
 
@@ -199,7 +199,7 @@ static PetscErrorCode RoswStateAcceptable(Rosw *r, Vec C, PetscBool *ok, PetscRe
 static PetscErrorCode RoswChoose(TSAdapt adapt, TS ts, PetscReal h, PetscInt *next_sc, PetscReal *next_h, PetscBool *accept, PetscReal *wlte, PetscReal *wltea, PetscReal *wlter)
 {
   Rosw     *r;
-  PetscBool ok;
+  PetscBool ok = PETSC_FALSE;
   PetscReal F, Fabs;
 
   PetscFunctionBegin;
@@ -217,6 +217,7 @@ static PetscErrorCode RoswChoose(TSAdapt adapt, TS ts, PetscReal h, PetscInt *ne
   if (*accept) {
     r->energy     = F;
     r->energy_abs = Fabs;
+    PetscCall(PetscObjectStateGet((PetscObject)ts->vec_sol, &r->energy_state));
   }
   PetscFunctionReturn(0);
 }
@@ -275,6 +276,24 @@ PetscErrorCode SolverGetState(TS ts, Vec *X)
   if (state != r->synced) PetscCall(RoswFillState(r, C, r->X));
   r->synced = state;
   *X        = r->X;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SolverObservables(TS ts, const App *app, Observables *obs)
+{
+  Rosw            *r;
+  Vec              C;
+  PetscObjectState state;
+
+  PetscFunctionBegin;
+  PetscCall(RoswQuery(ts, &r));
+  PetscCall(TSGetSolution(ts, &C));
+  if (!r) {
+    PetscCall(ComputeObservables(app, C, obs));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscObjectStateGet((PetscObject)C, &state));
+  PetscCall(ComputeObservablesC(r->app, r->da1, C, state == r->energy_state ? &r->energy : NULL, obs));
   PetscFunctionReturn(0);
 }
 
@@ -409,8 +428,9 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
   PetscFunctionBegin;
   PetscCall(RoswRefuseSolverOptions(PetscObjectComm((PetscObject)app->da), app->p.integrator == INTEGRATOR_ETD ? TSUPHILLETD : TSROSW, IntegratorTypes[app->p.integrator]));
   PetscCall(PetscNew(&r));
-  r->app = app;
-  r->X   = X;
+  r->app          = app;
+  r->X            = X;
+  r->energy_state = -1;
   PetscCall(SpectralCreate(app, &r->sp));
   PetscCall(SpectralScalarDM(r->sp, &r->da1));
   PetscCall(DMCreateGlobalVector(r->da1, &r->C));

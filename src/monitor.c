@@ -295,7 +295,7 @@ static PetscErrorCode ProgressLine(Monitor mon, TS ts, PetscInt step, PetscReal 
 }
 
 /* The stats.csv row and progress line of step (due or not: the last step always gets one). */
-static PetscErrorCode MonitorRow(TS ts, PetscInt step, PetscReal t, Vec X, Monitor mon)
+static PetscErrorCode MonitorRow(TS ts, PetscInt step, PetscReal t, Monitor mon)
 {
   PetscInt       nits, lits, rej;
   PetscLogDouble now;
@@ -303,7 +303,7 @@ static PetscErrorCode MonitorRow(TS ts, PetscInt step, PetscReal t, Vec X, Monit
   long           row_start = -1;
 
   PetscFunctionBegin;
-  PetscCall(ComputeObservables(mon->app, X, &mon->obs));
+  PetscCall(SolverObservables(ts, mon->app, &mon->obs));
   mon->have_obs = PETSC_TRUE;
   if (mon->last_step < 0) mon->mass0 = mon->obs.mass;
   PetscCall(TSGetSNESIterations(ts, &nits));
@@ -335,8 +335,8 @@ static PetscErrorCode MonitorStep(TS ts, PetscInt step, PetscReal t, Vec X, void
   if (step == mon->last_step) PetscFunctionReturn(0);
   PetscCall(TSGetConvergedReason(ts, &reason));
   if (step % mon->app->p.stats_interval && !reason) PetscFunctionReturn(0);
-  PetscCall(SolverGetState(ts, &X)); /* the mixed state (c, mu), whichever vector the TS advances */
-  PetscCall(MonitorRow(ts, step, t, X, mon));
+  (void)X; /* the row is of the TS's state, whichever vector it advances (SolverObservables) */
+  PetscCall(MonitorRow(ts, step, t, mon));
   PetscFunctionReturn(0);
 }
 
@@ -344,14 +344,12 @@ PetscErrorCode MonitorRecord(Monitor mon, TS ts)
 {
   PetscInt  step;
   PetscReal t;
-  Vec       X;
 
   PetscFunctionBegin;
   PetscCall(TSGetStepNumber(ts, &step));
   if (step % mon->app->p.stats_interval) PetscFunctionReturn(0); /* not the last-step row: a continued run would not have it */
   PetscCall(TSGetTime(ts, &t));
-  PetscCall(SolverGetState(ts, &X));
-  PetscCall(MonitorStep(ts, step, t, X, mon));
+  PetscCall(MonitorStep(ts, step, t, NULL, mon));
   PetscFunctionReturn(0);
 }
 
@@ -387,16 +385,14 @@ PetscErrorCode MonitorSummary(Monitor mon, TS ts)
   PetscReal          t;
   PetscLogDouble     now;
   TSConvergedReason  reason;
-  Vec                X;
 
   PetscFunctionBegin;
   PetscCall(TSGetStepNumber(ts, &steps));
   PetscCall(TSGetTime(ts, &t));
-  PetscCall(SolverGetState(ts, &X));
   if (steps != mon->last_step) { /* the last step always gets its row */
-    PetscCall(MonitorRow(ts, steps, t, X, mon));
+    PetscCall(MonitorRow(ts, steps, t, mon));
   }
-  if (!mon->have_obs) PetscCall(ComputeObservables(mon->app, X, &mon->obs)); /* restarted at the end */
+  if (!mon->have_obs) PetscCall(SolverObservables(ts, mon->app, &mon->obs)); /* restarted at the end */
   PetscCall(TSGetSNESIterations(ts, &nits));
   PetscCall(TSGetKSPIterations(ts, &lits));
   PetscCall(TSGetStepRejections(ts, &rej));

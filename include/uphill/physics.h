@@ -65,8 +65,9 @@ PetscErrorCode ComputeObservables(const App *app, Vec X, Observables *obs);
 PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs);
 /* Every entry of X finite and c in the energy's domain, on every rank (collective). */
 PetscErrorCode StateInDomain(const App *app, Vec X, PetscBool *ok);
-/* The same two for a binary state held as c alone on a scalar DMDA da1 like app->da (the rosw
-   integrator's vector). */
+/* F and the observables of a binary state held as c alone on a scalar DMDA da1 like app->da
+   (the transform integrators' vector); F is NaN where c leaves the energy's domain.  F, when
+   known, is taken as given (no energy pass). */
 PetscErrorCode ComputeFreeEnergyC(const App *app, DM da1, Vec C, PetscReal *F, PetscReal *Fabs);
-PetscErrorCode StateInDomainC(const App *app, Vec C, PetscBool *ok);
+PetscErrorCode ComputeObservablesC(const App *app, DM da1, Vec C, const PetscReal *F, Observables *obs);
 #endif

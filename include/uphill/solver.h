@@ -1,6 +1,7 @@
 #ifndef UPHILL_SOLVER_H
 #define UPHILL_SOLVER_H
 #include <uphill/app.h>
+#include <uphill/physics.h> /* Observables */
 /* TS (adaptive BDF2) with SNES Newton and multigrid-preconditioned Krylov, defaults set here. */
 PetscErrorCode SolverCreate(App *app, Vec X, TS *ts);
 /* Set up every solver component now (reading all their options) so that unknown
@@ -16,6 +17,9 @@ PetscErrorCode SolverSetUpNowRosw(TS ts, Vec X);
 PetscErrorCode SolverSolve(TS ts, Vec X);
 PetscErrorCode SolverGetState(TS ts, Vec *X);
 PetscErrorCode SolverInterpolate(TS ts, PetscReal t, Vec X);
+/* The observables of the last accepted step (the monitor's row), from whichever vector the TS
+   advances: the transform integrators' from c alone, with F from the step's acceptance test. */
+PetscErrorCode SolverObservables(TS ts, const App *app, Observables *obs);
 /* The default step-size controller of both integrators (solver.c): PETSc's TSADAPTDSP with
    the H211PI digital filter (issue 14: no oscillating rejections). */
 PetscErrorCode SolverDefaultAdapt(TSAdapt adapt);
