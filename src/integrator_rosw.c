@@ -171,6 +171,30 @@ static PetscErrorCode EtdLinearise(TS ts, Vec C, PetscReal *b, PetscReal *g, voi
   PetscFunctionReturn(0);
 }
 
+/* Constant mobility: G(c) = Lap_h (Mbar f'(c)) - Mbar kappa Lap_h^2 c exactly (the face
+   mobilities are all Mbar), so etd's later stages need P = Mbar f'(c) alone (etd.h). */
+static PetscErrorCode EtdPointwise(TS ts, Vec C, Vec P0, Vec P, void *ctx)
+{
+  Rosw              *r = (Rosw *)ctx;
+  const PetscScalar *c, *p0 = NULL;
+  PetscScalar       *p;
+  PetscInt           n;
+
+  PetscFunctionBegin;
+  (void)ts;
+  PetscCall(PetscLogEventBegin(UphillEvents.residual, 0, 0, 0, 0));
+  PetscCall(VecGetLocalSize(C, &n));
+  PetscCall(VecGetArrayRead(C, &c));
+  if (P0) PetscCall(VecGetArrayRead(P0, &p0));
+  PetscCall(VecGetArray(P, &p));
+  ScaledDFC(r->app, c, p0, n, r->Mbar, p);
+  PetscCall(VecRestoreArray(P, &p));
+  if (P0) PetscCall(VecRestoreArrayRead(P0, &p0));
+  PetscCall(VecRestoreArrayRead(C, &c));
+  PetscCall(PetscLogEventEnd(UphillEvents.residual, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
 /* W^-1 applied to a residual: one forward and one inverse transform. */
 static PetscErrorCode RoswApplyW(PC pc, Vec b, Vec y)
 {
@@ -445,7 +469,7 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
   PetscCall(RoswAttach(*ts, r));
   PetscCall(TSSetDM(*ts, r->da1));
   if (app->p.integrator == INTEGRATOR_ETD) {
-    const ETDProblem ep = {r->sp, EtdRHS, EtdLinearise, r};
+    const ETDProblem ep = {r->sp, EtdRHS, EtdLinearise, app->mob.model == MOBILITY_CONSTANT ? EtdPointwise : NULL, r};
     PetscCall(VecDuplicate(r->C, &r->zero));
     PetscCall(VecZeroEntries(r->zero));
     PetscCall(TSETDRegister());

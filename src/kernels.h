@@ -11,6 +11,8 @@ void           PotentialBinary(const GridBox *b, const App *app, const KernelCoe
    mu at the owned cells from the ghosted c, and the c rows from the ghosted c and mu. */
 void           PotentialC(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *cl, PetscReal *mu);
 void           ReducedResidualC(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *cl, const PetscReal *mul, const PetscReal *cdot, PetscReal *f);
+/* p = scale f'(c) - p0 at n cells (p0 may be NULL): the etd integrator's pointwise stages. */
+void           ScaledDFC(const App *app, const PetscReal *c, const PetscReal *p0, PetscInt n, PetscReal scale, PetscReal *p);
 void           PotentialGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, PetscScalar *xg);
 void           ActionStateBinary(const App *app, const PetscScalar *x, PetscInt n, PetscReal *f2);
 void           ActionStateGeneral(const App *app, const PetscScalar *x, PetscInt n, PetscReal *f2);

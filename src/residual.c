@@ -237,6 +237,28 @@ void PotentialC(const GridBox *b, const App *app, const KernelCoef *k, const Pet
   else PotentialRows(b, app, k, cl, mu, 1, FE_DOUBLE_WELL);
 }
 
+/* p = scale f'(c) - p0 (p0 NULL: 0) at n cells: the pointwise part of the constant-mobility
+   right-hand side (the etd integrator's later stages, etd.h). */
+static inline __attribute__((always_inline)) void ScaledDFRows(const App *app, const PetscReal *restrict c, const PetscReal *restrict p0, PetscInt n, PetscReal scale, PetscReal *restrict p, FreeEnergyType energy)
+{
+  Thermo th = app->th;
+
+  th.type = energy;
+  if (p0) {
+#pragma omp simd
+    for (PetscInt i = 0; i < n; i++) p[i] = scale * ThermoDF(&th, c[i]) - p0[i];
+  } else {
+#pragma omp simd
+    for (PetscInt i = 0; i < n; i++) p[i] = scale * ThermoDF(&th, c[i]);
+  }
+}
+
+void ScaledDFC(const App *app, const PetscReal *c, const PetscReal *p0, PetscInt n, PetscReal scale, PetscReal *p)
+{
+  if (app->th.type == FE_REGULAR_SOLUTION) ScaledDFRows(app, c, p0, n, scale, p, FE_REGULAR_SOLUTION);
+  else ScaledDFRows(app, c, p0, n, scale, p, FE_DOUBLE_WELL);
+}
+
 void ReducedResidualC(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *cl, const PetscReal *mul, const PetscReal *cdot, PetscReal *f)
 {
   if (app->mob.model == MOBILITY_DEGENERATE) ReducedRowsC(b, app, k, cl, mul, cdot, f, MOBILITY_DEGENERATE);

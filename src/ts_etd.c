@@ -28,6 +28,7 @@ typedef struct {
   Vec              U0;              /* the state at the start of the step */
   Vec              A;               /* the exponential Euler solution of the last attempt */
   Vec              Aw, G;           /* work: dense output's A, G(u) */
+  Vec              P0;              /* P(u0), with the pointwise form of G */
   PetscInt         n, per;          /* spectral coefficients, reals each */
   const PetscReal *lambda;          /* eigenvalue of L of each coefficient */
   PetscScalar     *g0, *ahat, *w;   /* transforms of G(u0), a - u0, and work */
@@ -100,17 +101,29 @@ static PetscErrorCode ETDFirstStage(TS ts, TS_ETD *e)
   if (e->have_g0) PetscFunctionReturn(0);
   PetscCall(e->p.rhs(ts, e->U0, e->G, e->p.ctx));
   PetscCall(SpectralForward(e->p.sp, e->G, e->g0));
+  if (e->p.pointwise) PetscCall(e->p.pointwise(ts, e->U0, NULL, e->P0, e->p.ctx));
   e->have_g0 = PETSC_TRUE;
   ts->snes_its++;
   PetscFunctionReturn(0);
 }
 
-/* dst = transform of N(x) - N(u0) = G(x) - G(u0) - l (x - u0), xhat the transform of x - u0. */
+/* dst = transform of N(x) - N(u0) = G(x) - G(u0) - l (x - u0), xhat the transform of x - u0:
+   from G's stencil, or, where G has the pointwise form (etd.h), from P(x) - P(u0) alone. */
 static PetscErrorCode ETDNonlinearDifference(TS ts, TS_ETD *e, Vec X, const PetscScalar *xhat, PetscScalar *dst)
 {
   PetscFunctionBegin;
-  PetscCall(e->p.rhs(ts, X, e->G, e->p.ctx));
   ts->snes_its++;
+  if (e->p.pointwise) {
+    PetscCall(e->p.pointwise(ts, X, e->P0, e->G, e->p.ctx));
+    PetscCall(SpectralForward(e->p.sp, e->G, dst));
+    for (PetscInt k = 0; k < e->n; k++)
+      for (PetscInt q = 0; q < e->per; q++) {
+        const PetscInt i = k * e->per + q;
+        dst[i]           = e->lambda[k] * (e->b * xhat[i] - dst[i]);
+      }
+    PetscFunctionReturn(0);
+  }
+  PetscCall(e->p.rhs(ts, X, e->G, e->p.ctx));
   PetscCall(SpectralForward(e->p.sp, e->G, dst));
   for (PetscInt k = 0; k < e->n; k++)
     for (PetscInt q = 0; q < e->per; q++) {
@@ -251,6 +264,7 @@ static PetscErrorCode TSSetUp_ETD(TS ts)
   PetscCall(VecDuplicate(ts->vec_sol, &e->A));
   PetscCall(VecDuplicate(ts->vec_sol, &e->Aw));
   PetscCall(VecDuplicate(ts->vec_sol, &e->G));
+  if (e->p.pointwise) PetscCall(VecDuplicate(ts->vec_sol, &e->P0));
   PetscCall(SpectralSymbol(e->p.sp, &e->n, &e->per, &e->lambda));
   PetscCall(PetscMalloc5(e->n * e->per, &e->g0, e->n * e->per, &e->ahat, e->n * e->per, &e->w, e->n * e->per, &e->bhat, e->n * e->per, &e->da));
   PetscCall(PetscMalloc5(e->n, &e->ell, e->n, &e->phi1, e->n, &e->phi2, e->n, &e->phi3, e->n, &e->half));
@@ -267,6 +281,7 @@ static PetscErrorCode TSReset_ETD(TS ts)
   PetscCall(VecDestroy(&e->A));
   PetscCall(VecDestroy(&e->Aw));
   PetscCall(VecDestroy(&e->G));
+  PetscCall(VecDestroy(&e->P0));
   PetscCall(PetscFree5(e->g0, e->ahat, e->w, e->bhat, e->da));
   PetscCall(PetscFree5(e->ell, e->phi1, e->phi2, e->phi3, e->half));
   PetscFunctionReturn(0);
