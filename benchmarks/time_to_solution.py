@@ -136,10 +136,11 @@ def main():
             t["label"], t["steps"], nk, t["wall"], t["repeats"], t["s_per_step"], t["ns_per_point_step"], t["F"],
             pct(t["err_ref"]), pct(t["err_own"])))
     lines.append("")
+    own = (" uphill3d reference (%s): %.6f, %.2e from it." % (a.uphill_ref.replace("uphill3d ref ", ""), F_u, spread)
+           if not math.isnan(F_u) else " No uphill3d reference in this run (UPHILL_REF=0): the last column is empty.")
     lines.append("Converged F(t_end) (spectral fd symbol, SBDF2 A = 0 at dt = %s, Richardson for order 2; observed order %.2f): "
-                 "%.6f; the extrapolation moves by %.1e (relative) from the coarser pair. uphill3d reference (%s): %.6f, "
-                 "%.2e from it." % (", ".join(r["dt"] for r in sref["rows"]), sref["order"], sref["F"], sref["halving_change"],
-                                    a.uphill_ref.replace("uphill3d ref ", ""), F_u, spread))
+                 "%.6f; the extrapolation moves by %.1e (relative) from the coarser pair.%s"
+                 % (", ".join(r["dt"] for r in sref["rows"]), sref["order"], sref["F"], sref["halving_change"], own))
     best = {}
     for t in table:
         if t["status"] == "ok" and "reference" not in t["code"] and t["err_ref"] <= 1e-3:
