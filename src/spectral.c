@@ -282,21 +282,37 @@ static void SpectralDivide(Spectral s, PetscReal alpha, PetscReal beta, PetscRea
     for (ptrdiff_t i = 0; i < s->nspec; i++) out[i] *= inorm / (alpha + lam[i] * (beta + gamma * lam[i]));
 }
 
-PetscErrorCode SpectralSolve(Spectral s, PetscReal alpha, PetscReal beta, PetscReal gamma, Vec x, Vec y)
+/* x -> its coefficients in coef (s->out or the caller's array). One rank: from x's own array
+   where its alignment allows (no copies). */
+static PetscErrorCode TransformForward(Spectral s, Vec x, double *coef)
 {
+  const ptrdiff_t ncoef = (s->r2c ? 2 : 1) * s->nspec;
+
   PetscFunctionBegin;
-  PetscCall(PetscLogEventBegin(UphillEvents.spectral, 0, 0, 0, 0));
-  if (s->serial && s->n[0] > 1) { /* from x's array and into y's: no copies */
+  if (s->serial && s->n[0] > 1) {
     const PetscScalar *xa;
-    PetscScalar       *ya;
     PetscCall(VecGetArrayRead(x, &xa));
-    if (SpectralDirect(s, xa, NULL)) ExecuteForward(s, xa, s->out);
+    if (SpectralDirect(s, xa, coef)) ExecuteForward(s, xa, coef);
     else {
       PetscCall(PetscArraycpy(s->rin, xa, s->nreal));
       fftw_execute(s->forward);
+      if (coef != s->out) PetscCall(PetscArraycpy(coef, s->out, ncoef));
     }
     PetscCall(VecRestoreArrayRead(x, &xa));
-    SpectralDivide(s, alpha, beta, gamma);
+    PetscFunctionReturn(0);
+  }
+  PetscCall(ToSlab(s, x));
+  if (s->forward) fftw_execute(s->forward);
+  if (coef != s->out) PetscCall(PetscArraycpy(coef, s->out, ncoef));
+  PetscFunctionReturn(0);
+}
+
+/* The coefficients in s->out (destroyed) -> y. */
+static PetscErrorCode TransformBackward(Spectral s, Vec y)
+{
+  PetscFunctionBegin;
+  if (s->serial && s->n[0] > 1) {
+    PetscScalar *ya;
     PetscCall(VecGetArray(y, &ya));
     if (SpectralDirect(s, ya, NULL)) ExecuteBackward(s, s->out, ya);
     else {
@@ -304,13 +320,20 @@ PetscErrorCode SpectralSolve(Spectral s, PetscReal alpha, PetscReal beta, PetscR
       PetscCall(PetscArraycpy(ya, s->rin, s->nreal));
     }
     PetscCall(VecRestoreArray(y, &ya));
-  } else {
-    PetscCall(ToSlab(s, x));
-    if (s->forward) fftw_execute(s->forward);
-    SpectralDivide(s, alpha, beta, gamma);
-    if (s->backward) fftw_execute(s->backward);
-    PetscCall(FromSlab(s, y));
+    PetscFunctionReturn(0);
   }
+  if (s->backward) fftw_execute(s->backward);
+  PetscCall(FromSlab(s, y));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SpectralSolve(Spectral s, PetscReal alpha, PetscReal beta, PetscReal gamma, Vec x, Vec y)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(UphillEvents.spectral, 0, 0, 0, 0));
+  PetscCall(TransformForward(s, x, s->out));
+  SpectralDivide(s, alpha, beta, gamma);
+  PetscCall(TransformBackward(s, y));
   PetscCall(PetscLogFlops(10.0 * (PetscLogDouble)s->nspec));
   PetscCall(PetscLogEventEnd(UphillEvents.spectral, 0, 0, 0, 0));
   PetscFunctionReturn(0);
@@ -329,21 +352,7 @@ PetscErrorCode SpectralForward(Spectral s, Vec x, PetscScalar *xhat)
 {
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(UphillEvents.spectral, 0, 0, 0, 0));
-  if (s->serial && s->n[0] > 1) {
-    const PetscScalar *xa;
-    PetscCall(VecGetArrayRead(x, &xa));
-    if (SpectralDirect(s, xa, xhat)) ExecuteForward(s, xa, xhat); /* no copies */
-    else {
-      PetscCall(PetscArraycpy(s->rin, xa, s->nreal));
-      fftw_execute(s->forward);
-      PetscCall(PetscArraycpy(xhat, s->out, (s->r2c ? 2 : 1) * s->nspec));
-    }
-    PetscCall(VecRestoreArrayRead(x, &xa));
-  } else {
-    PetscCall(ToSlab(s, x));
-    if (s->forward) fftw_execute(s->forward);
-    PetscCall(PetscArraycpy(xhat, s->out, (s->r2c ? 2 : 1) * s->nspec));
-  }
+  PetscCall(TransformForward(s, x, xhat));
   PetscCall(PetscLogEventEnd(UphillEvents.spectral, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
@@ -355,19 +364,7 @@ PetscErrorCode SpectralInverse(Spectral s, const PetscScalar *xhat, Vec y)
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(UphillEvents.spectral, 0, 0, 0, 0));
   for (ptrdiff_t i = 0; i < n; i++) s->out[i] = s->inorm * xhat[i]; /* the inverse destroys its input */
-  if (s->serial && s->n[0] > 1) {
-    PetscScalar *ya;
-    PetscCall(VecGetArray(y, &ya));
-    if (SpectralDirect(s, ya, NULL)) ExecuteBackward(s, s->out, ya);
-    else {
-      fftw_execute(s->backward);
-      PetscCall(PetscArraycpy(ya, s->rin, s->nreal));
-    }
-    PetscCall(VecRestoreArray(y, &ya));
-  } else {
-    if (s->backward) fftw_execute(s->backward);
-    PetscCall(FromSlab(s, y));
-  }
+  PetscCall(TransformBackward(s, y));
   PetscCall(PetscLogEventEnd(UphillEvents.spectral, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
