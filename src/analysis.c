@@ -280,6 +280,8 @@ static PetscErrorCode WriteSpectrum(Analysis a, const AnalysisResult *r, PetscIn
   PetscFunctionReturn(0);
 }
 
+PetscBool AnalysisDue(Analysis a, PetscInt step, PetscReal t) { return (PetscBool)(a->app->p.analysis_interval > 0 && step != a->last_step && t >= a->next_time); }
+
 PetscErrorCode AnalysisAfterStep(Analysis a, PetscInt step, PetscReal t, Vec X)
 {
   const PetscReal interval = a->app->p.analysis_interval;
@@ -288,7 +290,7 @@ PetscErrorCode AnalysisAfterStep(Analysis a, PetscInt step, PetscReal t, Vec X)
   PetscMPIInt     rank;
 
   PetscFunctionBegin;
-  if (interval <= 0 || step == a->last_step || t < a->next_time) PetscFunctionReturn(0);
+  if (!AnalysisDue(a, step, t)) PetscFunctionReturn(0);
   PetscCall(PetscLogEventBegin(UphillEvents.analysis, 0, 0, 0, 0));
   PetscCall(PetscTime(&t0));
   PetscCall(AnalysisCompute(a, X, &r));

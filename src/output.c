@@ -658,10 +658,11 @@ PetscErrorCode OutputSeriesStart(OutputSeries s, Vec X, PetscInt step, PetscReal
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode OutputSeriesStep(OutputSeries s, TS ts, Vec X, PetscInt step, PetscReal time)
+PetscErrorCode OutputSeriesStep(OutputSeries s, TS ts, PetscInt step, PetscReal time)
 {
   const Params *p         = &s->app->p;
   PetscBool     wrote_now = PETSC_FALSE;
+  Vec           X;
 
   PetscFunctionBegin;
   if (p->output_interval > 0) {
@@ -675,17 +676,26 @@ PetscErrorCode OutputSeriesStep(OutputSeries s, TS ts, Vec X, PetscInt step, Pet
         continue;
       }
       if (tk >= time - tol) { /* at this step's state (also the last one of a run ending at a multiple of T) */
-        if (!wrote_now) PetscCall(SeriesWrite(s, X, step, time));
+        if (!wrote_now) {
+          PetscCall(SolverGetState(ts, &X));
+          PetscCall(SeriesWrite(s, X, step, time));
+        }
         wrote_now = PETSC_TRUE;
       } else {
-        if (!s->work) PetscCall(VecDuplicate(X, &s->work));
+        if (!s->work) {
+          PetscCall(SolverGetState(ts, &X));
+          PetscCall(VecDuplicate(X, &s->work));
+        }
         PetscCall(SolverInterpolate(ts, tk, s->work));
         PetscCall(SeriesWrite(s, s->work, step, tk));
       }
       s->k_next++;
     }
   }
-  if (p->output_steps > 0 && step % p->output_steps == 0 && !wrote_now) PetscCall(SeriesWrite(s, X, step, time));
+  if (p->output_steps > 0 && step % p->output_steps == 0 && !wrote_now) {
+    PetscCall(SolverGetState(ts, &X));
+    PetscCall(SeriesWrite(s, X, step, time));
+  }
   PetscFunctionReturn(0);
 }
 

@@ -74,9 +74,12 @@ static PetscErrorCode PostStep(TS ts)
   if (reason < 0) PetscFunctionReturn(0);
   PetscCall(TSGetStepNumber(ts, &step));
   PetscCall(TSGetTime(ts, &t));
-  PetscCall(SolverGetState(ts, &X));
-  if (rc->analysis) PetscCall(AnalysisAfterStep(rc->analysis, step, t, X));
-  PetscCall(OutputSeriesStep(rc->series, ts, X, step, t));
+  /* the mixed state (c, mu) only where it is used: the transform integrators fill mu from c */
+  if (rc->analysis && AnalysisDue(rc->analysis, step, t)) {
+    PetscCall(SolverGetState(ts, &X));
+    PetscCall(AnalysisAfterStep(rc->analysis, step, t, X));
+  }
+  PetscCall(OutputSeriesStep(rc->series, ts, step, t));
 
   /* every rank must take the same decision: a signal may reach some ranks only, and rank 0's
      clock decides the wall-time checkpoints */
@@ -88,6 +91,7 @@ static PetscErrorCode PostStep(TS ts)
 
   if (step != rc->last_ckpt_step && (flags[0] || flags[1] || (rc->app->p.checkpoint_steps > 0 && step % rc->app->p.checkpoint_steps == 0) || (reason > 0 && rc->enabled))) {
     PetscCall(MonitorRecord(rc->mon, ts)); /* the row of this step, if due, before the state is saved */
+    PetscCall(SolverGetState(ts, &X));
     PetscCall(CheckpointWrite(rc->app, rc->ts, rc->mon, rc->series, rc->dir, X, path, sizeof path));
     PetscCall(PetscTime(&rc->wall_last));
     rc->last_ckpt_step = step;

@@ -27,4 +27,6 @@ PetscErrorCode AnalysisDestroy(Analysis *an);
    from that step and time (later rows are dropped). */
 PetscErrorCode AnalysisOpenOutput(Analysis an, PetscInt restart_step, PetscReal restart_time);
 PetscErrorCode AnalysisAfterStep(Analysis an, PetscInt step, PetscReal t, Vec X);
+/* Whether AnalysisAfterStep would measure at this step (the caller then provides the state). */
+PetscBool      AnalysisDue(Analysis an, PetscInt step, PetscReal t);
 #endif

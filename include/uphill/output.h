@@ -57,8 +57,9 @@ PetscErrorCode OutputSeriesStart(OutputSeries s, Vec X, PetscInt step, PetscReal
    -output_interval interval) and the next interval output is at k_next * interval; later
    files (of the run that went on past the checkpoint) are removed. */
 PetscErrorCode OutputSeriesRestore(OutputSeries s, PetscInt count, PetscInt k_next, PetscReal interval, PetscReal time);
-/* After each accepted step: the files due in (t_prev, t] (interpolated in time), or at this step. */
-PetscErrorCode OutputSeriesStep(OutputSeries s, TS ts, Vec X, PetscInt step, PetscReal time);
+/* After each accepted step: the files due in (t_prev, t] (interpolated in time), or at this step
+   (the state from SolverGetState, asked for only when a file is written). */
+PetscErrorCode OutputSeriesStep(OutputSeries s, TS ts, PetscInt step, PetscReal time);
 void           OutputSeriesGetState(OutputSeries s, PetscInt *count, PetscInt *k_next);
 PetscErrorCode OutputSeriesDestroy(OutputSeries *s);
 #endif
