@@ -435,11 +435,10 @@ static PetscErrorCode RoswRefuseSolverOptions(MPI_Comm comm, const char *ts_type
         PetscCall(PetscSNPrintf(bad, sizeof bad, "%s", names[i]));
         break;
       }
-  char type[64] = "";
-  for (PetscInt i = 0; i < n; i++)
-    if (!strcmp(names[i], "ts_type") && values[i] && strcmp(values[i], ts_type)) PetscCall(PetscSNPrintf(type, sizeof type, "%s", values[i]));
   PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
-  if (type[0]) UPHILL_USER_ERROR(comm, "option -ts_type %s: the %s integrator is TS type %s; use -integrator bdf for another TS type", type, name, ts_type);
+  char type[64];
+  PetscCall(ParamsUnreadValue("ts_type", type, sizeof type));
+  if (type[0] && strcmp(type, ts_type)) UPHILL_USER_ERROR(comm, "option -ts_type %s: the %s integrator is TS type %s; use -integrator bdf for another TS type", type, name, ts_type);
   if (bad[0]) UPHILL_USER_ERROR(comm, "option -%s: the %s integrator has no Newton, Krylov or multigrid solve (its linear operators are inverted exactly by transforms); use -integrator bdf for this option", bad, name);
   PetscFunctionReturn(0);
 }

@@ -499,16 +499,17 @@ static PetscErrorCode CheckPetscOptions(MPI_Comm comm)
   PetscFunctionReturn(0);
 }
 
-/* The Rosenbrock-W path inverts a constant-coefficient binary operator by transforms: it
-   needs the binary model and an autonomous equation (the manufactured solution has a source). */
+/* The transform integrators (etd, rosw) invert a constant-coefficient binary operator by
+   transforms: they need the binary model and an autonomous, deterministic equation (the
+   manufactured solution has a source; thermal noise runs Crank-Nicolson on the bdf path). */
 static PetscErrorCode ResolveIntegrator(MPI_Comm comm, Params *p)
 {
-  const PetscBool rosw_applies = (PetscBool)(!p->general && !p->mms && !(p->noise_temperature > 0));
+  const PetscBool transforms_apply = (PetscBool)(!p->general && !p->mms && !(p->noise_temperature > 0));
 
   PetscFunctionBegin;
   if (IntegratorUsesTransforms(p->integrator) && p->noise_temperature > 0) UPHILL_USER_ERROR(comm, "option -integrator: %s has no thermal noise; with -noise_temperature use auto or bdf (the fixed-step Crank-Nicolson path)", IntegratorTypes[p->integrator]);
-  if (IntegratorUsesTransforms(p->integrator) && !rosw_applies) UPHILL_USER_ERROR(comm, "option -integrator: %s needs a binary run without -mms (use bdf or auto)", IntegratorTypes[p->integrator]);
-  if (p->integrator == INTEGRATOR_AUTO) p->integrator = rosw_applies ? INTEGRATOR_ETD : INTEGRATOR_BDF;
+  if (IntegratorUsesTransforms(p->integrator) && !transforms_apply) UPHILL_USER_ERROR(comm, "option -integrator: %s needs a binary run without -mms (use bdf or auto)", IntegratorTypes[p->integrator]);
+  if (p->integrator == INTEGRATOR_AUTO) p->integrator = transforms_apply ? INTEGRATOR_ETD : INTEGRATOR_BDF;
   PetscFunctionReturn(0);
 }
 
@@ -606,6 +607,20 @@ static PetscBool ReadAtFinalize(const char *name)
   for (size_t i = 0; i < sizeof late / sizeof late[0]; i++)
     if (!strncmp(name, late[i], strlen(late[i]))) return PETSC_TRUE;
   return PETSC_FALSE;
+}
+
+PetscErrorCode ParamsUnreadValue(const char *name, char *value, size_t len)
+{
+  PetscInt n;
+  char   **names, **values;
+
+  PetscFunctionBegin;
+  value[0] = 0;
+  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
+  for (PetscInt i = 0; i < n; i++)
+    if (!strcmp(names[i], name) && values[i]) PetscCall(PetscSNPrintf(value, len, "%s", values[i]));
+  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  PetscFunctionReturn(0);
 }
 
 PetscErrorCode ParamsCheckLeft(MPI_Comm comm, PetscBool (*skip)(const char *name), const char *hint)

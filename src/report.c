@@ -171,7 +171,7 @@ PetscErrorCode ReportBinary(const App *app)
   if (p->noise_temperature > 0) PetscCall(ReportNoise(app));
   else if (p->integrator == INTEGRATOR_ETD) PetscCall(PetscPrintf(comm, "  integrator  etd: exponential Runge-Kutta (ETDRK3), linear part exact in the %s basis; error test relative to std(c) (-integrator rosw: Rosenbrock-W; bdf: BDF2 + Newton-multigrid)\n", p->bc == BC_PERIODIC ? "Fourier" : "cosine"));
   else if (p->integrator == INTEGRATOR_ROSW) PetscCall(PetscPrintf(comm, "  integrator  rosw: Rosenbrock-W, W inverted by %s transforms; error test relative to std(c) (-integrator bdf: BDF2 + Newton-multigrid)\n", p->bc == BC_PERIODIC ? "Fourier" : "cosine"));
-  else PetscCall(PetscPrintf(comm, "  integrator  bdf: BDF2 with Newton-multigrid%s\n", p->general ? " (the Rosenbrock-W path is binary-only)" : p->mms ? " (-mms has a source term: the Rosenbrock-W path is not used)" : ""));
+  else PetscCall(PetscPrintf(comm, "  integrator  bdf: BDF2 with Newton-multigrid%s\n", p->general ? " (the transform integrators etd and rosw are binary-only)" : p->mms ? " (-mms has a source term: the transform integrators are not used)" : ""));
   PetscFunctionReturn(0);
 }
 

@@ -294,15 +294,11 @@ static PetscErrorCode SetNoiseIntegrator(App *app, TS ts)
    explicit or other -ts_type would fail inside PETSc or run another method; refuse it. */
 static PetscErrorCode RefuseOtherTSType(MPI_Comm comm)
 {
-  PetscInt n;
-  char   **names, **values, type[64] = "";
+  char type[64];
 
   PetscFunctionBegin;
-  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
-  for (PetscInt i = 0; i < n; i++)
-    if (!strcmp(names[i], "ts_type") && values[i] && strcmp(values[i], TSBDF)) PetscCall(PetscSNPrintf(type, sizeof type, "%s", values[i]));
-  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
-  if (type[0]) UPHILL_USER_ERROR(comm, "option -ts_type %s: the bdf integrator is PETSc's TSBDF (choose its order with -ts_bdf_order); use -integrator rosw for the Rosenbrock-W method", type);
+  PetscCall(ParamsUnreadValue("ts_type", type, sizeof type));
+  if (type[0] && strcmp(type, TSBDF)) UPHILL_USER_ERROR(comm, "option -ts_type %s: the bdf integrator is PETSc's TSBDF (choose its order with -ts_bdf_order); use -integrator rosw for the Rosenbrock-W method", type);
   PetscFunctionReturn(0);
 }
 

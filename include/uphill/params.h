@@ -107,6 +107,9 @@ PetscErrorCode ParamsParseReal(MPI_Comm comm, const char *name, const char *s, P
 PetscErrorCode ParamsParseInt(MPI_Comm comm, const char *name, const char *s, PetscInt *v);
 /* Error for every option nobody read: call once all solver objects are set up. */
 PetscErrorCode ParamsCheckUnused(MPI_Comm comm);
+/* The value of option name (without its '-') if it is given and nobody has read it yet, else
+   "" (reading it here does not mark it as read). */
+PetscErrorCode ParamsUnreadValue(const char *name, char *value, size_t len);
 /* The options left unread, except those skip accepts, as one error naming them, then hint. */
 PetscErrorCode ParamsCheckLeft(MPI_Comm comm, PetscBool (*skip)(const char *name), const char *hint);
 /* Checks before PETSc reads them (plain C, before PetscInitialize); non-zero with a message in
