@@ -4,7 +4,7 @@
 # fixed dt), all from ONE initial field, all on 1 rank, timed in the same run, interleaved,
 # best of REPEATS.
 #
-#   benchmarks/time_to_solution.sh [PROBLEM] [N]        PROBLEM a|b|c|d (default a), N 48|96 (default 48; b: 96)
+#   benchmarks/time_to_solution.sh [PROBLEM] [N]        PROBLEM a|b|c|d|e (default a), N 48|96 (default 48; b: 96; e: 32)
 #
 # Problems (the quick-start alloy in reduced units: R = T = V_m = M0 = 1, Omega = 2.75545,
 # kappa = 13.7772; N^3 cells, h = 1; noise c0 = 0.5 +- 0.01, seed 11):
@@ -12,6 +12,11 @@
 #   b  the same to t_end = 4355 (late coarsening; meant for 96^3)
 #   c  no-flux walls, t_end = 435.5
 #   d  degenerate mobility M0 c(1-c), t_end = 1742 (M(1/2) = M0/4: 4x a's time)
+#   e  ternary: input/ternary_spinodal.opts's alloy (Omega_ij = 4 RT, lattice-fixed L from equal
+#      atomic mobilities, kappa = 1) at N^3 (h = 1), c0 = (1/3, 1/3) +- 0.05 (seed 11), periodic,
+#      t_end = 100 (decomposition into three phases and early coarsening); the spectral peer is
+#      bench_spectral_ternary (benchmarks/spectral_ternary.c: SBDF1/SBDF2 with L(mean c)
+#      implicit and the variable part explicit, Zhu et al. 1999 with matrices)
 #
 # References (cached: reused when the run directory holds a finished run with the same
 # options; FORCE=1 re-runs everything, the initial field included):
@@ -19,7 +24,7 @@
 #             so it is the converged answer of BOTH codes), A = 0, at REF_DT*2, REF_DT, REF_DT/2,
 #             Richardson-extrapolated with the observed order; the change of the extrapolated
 #             value from the coarser pair is reported (must be < 1e-7 relative).
-#   uphill3d  UPHILL_REF_OPTS (default -ts_rtol 1e-7, the default rosw integrator); UPHILL_REF=0 skips it.
+#   uphill3d  UPHILL_REF_OPTS (default -integrator rosw -ts_rtol 1e-7; e: -ts_rtol 1e-5, etd); UPHILL_REF=0 skips it.
 #
 # Environment: CONFIGS (uphill3d option sets, ';'-separated, 'defaults' = none), EXTRA_CONFIGS
 # (appended), SBDF1_DTS, SBDF2_DTS (default A), SBDF2_A0_DTS (A = 0) (space-separated), REF_DT, REPEATS (spectral, default 3),
@@ -32,11 +37,11 @@ set -euo pipefail
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mpi_yield_when_idle=1
 
 P=${1:-a}
-case "$P" in a | c | d) N=${2:-48} ;; b) N=${2:-96} ;; *) echo "problem must be a, b, c or d" >&2; exit 1 ;; esac
+case "$P" in a | c | d) N=${2:-48} ;; b) N=${2:-96} ;; e) N=${2:-32} ;; *) echo "problem must be a, b, c, d or e" >&2; exit 1 ;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 UPHILL3D=${UPHILL3D:-$ROOT/build/uphill3d}
-BENCH_SPECTRAL=${BENCH_SPECTRAL:-$ROOT/build/bench_spectral}
+if [ "$P" = e ]; then BENCH_SPECTRAL=${BENCH_SPECTRAL:-$ROOT/build/bench_spectral_ternary}; else BENCH_SPECTRAL=${BENCH_SPECTRAL:-$ROOT/build/bench_spectral}; fi
 for exe in "$UPHILL3D" "$BENCH_SPECTRAL"; do [ -x "$exe" ] || { echo "missing $exe (build first)" >&2; exit 1; }; done
 WORK=$HERE/results/tts_work/${P}_$N
 OUT=$HERE/results/time_to_solution_${P}_$N
@@ -44,7 +49,7 @@ FORCE=${FORCE:-0}
 REPEATS=${REPEATS:-3}
 UPHILL_REPEATS=${UPHILL_REPEATS:-2}
 UPHILL_REF=${UPHILL_REF:-1}
-UPHILL_REF_OPTS=${UPHILL_REF_OPTS:--integrator rosw -ts_rtol 1e-7}
+if [ "$P" = e ]; then UPHILL_REF_OPTS=${UPHILL_REF_OPTS:--ts_rtol 1e-5}; else UPHILL_REF_OPTS=${UPHILL_REF_OPTS:--integrator rosw -ts_rtol 1e-7}; fi
 
 MODEL="-gas_constant 1 -temperature 1 -omega 2.75545 -kappa 13.7772 -mobility 1 -molar_volume 1 -Lx $N -Ly $N -Lz $N"
 GRID="-da_grid_x $N -da_grid_y $N -da_grid_z $N"
@@ -56,6 +61,14 @@ case "$P" in
   d) T_END=1742 MOB=degenerate ;;
 esac
 MODEL="$MODEL -bc $BC -mobility_model $MOB"
+IC="-ic noise -c0 0.5 -ic_amplitude 0.01 -ic_seed 11"
+A0="-A 0" # the binary reference's unstabilised SBDF2; the ternary one has no stabilisation by default (-S 0)
+if [ "$P" = e ]; then # only options both codes read; the box goes to uphill3d alone
+  MODEL="-gas_constant 1 -temperature 1 -molar_volume 1 -omega_matrix 0,4,4,4,0,4,4,4,0 -atomic_mobilities 1,1,1 -kappa 1"
+  GRID="$GRID -Lx $N -Ly $N -Lz $N -components 3"
+  IC="-ic noise -c0 0.3333,0.3333 -ic_amplitude 0.05 -ic_seed 11"
+  T_END=100 A0=""
+fi
 # dt ladders and the reference step: a step of 4-8 is where the stabilised schemes stop being
 # accurate to a percent early on; the degenerate case's explicit part needs smaller steps.
 # SBDF2 without stabilisation (A = 0) is the more accurate where it is stable (a: up to dt ~ 2).
@@ -63,6 +76,7 @@ case "$P" in
   a | c) D1="2 1 0.5 0.25"; D2="4 2 1 0.5 0.25"; D0="2 1 0.5"; RD=0.0625 ;;
   b) D1="8 4 2 1"; D2="16 8 4 2 1"; D0="4 2 1"; RD=0.25 ;;
   d) D1="2 1 0.5 0.25"; D2="2 1 0.5 0.25"; D0="1 0.5 0.25"; RD=0.0625 ;;
+  e) D1="0.5 0.2 0.1 0.05"; D2="1 0.5 0.2 0.1"; D0=""; RD=0.025 ;;
 esac
 SBDF1_DTS=${SBDF1_DTS:-$D1}
 SBDF2_DTS=${SBDF2_DTS:-$D2}
@@ -70,7 +84,8 @@ SBDF2_A0_DTS=${SBDF2_A0_DTS:-$D0}
 REF_DT=${REF_DT:-$RD}
 if [ -z "${CONFIGS:-}" ]; then
   # defaults = the exponential integrator (etd, ETDRK3); rosw: Rosenbrock-W; bdf: BDF2 + Newton-multigrid, ~1 s/step at 48^3
-  if [ "$N" -le 48 ]; then CONFIGS="defaults;-ts_rtol 3e-3;-ts_rtol 3e-4;-ts_rtol 1e-4;-integrator rosw;-integrator rosw -ts_rtol 1e-4;-integrator bdf;-integrator bdf -ts_rtol 1e-5 -ts_atol 1e-6"
+  if [ "$P" = e ]; then CONFIGS="defaults;-ts_rtol 3e-4;-ts_rtol 1e-4;-integrator bdf" # bdf: ~9 s/step at 32^3
+  elif [ "$N" -le 48 ]; then CONFIGS="defaults;-ts_rtol 3e-3;-ts_rtol 3e-4;-ts_rtol 1e-4;-integrator rosw;-integrator rosw -ts_rtol 1e-4;-integrator bdf;-integrator bdf -ts_rtol 1e-5 -ts_atol 1e-6"
   else CONFIGS="defaults;-ts_rtol 3e-4;-integrator rosw;-integrator bdf"; fi
 fi
 [ -n "${EXTRA_CONFIGS:-}" ] && CONFIGS="$CONFIGS;$EXTRA_CONFIGS"
@@ -86,10 +101,10 @@ INIT=$WORK/init/final.h5
 
 now() { date +%s.%N; }
 
-# The initial field, once: uphill3d writes it at step 0 (dataset c, natural order).
+# The initial field, once: uphill3d writes it at step 0 (dataset c, or c_1, c_2; natural order).
 if [ ! -f "$INIT" ] || [ "$FORCE" = 1 ]; then
   echo "writing the initial field $INIT"
-  "$UPHILL3D" $MODEL $GRID -ic noise -c0 0.5 -ic_amplitude 0.01 -ic_seed 11 -ts_max_steps 0 -output_dir "$WORK/init" >"$WORK/init.log" 2>&1
+  "$UPHILL3D" $MODEL $GRID $IC -ts_max_steps 0 -output_dir "$WORK/init" >"$WORK/init.log" 2>&1
 fi
 
 # spectral LABEL SCHEME DT REP [extra options]: one bench_spectral run, one row to $RUNS (or REF file $ROWS).
@@ -142,7 +157,7 @@ cached() { [ "$FORCE" != 1 ] && awk -F, -v l="$1" '$1 == l { f = 1 } END { exit 
 ref_dts=$(awk -v d="$REF_DT" 'BEGIN { printf "%.10g %.10g %.10g", 2 * d, d, d / 2 }')
 for dt in $ref_dts; do
   label="spectral ref SBDF2 dt=$dt"
-  if cached "$label"; then echo "  $label: cached"; else ROWS=$REFS spectral "$label" sbdf2 "$dt" 1 -A 0; fi
+  if cached "$label"; then echo "  $label: cached"; else ROWS=$REFS spectral "$label" sbdf2 "$dt" 1 $A0; fi
 done
 if [ "$UPHILL_REF" = 1 ]; then
   label="uphill3d ref $UPHILL_REF_OPTS"

@@ -203,4 +203,6 @@ static PetscErrorCode ObservablesOn(const App *app, DM da, Vec X, PetscInt nc, P
 
 PetscErrorCode ComputeObservables(const App *app, Vec X, Observables *obs) { return ObservablesOn(app, app->da, X, app->p.ncomp, 2 * app->p.ncomp, app->ops->energy, NULL, obs); }
 
+PetscErrorCode ComputeObservablesGivenF(const App *app, Vec X, const PetscReal *F, Observables *obs) { return ObservablesOn(app, app->da, X, app->p.ncomp, 2 * app->p.ncomp, app->ops->energy, F, obs); }
+
 PetscErrorCode ComputeObservablesC(const App *app, DM da1, Vec C, const PetscReal *F, Observables *obs) { return ObservablesOn(app, da1, C, 1, 1, EnergyC, F, obs); }

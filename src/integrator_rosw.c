@@ -1,10 +1,12 @@
-/* The fast integrators for binary runs, which invert constant-coefficient operators by
-   transforms (spectral.c) -- no Newton, no Krylov, no multigrid:
+/* The fast integrators, which invert constant-coefficient operators by transforms
+   (spectral.c) -- no Newton, no Krylov, no multigrid:
    - rosw (docs/MODEL.md section 3.8): a linearly implicit Rosenbrock-W method (PETSc's TSROSW,
      adaptive with its embedded error estimate); each stage one residual and one forward +
      inverse transform of W;
    - etd (section 3.9, the default): the exponential Runge-Kutta TS type of ts_etd.c, given the
-     right-hand side and the same linearisation.
+     right-hand side and the same linearisation; also for N components (EtdRHSMulti,
+     EtdLineariseMulti: the state is c_1..c_{N-1} per cell, the linear part a small matrix per
+     wave number).
 
    Both integrate the reduced equation for c alone,
      tau dc/dt = tau E div(M(c) grad mu(c)),   mu(c) = (f'(c) - kappa Lap_h c)/E,
@@ -19,7 +21,8 @@
    L = -Lap_h (a W-method keeps its order for any W; S decides its stability, and the stiff
    kappa L^2 part is exact), etd's linear part -Mbar L (S + kappa L).  Besides the error test
    (relative to std(c)), a step is rejected when c leaves the energy's domain or the discrete
-   free energy rises (RoswChoose, wrapping the TSAdapt of either). */
+   free energy rises (RoswChoose, wrapping the TSAdapt of either).  The binary kernels below
+   work on c as a scalar field; N components go through the mixed state's kernels (Xs). */
 #include <petsc/private/tsimpl.h> /* TSAdapt's choose, wrapped below */
 #include <uphill/solver.h>
 #include <uphill/physics.h>
@@ -28,18 +31,24 @@
 #include <uphill/grid.h>
 #include <uphill/errors.h>
 #include <uphill/log_events.h>
+#include <uphill/linalg.h>
 #include "kernels.h"
 #include <string.h>
 
 typedef struct {
   App             *app;
   Spectral         sp;
-  DM               da1;       /* the scalar DMDA of the state c (the transforms') */
+  PetscInt         nc;        /* components of c per cell (1: binary) */
+  DM               da1;       /* the scalar DMDA of the transforms */
+  DM               dac;       /* the DMDA of the state c: da1 (binary) or nc entries per cell */
   Vec              C;         /* the integrator's state: c */
   Vec              mu;        /* mu(c) at the owned cells, a stage's work */
   Vec              Cw;        /* interpolated c */
   Vec              zero;      /* dc/dt = 0: the etd path's residual is the right-hand side */
   Vec              X;         /* the mixed state (c, mu) the rest of the program reads (borrowed) */
+  Vec              Xs;        /* N components: a mixed work state */
+  Vec              vatol;     /* N components: each component's absolute tolerance */
+  PetscReal        Lref[UPHILL_MAX_NC * UPHILL_MAX_NC], Lref_ihalf[UPHILL_MAX_NC * UPHILL_MAX_NC]; /* L(mean c), its R^-1/2 */
   PetscObjectState synced;    /* the state of C that X was last filled from */
   PetscReal        atol, rtol; /* as given (-ts_atol, -ts_rtol) */
   PetscReal        shift, S, Mbar;
@@ -47,6 +56,9 @@ typedef struct {
   PetscObjectState energy_state;       /* the state of the TS's vector that energy is F of */
   PetscErrorCode (*choose)(TSAdapt, TS, PetscReal, PetscInt *, PetscReal *, PetscBool *, PetscReal *, PetscReal *, PetscReal *);
 } Rosw;
+
+/* The c entries of a cell, the first of both the integrator's state and the mixed state. */
+static const PetscInt RoswComponents[UPHILL_MAX_NC] = {0, 1, 2, 3, 4};
 
 /* The TS's application context is the App; the integrator's own state rides on the TS
    (NULL: the TS is the BDF path's). */
@@ -159,15 +171,69 @@ static PetscErrorCode EtdRHS(TS ts, Vec C, Vec G, void *ctx)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode EtdLinearise(TS ts, Vec C, PetscReal *b, PetscReal *g, void *ctx)
+static PetscErrorCode EtdLinearise(TS ts, Vec C, PetscReal *Lbar, PetscReal *s, PetscReal *K, void *ctx)
 {
   Rosw *r = (Rosw *)ctx;
 
   PetscFunctionBegin;
   (void)ts;
   PetscCall(RoswLinearisation(r, C));
-  *b = r->Mbar * r->S; /* S = max f'' unbounded: inside the spinodal the growing modes are exact */
-  *g = r->Mbar * r->app->p.kappa;
+  *Lbar = r->Mbar;
+  *s    = r->S; /* max f'' unbounded: inside the spinodal the growing modes are exact */
+  *K    = r->app->p.kappa;
+  PetscFunctionReturn(0);
+}
+
+/* N components: G(c) = -F_c(c, mu(c), 0)/tau, the c rows of the mixed residual (residual.c) at
+   the state filled from c. */
+static PetscErrorCode RoswFillState(Rosw *r, Vec C, Vec X);
+static PetscErrorCode EtdRHSMulti(TS ts, Vec C, Vec G, void *ctx)
+{
+  Rosw              *r = (Rosw *)ctx;
+  GridBox            b;
+  KernelCoef         k;
+  Vec                Xl;
+  const PetscScalar *x;
+  PetscScalar       *g;
+
+  PetscFunctionBegin;
+  (void)ts;
+  PetscCall(RoswFillState(r, C, r->Xs));
+  PetscCall(PetscLogEventBegin(UphillEvents.residual, 0, 0, 0, 0));
+  KernelCoefficients(r->app, &k);
+  PetscCall(GridGetBox(r->app->da, &b));
+  PetscCall(GridGetGhostedArrayRead(r->app->da, r->Xs, &Xl, &x));
+  PetscCall(VecGetArray(G, &g));
+  RateGeneral(&b, r->app, &k, x, g);
+  PetscCall(VecRestoreArray(G, &g));
+  PetscCall(GridRestoreGhostedArrayRead(r->app->da, &Xl, &x));
+  PetscCall(PetscLogEventEnd(UphillEvents.residual, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+/* L at the mean composition and its inverse square root, from the step's own state (the mean is
+   conserved only to round-off: a restart recomputes the same bits at the same step). */
+static PetscErrorCode EtdReferenceMobility(Rosw *r, Vec C)
+{
+  const MultiModel *mm = &r->app->mm;
+  const PetscInt    nc = r->nc;
+  PetscScalar       sum[UPHILL_MAX_NC];
+  PetscReal         cbar[UPHILL_MAX_NC], ev[UPHILL_MAX_NC], V[UPHILL_MAX_NC * UPHILL_MAX_NC];
+  PetscInt          size;
+
+  PetscFunctionBegin;
+  PetscCall(VecStrideSumAll(C, sum));
+  PetscCall(VecGetSize(C, &size));
+  for (PetscInt i = 0; i < nc; i++) cbar[i] = PetscRealPart(sum[i]) / (PetscReal)(size / nc);
+  MultiL(mm, cbar, r->Lref);
+  LinalgSymEig(nc, r->Lref, ev, V);
+  PetscCheck(ev[0] > 0, PetscObjectComm((PetscObject)C), PETSC_ERR_SUP, "the etd integrator needs a positive definite mobility matrix at the mean composition (smallest eigenvalue %g)", (double)ev[0]);
+  for (PetscInt i = 0; i < nc; i++)
+    for (PetscInt j = 0; j < nc; j++) {
+      PetscReal v = 0;
+      for (PetscInt k = 0; k < nc; k++) v += V[i * nc + k] * V[j * nc + k] / PetscSqrtReal(ev[k]);
+      r->Lref_ihalf[i * nc + j] = v;
+    }
   PetscFunctionReturn(0);
 }
 
@@ -208,12 +274,85 @@ static PetscErrorCode RoswApplyW(PC pc, Vec b, Vec y)
   PetscFunctionReturn(0);
 }
 
+/* N > 3: a bound on the largest eigenvalue of Lref^-1/2 L H Lref^-1/2 (real: similar to
+   Lref^-1 L H, L positive semidefinite, H symmetric), max eig H times theta of the cell; N = 3
+   takes the exact value in closed form (EtdLineariseMulti). */
+static PetscReal EtdWeightedCurvature(PetscInt nc, const PetscReal *H, PetscReal theta_here) { return LinalgSymMaxEig(nc, H) * theta_here; }
+
+/* N components, the matrix analogue of the binary linearisation: K = kappa; Lbar = L
+   (constant) or theta L(mean c), theta the largest eigenvalue of Lref^-1/2 L(c) Lref^-1/2 over
+   the field (Lbar bounds every cell's L(c) as Mbar = max M(c) does for two components); and
+   s = the largest eigenvalue of Lbar^-1 L(c) H(c) over the field, H the Hessian of f, so that
+   Lbar s bounds L(c) H(c) in Lbar's metric.  (The plain bound max eig H was measured 12% off
+   in F at the default tolerance on the ternary example: in the bulk phases H is large where
+   L(c) is small, and s = max eig H overstated the linear part everywhere by ~20x.) */
+static PetscErrorCode EtdLineariseMulti(TS ts, Vec C, PetscReal *Lbar, PetscReal *s, PetscReal *K, void *ctx)
+{
+  Rosw              *r  = (Rosw *)ctx;
+  const MultiModel  *mm = &r->app->mm;
+  const PetscInt     nc = r->nc, nn = nc * nc;
+  const PetscScalar *c;
+  PetscInt           n;
+  PetscReal          m[2] = {PETSC_MIN_REAL, 1}, kev[UPHILL_MAX_NC]; /* max eig Lref^-1 L H, theta */
+
+  PetscFunctionBegin;
+  (void)ts;
+  PetscCall(EtdReferenceMobility(r, C));
+  PetscCall(VecGetLocalSize(C, &n));
+  PetscCall(VecGetArrayRead(C, &c));
+  for (PetscInt i = 0; i < n; i += nc) {
+    PetscReal H[UPHILL_MAX_NC * UPHILL_MAX_NC], L[UPHILL_MAX_NC * UPHILL_MAX_NC], T[UPHILL_MAX_NC * UPHILL_MAX_NC], W[UPHILL_MAX_NC * UPHILL_MAX_NC];
+    MultiD2F(mm, c + i, H);
+    MultiL(mm, c + i, L);
+    if (nc == 2) { /* the same products written out (this pass runs every step) */
+      const PetscReal *Ri = r->Lref_ihalf;
+      const PetscReal  T2[4] = {Ri[0] * L[0] + Ri[1] * L[2], Ri[0] * L[1] + Ri[1] * L[3], Ri[2] * L[0] + Ri[3] * L[2], Ri[2] * L[1] + Ri[3] * L[3]};
+      const PetscReal  W2[4] = {T2[0] * Ri[0] + T2[1] * Ri[2], T2[0] * Ri[1] + T2[1] * Ri[3], T2[2] * Ri[0] + T2[3] * Ri[2], T2[2] * Ri[1] + T2[3] * Ri[3]};
+      const PetscReal  U2[4] = {T2[0] * H[0] + T2[1] * H[2], T2[0] * H[1] + T2[1] * H[3], T2[2] * H[0] + T2[3] * H[2], T2[2] * H[1] + T2[3] * H[3]};
+      const PetscReal  P[4]  = {U2[0] * Ri[0] + U2[1] * Ri[2], U2[0] * Ri[1] + U2[1] * Ri[3], U2[2] * Ri[0] + U2[3] * Ri[2], U2[2] * Ri[1] + U2[3] * Ri[3]};
+      const PetscReal  tr = 0.5 * (P[0] + P[3]), det = P[0] * P[3] - P[1] * P[2];
+      m[0] = PetscMax(m[0], tr + PetscSqrtReal(PetscMax(tr * tr - det, 0)));
+      m[1] = PetscMax(m[1], LinalgSymMaxEig(2, W2));
+      continue;
+    }
+    LinalgMul(nc, r->Lref_ihalf, L, T);
+    LinalgMul(nc, T, r->Lref_ihalf, W);
+    const PetscReal theta = LinalgSymMaxEig(nc, W);
+    m[0]                  = PetscMax(m[0], EtdWeightedCurvature(nc, H, theta));
+    m[1]                  = PetscMax(m[1], theta);
+  }
+  PetscCall(VecRestoreArrayRead(C, &c));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, m, 2, MPIU_REAL, MPIU_MAX, PetscObjectComm((PetscObject)C)));
+  if (!mm->atomic) m[1] = 1; /* Lbar = L */
+  LinalgSymEig(nc, mm->kappa, kev, NULL);
+  *s = m[0] / m[1];
+  if (!(kev[0] > 0)) *s = PetscMax(*s, 0); /* without gradient energy in some direction, no growth there */
+  for (PetscInt i = 0; i < nn; i++) {
+    Lbar[i] = m[1] * r->Lref[i];
+    K[i]    = mm->kappa[i];
+  }
+  PetscFunctionReturn(0);
+}
+
+/* F of c: on the scalar field (binary), or of the work state's c entries (N components). */
+static PetscErrorCode RoswFreeEnergy(Rosw *r, Vec C, PetscReal *F, PetscReal *Fabs)
+{
+  PetscFunctionBegin;
+  if (r->nc == 1) {
+    PetscCall(ComputeFreeEnergyC(r->app, r->da1, C, F, Fabs));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(VecStrideSubSetScatter(C, r->nc, RoswComponents, RoswComponents, r->Xs, INSERT_VALUES));
+  PetscCall(ComputeFreeEnergy(r->app, r->Xs, F, Fabs));
+  PetscFunctionReturn(0);
+}
+
 /* c in the energy's domain everywhere and F not above the last accepted state's, in one pass:
    a c outside the domain (log of a non-positive number) or a non-finite entry makes F NaN. */
 static PetscErrorCode RoswStateAcceptable(Rosw *r, Vec C, PetscBool *ok, PetscReal *F, PetscReal *Fabs)
 {
   PetscFunctionBegin;
-  PetscCall(ComputeFreeEnergyC(r->app, r->da1, C, F, Fabs));
+  PetscCall(RoswFreeEnergy(r, C, F, Fabs));
   *ok = (PetscBool)(!PetscIsInfOrNanReal(*F) && *F <= r->energy + 1e-12 * r->energy_abs);
   PetscFunctionReturn(0);
 }
@@ -255,6 +394,25 @@ static PetscErrorCode RoswUpdateTolerance(TS ts, Rosw *r, Vec C)
   PetscReal mean, norm;
 
   PetscFunctionBegin;
+  if (r->nc > 1) { /* each component against its own fluctuation */
+    const PetscInt nc = r->nc;
+    PetscScalar    sum[UPHILL_MAX_NC], *v;
+    PetscReal      nrm[UPHILL_MAX_NC], tol[UPHILL_MAX_NC];
+    PetscInt       n;
+    PetscCall(VecGetSize(C, &size));
+    PetscCall(VecStrideSumAll(C, sum));
+    PetscCall(VecStrideNormAll(C, NORM_2, nrm));
+    for (PetscInt i = 0; i < nc; i++) {
+      const PetscReal pts = (PetscReal)(size / nc), m = PetscRealPart(sum[i]) / pts;
+      tol[i]              = r->atol + r->rtol * PetscSqrtReal(PetscMax(nrm[i] * nrm[i] / pts - m * m, 0));
+    }
+    PetscCall(VecGetLocalSize(r->vatol, &n));
+    PetscCall(VecGetArray(r->vatol, &v));
+    for (PetscInt i = 0; i < n; i++) v[i] = tol[i % nc];
+    PetscCall(VecRestoreArray(r->vatol, &v));
+    PetscCall(TSSetTolerances(ts, r->atol, r->vatol, 0.0, NULL));
+    PetscFunctionReturn(0);
+  }
   PetscCall(VecGetSize(C, &size));
   PetscCall(VecSum(C, &mean));
   PetscCall(VecNorm(C, NORM_2, &norm));
@@ -281,7 +439,7 @@ static PetscErrorCode RoswPostEvaluate(TS ts)
 static PetscErrorCode RoswFillState(Rosw *r, Vec C, Vec X)
 {
   PetscFunctionBegin;
-  PetscCall(VecStrideScatter(C, 0, X, INSERT_VALUES));
+  PetscCall(VecStrideSubSetScatter(C, r->nc, RoswComponents, RoswComponents, X, INSERT_VALUES));
   PetscCall(ComputeConsistentPotential(r->app, X));
   PetscFunctionReturn(0);
 }
@@ -317,6 +475,11 @@ PetscErrorCode SolverObservables(TS ts, const App *app, Observables *obs)
     PetscFunctionReturn(0);
   }
   PetscCall(PetscObjectStateGet((PetscObject)C, &state));
+  if (r->nc > 1) { /* the c entries of the work state suffice */
+    PetscCall(VecStrideSubSetScatter(C, r->nc, RoswComponents, RoswComponents, r->Xs, INSERT_VALUES));
+    PetscCall(ComputeObservablesGivenF(app, r->Xs, state == r->energy_state ? &r->energy : NULL, obs));
+    PetscFunctionReturn(0);
+  }
   PetscCall(ComputeObservablesC(r->app, r->da1, C, state == r->energy_state ? &r->energy : NULL, obs));
   PetscFunctionReturn(0);
 }
@@ -348,7 +511,7 @@ PetscErrorCode SolverSolve(TS ts, Vec X)
     PetscFunctionReturn(0);
   }
   PetscCheck(X == r->X, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONG, "the rosw integrator advances the state it was created with");
-  PetscCall(VecStrideGather(X, 0, r->C, INSERT_VALUES));
+  PetscCall(VecStrideSubSetGather(X, r->nc, RoswComponents, RoswComponents, r->C, INSERT_VALUES));
   PetscCall(TSSolve(ts, r->C));
   PetscCall(SolverGetState(ts, &S)); /* X = (c, mu(c)) at the end */
   PetscFunctionReturn(0);
@@ -363,6 +526,9 @@ static PetscErrorCode RoswDestroyContext(void *ctx)
   PetscCall(VecDestroy(&r->mu));
   PetscCall(VecDestroy(&r->Cw));
   PetscCall(VecDestroy(&r->zero));
+  PetscCall(VecDestroy(&r->Xs));
+  PetscCall(VecDestroy(&r->vatol));
+  if (r->dac != r->da1) PetscCall(DMDestroy(&r->dac));
   PetscCall(SpectralDestroy(&r->sp));
   PetscCall(PetscFree(r));
   PetscFunctionReturn(0);
@@ -454,23 +620,31 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
   r->app          = app;
   r->X            = X;
   r->energy_state = -1;
+  r->nc           = app->p.ncomp;
   PetscCall(SpectralCreate(app, &r->sp));
   PetscCall(SpectralScalarDM(r->sp, &r->da1));
-  PetscCall(DMCreateGlobalVector(r->da1, &r->C));
-  PetscCall(VecDuplicate(r->C, &r->mu));
+  r->dac = r->da1;
+  if (r->nc > 1) PetscCall(DMDACreateCompatibleDMDA(r->da1, r->nc, &r->dac));
+  PetscCall(DMCreateGlobalVector(r->dac, &r->C));
   PetscCall(VecDuplicate(r->C, &r->Cw));
-  PetscCall(VecStrideGather(X, 0, r->C, INSERT_VALUES));
-  PetscCall(ComputeFreeEnergyC(app, r->da1, r->C, &r->energy, &r->energy_abs));
+  PetscCall(VecStrideSubSetGather(X, r->nc, RoswComponents, RoswComponents, r->C, INSERT_VALUES));
+  if (r->nc > 1) {
+    PetscCall(VecDuplicate(X, &r->Xs));
+    PetscCall(VecDuplicate(r->C, &r->vatol));
+  } else PetscCall(DMCreateGlobalVector(r->da1, &r->mu));
+  PetscCall(RoswFreeEnergy(r, r->C, &r->energy, &r->energy_abs));
 
   PetscCall(TSCreate(PetscObjectComm((PetscObject)app->da), ts));
   PetscCall(TSSetApplicationContext(*ts, app));
   app->ts = *ts;
   PetscCall(RoswAttach(*ts, r));
-  PetscCall(TSSetDM(*ts, r->da1));
+  PetscCall(TSSetDM(*ts, r->dac));
   if (app->p.integrator == INTEGRATOR_ETD) {
-    const ETDProblem ep = {r->sp, EtdRHS, EtdLinearise, app->mob.model == MOBILITY_CONSTANT ? EtdPointwise : NULL, r};
-    PetscCall(VecDuplicate(r->C, &r->zero));
-    PetscCall(VecZeroEntries(r->zero));
+    const ETDProblem ep = r->nc > 1 ? (ETDProblem){r->sp, r->nc, EtdRHSMulti, EtdLineariseMulti, NULL, r} : (ETDProblem){r->sp, 1, EtdRHS, EtdLinearise, app->mob.model == MOBILITY_CONSTANT ? EtdPointwise : NULL, r};
+    if (r->nc == 1) {
+      PetscCall(VecDuplicate(r->C, &r->zero));
+      PetscCall(VecZeroEntries(r->zero));
+    }
     PetscCall(TSETDRegister());
     PetscCall(TSSetType(*ts, TSUPHILLETD));
     PetscCall(TSETDSetProblem(*ts, &ep));

@@ -6,6 +6,7 @@
 
 void           ResidualBinary(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f);
 void           ResidualGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f);
+void           RateGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, PetscScalar *g);
 void           PotentialBinary(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, PetscScalar *xg);
 /* The binary equation reduced to c (mu eliminated) on scalar fields, for the rosw integrator:
    mu at the owned cells from the ghosted c, and the c rows from the ghosted c and mu. */

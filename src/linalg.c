@@ -59,6 +59,19 @@ void LinalgSymEig(PetscInt n, const PetscReal *A, PetscReal *lambda, PetscReal *
   }
 }
 
+PetscReal LinalgSymMaxEig(PetscInt n, const PetscReal *A)
+{
+  PetscReal lambda[LA_MAX];
+
+  if (n == 1) return A[0];
+  if (n == 2) {
+    const PetscReal m = 0.5 * (A[0] + A[3]), d = 0.5 * (A[0] - A[3]);
+    return m + PetscSqrtReal(d * d + A[1] * A[2]);
+  }
+  LinalgSymEig(n, A, lambda, NULL);
+  return lambda[n - 1];
+}
+
 void LinalgMul(PetscInt n, const PetscReal *A, const PetscReal *B, PetscReal *C)
 {
   for (PetscInt i = 0; i < n; i++)

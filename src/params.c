@@ -499,17 +499,29 @@ static PetscErrorCode CheckPetscOptions(MPI_Comm comm)
   PetscFunctionReturn(0);
 }
 
-/* The transform integrators (etd, rosw) invert a constant-coefficient binary operator by
-   transforms: they need the binary model and an autonomous, deterministic equation (the
-   manufactured solution has a source; thermal noise runs Crank-Nicolson on the bdf path). */
+/* The transform integrators invert constant-coefficient operators by transforms: they need an
+   autonomous, deterministic equation (the manufactured solution has a source; thermal noise
+   runs Crank-Nicolson on the bdf path).  rosw is binary-only; etd also serves N components
+   when the mobility matrix it is linearised with is positive definite (lattice-fixed L(c) at
+   an interior composition always is; a constant L must be). */
 static PetscErrorCode ResolveIntegrator(MPI_Comm comm, Params *p)
 {
-  const PetscBool transforms_apply = (PetscBool)(!p->general && !p->mms && !(p->noise_temperature > 0));
+  PetscBool mobility_definite = PETSC_TRUE;
 
   PetscFunctionBegin;
+  if (p->general && !p->atomic) {
+    PetscReal ev[UPHILL_MAX_NC];
+    LinalgSymEig(p->ncomp, p->mobility_matrix, ev, NULL);
+    mobility_definite = (PetscBool)(ev[0] > 1e-12 * ev[p->ncomp - 1]);
+  }
+  const PetscBool deterministic = (PetscBool)(!p->mms && !(p->noise_temperature > 0));
+  const PetscBool etd_applies   = (PetscBool)(deterministic && mobility_definite);
+
   if (IntegratorUsesTransforms(p->integrator) && p->noise_temperature > 0) UPHILL_USER_ERROR(comm, "option -integrator: %s has no thermal noise; with -noise_temperature use auto or bdf (the fixed-step Crank-Nicolson path)", IntegratorTypes[p->integrator]);
-  if (IntegratorUsesTransforms(p->integrator) && !transforms_apply) UPHILL_USER_ERROR(comm, "option -integrator: %s needs a binary run without -mms (use bdf or auto)", IntegratorTypes[p->integrator]);
-  if (p->integrator == INTEGRATOR_AUTO) p->integrator = transforms_apply ? INTEGRATOR_ETD : INTEGRATOR_BDF;
+  if (IntegratorUsesTransforms(p->integrator) && p->mms) UPHILL_USER_ERROR(comm, "option -integrator: %s needs a run without -mms (use bdf or auto)", IntegratorTypes[p->integrator]);
+  if (p->integrator == INTEGRATOR_ROSW && p->general) UPHILL_USER_ERROR(comm, "option -integrator: rosw is for binary runs; with -components %" PetscInt_FMT " use etd, bdf or auto", p->ncomp + 1);
+  if (p->integrator == INTEGRATOR_ETD && !mobility_definite) UPHILL_USER_ERROR(comm, "option -integrator: etd needs a positive definite -mobility_matrix (this one is singular); use bdf or auto");
+  if (p->integrator == INTEGRATOR_AUTO) p->integrator = etd_applies ? INTEGRATOR_ETD : INTEGRATOR_BDF;
   PetscFunctionReturn(0);
 }
 
@@ -566,7 +578,7 @@ PetscErrorCode ParamsReadExcept(MPI_Comm comm, int owned, Params *p)
   PetscCall(OptBool(PetscOptionsObject, comm, "-final_output", "Write OUTPUT_DIR/final.h5 (c and mu) at the end", &p->final_output));
   PetscCall(OptBool(PetscOptionsObject, comm, "-mms", "Verification: manufactured solution with source term; reports the error", &p->mms));
   PetscCall(OptReal(PetscOptionsObject, comm, "-mms_rate", "Verification: amplitude growth rate r of the manufactured solution", &p->mms_rate));
-  PetscCall(OptEnum(PetscOptionsObject, comm, "-integrator", "Time integrator: rosw (linearly implicit Rosenbrock-W, its constant-coefficient operator inverted by FFT: binary runs), etd (exponential ETDRK3 with an embedded 2nd-order error estimate, the linear part exact in the FFT basis: binary runs), bdf (BDF2 with Newton-multigrid: any model), auto (etd where it applies, else bdf)", IntegratorTypes, 4, (int *)&p->integrator));
+  PetscCall(OptEnum(PetscOptionsObject, comm, "-integrator", "Time integrator: etd (exponential ETDRK3 with an embedded 2nd-order error estimate, the linear part exact in the FFT basis: binary and N-component runs), rosw (linearly implicit Rosenbrock-W, its constant-coefficient operator inverted by FFT: binary runs), bdf (BDF2 with Newton-multigrid: any model), auto (etd where it applies, else bdf: with -mms, thermal noise or a singular -mobility_matrix)", IntegratorTypes, 4, (int *)&p->integrator));
   PetscCall(OptBool(PetscOptionsObject, comm, "-jacobian_matrix_free", "Krylov operator: the matrix-free Jacobian action (true) or the assembled Jacobian (false); the assembled Jacobian builds the preconditioner either way", &p->matrix_free));
   {
     const char *const coarse_ops[] = {"rediscretise", "galerkin"};

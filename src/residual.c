@@ -82,39 +82,94 @@ void ResidualBinary(const GridBox *b, const App *app, const KernelCoef *k, const
    with L_ij+- = L_ij(here) + L_ij(neighbour) (the face mean's 1/2 is in KernelCoef.a).  L(here)
    multiplies the sum of the face differences once; L(neighbour) is applied face by face
    without forming it (MultiLApply: O(N) for the lattice-fixed L), and a constant L once. */
-void ResidualGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f)
+/* The flux divergence of the c rows at one cell u (ghosted, layout above), sum_j [...] of F_ci. */
+static inline __attribute__((always_inline)) void FluxGeneral(const MultiModel *m, const GridBox *b, const KernelCoef *k, const PetscScalar *u, PetscReal *flux)
 {
-  const MultiModel *m  = &app->mm;
-  const PetscInt    nc = m->nc, dof = 2 * nc, dim = b->info.dim;
+  const PetscInt nc = m->nc, dof = 2 * nc;
+  PetscReal      sum[UPHILL_MAX_NC] = {0}, div[UPHILL_MAX_NC] = {0}, dmu[UPHILL_MAX_NC], y[UPHILL_MAX_NC];
 
+  for (PetscInt d = 0; d < b->info.dim; d++)
+    for (int side = 0; side < 2; side++) {
+      const PetscScalar *v = u + (side ? b->off[d] : -b->off[d]) * dof;
+      for (PetscInt c = 0; c < nc; c++) {
+        dmu[c] = k->a[d] * (v[nc + c] - u[nc + c]);
+        sum[c] += dmu[c];
+      }
+      if (m->atomic) {
+        MultiLApply(m, v, dmu, y);
+        for (PetscInt c = 0; c < nc; c++) div[c] += y[c];
+      }
+    }
+  MultiLApply(m, u, sum, y);
+  for (PetscInt r = 0; r < nc; r++) flux[r] = m->atomic ? div[r] + y[r] : 2 * y[r];
+}
+
+/* The N-component kernels below take the number of components and the mobility model as
+   literals from each call site (the model copied with them set), as BinaryRows does with the
+   energy: the small loops over components unroll and the mobility branch folds away for the
+   common ternary cases. */
+#define UPHILL_NCOMP_DISPATCH(rows, m, ...) \
+  do { \
+    if ((m)->nc == 2 && (m)->atomic) rows(__VA_ARGS__, 2, PETSC_TRUE); \
+    else if ((m)->nc == 2) rows(__VA_ARGS__, 2, PETSC_FALSE); \
+    else rows(__VA_ARGS__, (m)->nc, (m)->atomic); \
+  } while (0)
+
+static inline __attribute__((always_inline)) void ResidualRows(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f, PetscInt NC, PetscBool ATOMIC)
+{
+  MultiModel     mm = app->mm;
+  const PetscInt dof = 2 * NC, dim = b->info.dim;
+
+  mm.nc     = NC;
+  mm.atomic = ATOMIC;
   GRID_FOR_OWNED(b, i, j, kk)
   {
     const PetscScalar *u = x + GridGhosted(b, i, j, kk) * dof;
     const PetscInt     o = GridOwned(b, i, j, kk) * dof;
-    PetscReal          sum[UPHILL_MAX_NC] = {0}, lap[UPHILL_MAX_NC] = {0}, div[UPHILL_MAX_NC] = {0}, dmu[UPHILL_MAX_NC], y[UPHILL_MAX_NC], df[UPHILL_MAX_NC];
+    PetscReal          lap[UPHILL_MAX_NC] = {0}, flux[UPHILL_MAX_NC], df[UPHILL_MAX_NC];
 
     for (PetscInt d = 0; d < dim; d++)
       for (int side = 0; side < 2; side++) {
         const PetscScalar *v = u + (side ? b->off[d] : -b->off[d]) * dof;
-        for (PetscInt c = 0; c < nc; c++) {
-          dmu[c] = k->a[d] * (v[nc + c] - u[nc + c]);
-          sum[c] += dmu[c];
-          lap[c] += k->ih2[d] * (v[c] - u[c]);
-        }
-        if (m->atomic) {
-          MultiLApply(m, v, dmu, y);
-          for (PetscInt c = 0; c < nc; c++) div[c] += y[c];
-        }
+        for (PetscInt c = 0; c < NC; c++) lap[c] += k->ih2[d] * (v[c] - u[c]);
       }
-    MultiLApply(m, u, sum, y);
-    MultiDF(m, u, df);
-    for (PetscInt r = 0; r < nc; r++) {
+    FluxGeneral(&mm, b, k, u, flux);
+    MultiDF(&mm, u, df);
+    for (PetscInt r = 0; r < NC; r++) {
       PetscReal g = 0;
-      for (PetscInt c = 0; c < nc; c++) g += k->kE[r * nc + c] * lap[c];
-      f[o + r]      = k->tau * xdot[o + r] - (m->atomic ? div[r] + y[r] : 2 * y[r]);
-      f[o + nc + r] = u[nc + r] - k->iE * df[r] + g;
+      for (PetscInt c = 0; c < NC; c++) g += k->kE[r * NC + c] * lap[c];
+      f[o + r]      = k->tau * xdot[o + r] - flux[r];
+      f[o + NC + r] = u[NC + r] - k->iE * df[r] + g;
     }
   }
+}
+
+void ResidualGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f)
+{
+  UPHILL_NCOMP_DISPATCH(ResidualRows, &app->mm, b, app, k, x, xdot, f);
+}
+
+/* dc/dt of the N-component equations at the mixed state x (ghosted, mu consistent with c) into
+   g (nc entries per cell): -F_c/tau of ResidualGeneral with dc/dt = 0, the etd integrator's
+   right-hand side. */
+static inline __attribute__((always_inline)) void RateRows(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, PetscScalar *g, PetscInt NC, PetscBool ATOMIC)
+{
+  MultiModel      mm   = app->mm;
+  const PetscReal itau = 1 / k->tau;
+
+  mm.nc     = NC;
+  mm.atomic = ATOMIC;
+  GRID_FOR_OWNED(b, i, j, kk)
+  {
+    PetscReal flux[UPHILL_MAX_NC];
+    FluxGeneral(&mm, b, k, x + GridGhosted(b, i, j, kk) * 2 * NC, flux);
+    for (PetscInt r = 0; r < NC; r++) g[GridOwned(b, i, j, kk) * NC + r] = flux[r] * itau;
+  }
+}
+
+void RateGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, PetscScalar *g)
+{
+  UPHILL_NCOMP_DISPATCH(RateRows, &app->mm, b, app, k, x, g);
 }
 
 /* Thermal noise (noise.c), when the integrator carries it: the step's face-flux divergence,
@@ -170,22 +225,30 @@ PetscErrorCode FormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, void *c
 }
 
 /* mu = (f'(c) - kappa Lap_h c)/E: the algebraic constraint F_mu = 0 solved for mu. */
-void PotentialGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg)
+static inline __attribute__((always_inline)) void PotentialGeneralRows(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg, PetscInt NC, PetscBool ATOMIC)
 {
-  const PetscInt nc = app->p.ncomp, dof = 2 * nc;
+  MultiModel     mm  = app->mm;
+  const PetscInt dof = 2 * NC;
 
+  mm.nc     = NC;
+  mm.atomic = ATOMIC;
   GRID_FOR_OWNED(b, i, j, kk)
   {
     const PetscScalar *u = xl + GridGhosted(b, i, j, kk) * dof;
     PetscReal          df[UPHILL_MAX_NC];
-    MultiDF(&app->mm, u, df);
-    for (PetscInt r = 0; r < nc; r++) {
+    MultiDF(&mm, u, df);
+    for (PetscInt r = 0; r < NC; r++) {
       PetscReal lap = 0;
       for (PetscInt d = 0; d < b->info.dim; d++)
-        for (PetscInt c = 0; c < nc; c++) lap += k->kE[r * nc + c] * k->ih2[d] * (u[b->off[d] * dof + c] - 2 * u[c] + u[-b->off[d] * dof + c]);
-      xg[GridOwned(b, i, j, kk) * dof + nc + r] = k->iE * df[r] - lap;
+        for (PetscInt c = 0; c < NC; c++) lap += k->kE[r * NC + c] * k->ih2[d] * (u[b->off[d] * dof + c] - 2 * u[c] + u[-b->off[d] * dof + c]);
+      xg[GridOwned(b, i, j, kk) * dof + NC + r] = k->iE * df[r] - lap;
     }
   }
+}
+
+void PotentialGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg)
+{
+  UPHILL_NCOMP_DISPATCH(PotentialGeneralRows, &app->mm, b, app, k, xl, xg);
 }
 
 /* mu = (f'(c) - kappa Lap_h c)/E at the owned cells from the ghosted c, row by row; s is the

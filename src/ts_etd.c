@@ -13,15 +13,30 @@
    difference of the two solutions is the error estimate; the step size follows it (TSAdapt).
    G has zero mean (a discrete divergence) and l_0 = 0, so the mean of u is kept to round-off.
    A rejected step is retried from u0 with G(u0) and its transform kept.  Dense output at t in
-   (t_prev, t_n] is the same step taken with h = t - t_prev. */
+   (t_prev, t_n] is the same step taken with h = t - t_prev.
+
+   N components (nc entries per cell): l_k = -lambda_k Lbar (s + lambda_k K) is an nc x nc
+   matrix, similar to the symmetric B_k = -lambda_k R (s + lambda_k K) R with R = Lbar^1/2, so
+   phi_j(h l_k) = R Q phi_j(h D) Q^T R^-1 from B_k = Q D Q^T (ETDPhiMatrix); l_k depends on k only
+   through lambda_k, so the matrices are made once per distinct eigenvalue.  Each component is
+   transformed on its own. */
 #include <petsc/private/tsimpl.h>
 #include <uphill/etd.h>
+#include <uphill/linalg.h>
 #include <math.h>
+#include <string.h>
 
 #if defined(UPHILL_HAVE_LIBMVEC)
 /* glibc's vector exp (libmvec), as residual.c declares log */
 extern double exp(double) __attribute__((__simd__("notinbranch")));
 #endif
+
+#define ETD_NN (UPHILL_MAX_NC * UPHILL_MAX_NC)
+
+/* The linearisation of a step: l_k = -lambda_k Lbar (s + lambda_k K). */
+typedef struct {
+  PetscReal Lbar[ETD_NN], K[ETD_NN], s;
+} ETDLinear;
 
 typedef struct {
   ETDProblem       p;
@@ -35,9 +50,17 @@ typedef struct {
   PetscScalar     *bhat, *da;       /* order 3: transforms of b - u0, N(a) - N(u0) */
   PetscReal       *ell, *phi1, *phi2, *phi3, *half; /* half: phi1(z/2) */
   PetscInt         order;           /* 2: ETDRK2; 3: ETDRK3 */
-  PetscReal        b, g;            /* the linearisation of this step */
+  PetscReal        b, g;            /* nc = 1: l_k = -(b lambda_k + g lambda_k^2) */
   PetscReal        phi_h, phi_b, phi_g; /* what phi1, phi2 were computed for */
   PetscBool        have_g0;         /* g0 is the transform of G(U0) */
+  /* nc > 1: coefficient arrays hold the components' transforms one after another (nper apart),
+     and the multipliers are nc x nc matrices per distinct eigenvalue (lidx: each coefficient's) */
+  PetscInt         nc, nper, nlam;
+  ETDLinear        lin, phi_lin;    /* this step's linearisation, and what the matrices are of */
+  PetscInt        *lidx;
+  PetscReal       *ulam;            /* the distinct eigenvalues */
+  PetscReal       *mell, *mphi1, *mphi2, *mphi3, *mhalf;
+  Vec              w1;              /* one component, for its transform */
 } TS_ETD;
 
 /* phi_1..3 of z by their series sum_i z^i/(i+j)! (|z| <= 1: 16 terms reach round-off). */
@@ -47,6 +70,32 @@ static void PhiSeries(PetscReal z, PetscReal phi[4])
     PetscReal sum = 0;
     for (int i = 15; i >= 0; i--) sum = 1 + sum * z / (PetscReal)(i + j + 1); /* Horner: j! phi_j */
     phi[j] = sum / (j == 1 ? 1 : j == 2 ? 2 : 6);
+  }
+}
+
+/* phi1..3(z) and phi1(z/2) in closed form from eh = e^{z/2} (cancel for small |z|: PhiSeries). */
+static inline void PhiClosed(PetscReal z, PetscReal eh, PetscReal *p1, PetscReal *p2, PetscReal *p3, PetscReal *half)
+{
+  const PetscReal em1 = eh * eh - 1, iz = 1 / z;
+  *p1   = em1 * iz;
+  *p2   = (em1 - z) * iz * iz;
+  *p3   = (em1 - z - 0.5 * z * z) * iz * iz * iz;
+  *half = 2 * (eh - 1) * iz;
+}
+
+/* The same by series where the closed forms cancel: phi1..3 for |z| < 1/2, phi1(z/2) for |z| < 1. */
+static inline void PhiNearZero(PetscReal z, PetscReal *p1, PetscReal *p2, PetscReal *p3, PetscReal *half)
+{
+  PetscReal phi[4];
+  if (PetscAbsReal(z) < 1) {
+    PhiSeries(0.5 * z, phi);
+    *half = phi[1];
+  }
+  if (PetscAbsReal(z) < 0.5) {
+    PhiSeries(z, phi);
+    *p1 = phi[1];
+    *p2 = phi[2];
+    *p3 = phi[3];
   }
 }
 
@@ -68,30 +117,151 @@ static void ETDPhi(TS_ETD *e, PetscReal h)
     half[k] = exp(0.5 * h * ell[k]); /* e^{z/2} */
   }
 #pragma omp simd
-  for (PetscInt k = 0; k < n; k++) {
-    const PetscReal z = h * ell[k], eh = half[k], em1 = eh * eh - 1, iz = 1 / z;
-    p1[k]   = em1 * iz;
-    p2[k]   = (em1 - z) * iz * iz;
-    p3[k]   = (em1 - z - 0.5 * z * z) * iz * iz * iz;
-    half[k] = 2 * (eh - 1) * iz; /* phi1(z/2) */
-  }
-  for (PetscInt k = 0; k < n; k++) {
-    const PetscReal z = h * ell[k];
-    PetscReal       phi[4];
-    if (PetscAbsReal(z) < 1) {
-      PhiSeries(0.5 * z, phi);
-      half[k] = phi[1];
-    }
-    if (PetscAbsReal(z) < 0.5) {
-      PhiSeries(z, phi);
-      p1[k] = phi[1];
-      p2[k] = phi[2];
-      p3[k] = phi[3];
-    }
-  }
+  for (PetscInt k = 0; k < n; k++) PhiClosed(h * ell[k], half[k], &p1[k], &p2[k], &p3[k], &half[k]);
+  for (PetscInt k = 0; k < n; k++) PhiNearZero(h * ell[k], &p1[k], &p2[k], &p3[k], &half[k]);
   e->phi_h = h;
   e->phi_b = b;
   e->phi_g = g;
+}
+
+/* X = R diag(f) R^-1 for the similarity R = T (from the left) and Ui (= its inverse, from the right). */
+static void ETDMatrixFunction(PetscInt nc, const PetscReal *T, const PetscReal *f, const PetscReal *Ui, PetscReal *X)
+{
+  for (PetscInt i = 0; i < nc; i++)
+    for (PetscInt j = 0; j < nc; j++) {
+      PetscReal sum = 0;
+      for (PetscInt m = 0; m < nc; m++) sum += T[i * nc + m] * f[m] * Ui[m * nc + j];
+      X[i * nc + j] = sum;
+    }
+}
+
+/* Eigenvalues d and eigenvectors (columns of Q) of a symmetric 2 x 2 matrix: one Jacobi rotation
+   (LinalgSymEig's first and only one for n = 2), without its loops. */
+static inline void SymEig2(const PetscReal *B, PetscReal *d, PetscReal *Q)
+{
+  const PetscReal a = B[0], b = B[1], e = B[3];
+  PetscReal       c = 1, s = 0;
+  if (b != 0) {
+    const PetscReal theta = (e - a) / (2 * b), t = (theta >= 0 ? 1 : -1) / (PetscAbsReal(theta) + PetscSqrtReal(theta * theta + 1));
+    c = 1 / PetscSqrtReal(t * t + 1);
+    s = t * c;
+  }
+  d[0] = c * c * a - 2 * c * s * b + s * s * e;
+  d[1] = s * s * a + 2 * c * s * b + c * c * e;
+  Q[0] = c, Q[1] = s, Q[2] = -s, Q[3] = c;
+}
+
+/* nc > 1: the multiplier matrices of step h for every distinct eigenvalue lambda:
+   B = -lambda R (s + lambda K) R = Q D Q^T (symmetric), phi(h l) = (R Q) phi(h D) (Q^T R^-1). */
+static void ETDPhiMatrix(TS_ETD *e, PetscReal h)
+{
+  const PetscInt  nc = e->nc, nn = nc * nc;
+  const ETDLinear *lin = &e->lin;
+  PetscReal       ev[UPHILL_MAX_NC], V[ETD_NN], R[ETD_NN], Ri[ETD_NN], RK[ETD_NN], RKR[ETD_NN], LK[ETD_NN];
+
+  if (h == e->phi_h && !memcmp(&e->lin, &e->phi_lin, sizeof e->lin)) return;
+  LinalgSymEig(nc, lin->Lbar, ev, V);
+  for (PetscInt i = 0; i < nc; i++)
+    for (PetscInt j = 0; j < nc; j++) {
+      PetscReal r = 0, ri = 0;
+      for (PetscInt m = 0; m < nc; m++) {
+        r += V[i * nc + m] * PetscSqrtReal(ev[m]) * V[j * nc + m];
+        ri += V[i * nc + m] / PetscSqrtReal(ev[m]) * V[j * nc + m];
+      }
+      R[i * nc + j]  = r;
+      Ri[i * nc + j] = ri;
+    }
+  LinalgMul(nc, R, lin->K, RK);
+  LinalgMul(nc, RK, R, RKR);
+  LinalgMul(nc, lin->Lbar, lin->K, LK);
+  for (PetscInt u = 0; u < e->nlam; u++) {
+    const PetscReal lam = e->ulam[u];
+    PetscReal       B[ETD_NN], Q[ETD_NN], T[ETD_NN], Ui[ETD_NN], d[UPHILL_MAX_NC], f[4][UPHILL_MAX_NC];
+    for (PetscInt i = 0; i < nn; i++) {
+      B[i]               = -lam * (lin->s * lin->Lbar[i] + lam * RKR[i]);
+      e->mell[u * nn + i] = -lam * (lin->s * lin->Lbar[i] + lam * LK[i]);
+    }
+    if (nc == 2) SymEig2(B, d, Q);
+    else LinalgSymEig(nc, B, d, Q);
+    LinalgMul(nc, R, Q, T);
+    for (PetscInt i = 0; i < nc; i++)
+      for (PetscInt j = 0; j < nc; j++) {
+        PetscReal sum = 0;
+        for (PetscInt m = 0; m < nc; m++) sum += Q[m * nc + i] * Ri[m * nc + j];
+        Ui[i * nc + j] = sum;
+      }
+    for (PetscInt m = 0; m < nc; m++) {
+      const PetscReal z = h * d[m];
+      PhiClosed(z, exp(0.5 * z), &f[0][m], &f[1][m], &f[2][m], &f[3][m]);
+      PhiNearZero(z, &f[0][m], &f[1][m], &f[2][m], &f[3][m]);
+    }
+    ETDMatrixFunction(nc, T, f[0], Ui, e->mphi1 + u * nn);
+    ETDMatrixFunction(nc, T, f[1], Ui, e->mphi2 + u * nn);
+    ETDMatrixFunction(nc, T, f[2], Ui, e->mphi3 + u * nn);
+    ETDMatrixFunction(nc, T, f[3], Ui, e->mhalf + u * nn);
+  }
+  e->phi_h   = h;
+  e->phi_lin = e->lin;
+}
+
+/* One term of a combination: c F x, F a multiplier table (nc x nc per distinct eigenvalue;
+   NULL: the identity), x a coefficient array. */
+typedef struct {
+  PetscReal          c;
+  const PetscReal   *F;
+  const PetscScalar *x;
+} ETDTerm;
+
+/* dst = sum of the terms, coefficient by coefficient (dst may be one of the x). */
+static void ETDCombine(const TS_ETD *e, PetscInt nt, const ETDTerm *t, PetscScalar *dst)
+{
+  const PetscInt nc = e->nc, nn = nc * nc, per = e->per, nper = e->nper;
+
+  for (PetscInt k = 0; k < e->n; k++)
+    for (PetscInt q = 0; q < per; q++) {
+      const PetscInt i0 = k * per + q;
+      PetscScalar    acc[UPHILL_MAX_NC] = {0};
+      for (PetscInt a = 0; a < nt; a++) {
+        const PetscReal *F = t[a].F ? t[a].F + e->lidx[k] * nn : NULL;
+        for (PetscInt i = 0; i < nc; i++) {
+          PetscScalar y = 0;
+          if (F)
+            for (PetscInt j = 0; j < nc; j++) y += F[i * nc + j] * t[a].x[j * nper + i0];
+          else y = t[a].x[i * nper + i0];
+          acc[i] += t[a].c * y;
+        }
+      }
+      for (PetscInt i = 0; i < nc; i++) dst[i * nper + i0] = acc[i];
+    }
+}
+
+/* The transforms of U's components, one after another. */
+static PetscErrorCode ETDForward(TS_ETD *e, Vec U, PetscScalar *uhat)
+{
+  PetscFunctionBegin;
+  if (e->nc == 1) {
+    PetscCall(SpectralForward(e->p.sp, U, uhat));
+    PetscFunctionReturn(0);
+  }
+  for (PetscInt i = 0; i < e->nc; i++) {
+    PetscCall(VecStrideGather(U, i, e->w1, INSERT_VALUES));
+    PetscCall(SpectralForward(e->p.sp, e->w1, uhat + i * e->nper));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ETDInverse(TS_ETD *e, const PetscScalar *uhat, Vec U)
+{
+  PetscFunctionBegin;
+  if (e->nc == 1) {
+    PetscCall(SpectralInverse(e->p.sp, uhat, U));
+    PetscFunctionReturn(0);
+  }
+  for (PetscInt i = 0; i < e->nc; i++) {
+    PetscCall(SpectralInverse(e->p.sp, uhat + i * e->nper, e->w1));
+    PetscCall(VecStrideScatter(e->w1, i, U, INSERT_VALUES));
+  }
+  PetscFunctionReturn(0);
 }
 
 /* The transform of G(u0), once a step. */
@@ -100,7 +270,7 @@ static PetscErrorCode ETDFirstStage(TS ts, TS_ETD *e)
   PetscFunctionBegin;
   if (e->have_g0) PetscFunctionReturn(0);
   PetscCall(e->p.rhs(ts, e->U0, e->G, e->p.ctx));
-  PetscCall(SpectralForward(e->p.sp, e->G, e->g0));
+  PetscCall(ETDForward(e, e->G, e->g0));
   if (e->p.pointwise) PetscCall(e->p.pointwise(ts, e->U0, NULL, e->P0, e->p.ctx));
   e->have_g0 = PETSC_TRUE;
   ts->snes_its++;
@@ -124,7 +294,12 @@ static PetscErrorCode ETDNonlinearDifference(TS ts, TS_ETD *e, Vec X, const Pets
     PetscFunctionReturn(0);
   }
   PetscCall(e->p.rhs(ts, X, e->G, e->p.ctx));
-  PetscCall(SpectralForward(e->p.sp, e->G, dst));
+  PetscCall(ETDForward(e, e->G, dst));
+  if (e->nc > 1) {
+    const ETDTerm t[3] = {{1, NULL, dst}, {-1, NULL, e->g0}, {-1, e->mell, xhat}};
+    ETDCombine(e, 3, t, dst);
+    PetscFunctionReturn(0);
+  }
   for (PetscInt k = 0; k < e->n; k++)
     for (PetscInt q = 0; q < e->per; q++) {
       const PetscInt i = k * e->per + q;
@@ -168,12 +343,51 @@ static PetscErrorCode ETDStages3(TS ts, TS_ETD *e, PetscReal h, Vec B, Vec U)
   PetscFunctionReturn(0);
 }
 
+/* nc > 1: ETDStages3 and ETDRK2 with the multipliers as matrices (the same formulas). */
+static PetscErrorCode ETDStagesMatrix(TS ts, TS_ETD *e, PetscReal h, Vec A, Vec U)
+{
+  PetscFunctionBegin;
+  PetscCall(ETDFirstStage(ts, e));
+  ETDPhiMatrix(e, h);
+  if (e->order == 3) {
+    const ETDTerm ta[1] = {{0.5 * h, e->mhalf, e->g0}};
+    ETDCombine(e, 1, ta, e->ahat);
+    PetscCall(ETDInverse(e, e->ahat, U));
+    PetscCall(VecAXPY(U, 1.0, e->U0));
+    PetscCall(ETDNonlinearDifference(ts, e, U, e->ahat, e->da));
+    const ETDTerm tb[2] = {{h, e->mphi1, e->g0}, {2 * h, e->mphi1, e->da}};
+    ETDCombine(e, 2, tb, e->bhat);
+    PetscCall(ETDInverse(e, e->bhat, A));
+    PetscCall(VecAXPY(A, 1.0, e->U0));
+    PetscCall(ETDNonlinearDifference(ts, e, A, e->bhat, e->w));
+    const ETDTerm tu[6] = {{h, e->mphi1, e->g0}, {4 * h, e->mphi2, e->da}, {-8 * h, e->mphi3, e->da}, {4 * h, e->mphi3, e->w}, {-h, e->mphi2, e->w}, {-1, NULL, e->bhat}};
+    ETDCombine(e, 6, tu, e->w);
+    PetscCall(ETDInverse(e, e->w, U));
+    PetscCall(VecAXPY(U, 1.0, A));
+    PetscFunctionReturn(0);
+  }
+  const ETDTerm ta[1] = {{h, e->mphi1, e->g0}};
+  ETDCombine(e, 1, ta, e->ahat);
+  PetscCall(ETDInverse(e, e->ahat, A));
+  PetscCall(VecAXPY(A, 1.0, e->U0));
+  PetscCall(ETDNonlinearDifference(ts, e, A, e->ahat, e->w));
+  const ETDTerm tu[1] = {{h, e->mphi2, e->w}};
+  ETDCombine(e, 1, tu, e->w);
+  PetscCall(ETDInverse(e, e->w, U));
+  PetscCall(VecAXPY(U, 1.0, A));
+  PetscFunctionReturn(0);
+}
+
 /* From U0: the embedded lower-order solution into A and the solution into U. */
 static PetscErrorCode ETDStages(TS ts, TS_ETD *e, PetscReal h, Vec A, Vec U)
 {
   const PetscInt n = e->n, per = e->per;
 
   PetscFunctionBegin;
+  if (e->nc > 1) {
+    PetscCall(ETDStagesMatrix(ts, e, h, A, U));
+    PetscFunctionReturn(0);
+  }
   if (e->order == 3) {
     PetscCall(ETDStages3(ts, e, h, A, U));
     PetscFunctionReturn(0);
@@ -203,7 +417,9 @@ static PetscErrorCode TSStep_ETD(TS ts)
   PetscFunctionBegin;
   PetscCall(VecCopy(ts->vec_sol, e->U0));
   e->have_g0 = PETSC_FALSE;
-  PetscCall(e->p.linearise(ts, e->U0, &e->b, &e->g, e->p.ctx));
+  PetscCall(e->p.linearise(ts, e->U0, e->lin.Lbar, &e->lin.s, e->lin.K, e->p.ctx));
+  e->b = e->lin.Lbar[0] * e->lin.s; /* nc = 1 */
+  e->g = e->lin.Lbar[0] * e->lin.K[0];
   PetscCall(TSGetAdapt(ts, &adapt));
   while (!ts->reason) {
     const PetscReal h = ts->time_step;
@@ -254,6 +470,33 @@ static PetscErrorCode TSInterpolate_ETD(TS ts, PetscReal t, Vec X)
   PetscFunctionReturn(0);
 }
 
+/* nc > 1: the distinct eigenvalues (each coefficient's index into them), the multiplier
+   tables, and a scalar vector for one component's transform. */
+static PetscErrorCode ETDSetUpMatrix(TS_ETD *e)
+{
+  const PetscInt n = e->n, nn = e->nc * e->nc;
+  PetscInt      *perm;
+  DM             da1;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc2(n, &e->lidx, n, &e->ulam));
+  PetscCall(PetscMalloc1(n, &perm));
+  for (PetscInt k = 0; k < n; k++) perm[k] = k;
+  PetscCall(PetscSortRealWithPermutation(n, e->lambda, perm));
+  e->nlam = 0; /* eigenvalues that differ only by the rounding of their sum share one entry */
+  for (PetscInt i = 0; i < n; i++) {
+    const PetscReal lam = e->lambda[perm[i]];
+    if (!e->nlam || lam - e->ulam[e->nlam - 1] > 1e-13 * lam) e->ulam[e->nlam++] = lam;
+    e->lidx[perm[i]] = e->nlam - 1;
+  }
+  PetscCall(PetscFree(perm));
+  const PetscInt m = PetscMax(e->nlam, 1) * nn;
+  PetscCall(PetscMalloc5(m, &e->mell, m, &e->mphi1, m, &e->mphi2, m, &e->mphi3, m, &e->mhalf));
+  PetscCall(SpectralScalarDM(e->p.sp, &da1));
+  PetscCall(DMCreateGlobalVector(da1, &e->w1));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode TSSetUp_ETD(TS ts)
 {
   TS_ETD *e = (TS_ETD *)ts->data;
@@ -264,10 +507,16 @@ static PetscErrorCode TSSetUp_ETD(TS ts)
   PetscCall(VecDuplicate(ts->vec_sol, &e->A));
   PetscCall(VecDuplicate(ts->vec_sol, &e->Aw));
   PetscCall(VecDuplicate(ts->vec_sol, &e->G));
+  PetscCheck(!e->p.pointwise || e->p.nc <= 1, PetscObjectComm((PetscObject)ts), PETSC_ERR_SUP, "the pointwise form is for a scalar linear part");
   if (e->p.pointwise) PetscCall(VecDuplicate(ts->vec_sol, &e->P0));
   PetscCall(SpectralSymbol(e->p.sp, &e->n, &e->per, &e->lambda));
-  PetscCall(PetscMalloc5(e->n * e->per, &e->g0, e->n * e->per, &e->ahat, e->n * e->per, &e->w, e->n * e->per, &e->bhat, e->n * e->per, &e->da));
+  e->nc   = PetscMax(e->p.nc, 1);
+  e->nper = e->n * e->per;
+  PetscCheck(e->nc <= UPHILL_MAX_NC, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_OUTOFRANGE, "at most %d components per cell", UPHILL_MAX_NC);
+  const PetscInt nh = e->nc * e->nper;
+  PetscCall(PetscMalloc5(nh, &e->g0, nh, &e->ahat, nh, &e->w, nh, &e->bhat, nh, &e->da));
   PetscCall(PetscMalloc5(e->n, &e->ell, e->n, &e->phi1, e->n, &e->phi2, e->n, &e->phi3, e->n, &e->half));
+  if (e->nc > 1) PetscCall(ETDSetUpMatrix(e));
   e->phi_h = -1;
   PetscFunctionReturn(0);
 }
@@ -284,6 +533,9 @@ static PetscErrorCode TSReset_ETD(TS ts)
   PetscCall(VecDestroy(&e->P0));
   PetscCall(PetscFree5(e->g0, e->ahat, e->w, e->bhat, e->da));
   PetscCall(PetscFree5(e->ell, e->phi1, e->phi2, e->phi3, e->half));
+  PetscCall(PetscFree2(e->lidx, e->ulam));
+  PetscCall(PetscFree5(e->mell, e->mphi1, e->mphi2, e->mphi3, e->mhalf));
+  PetscCall(VecDestroy(&e->w1));
   PetscFunctionReturn(0);
 }
 

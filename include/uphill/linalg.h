@@ -6,6 +6,8 @@
 
 /* Eigenvalues (ascending) and, if V is not NULL, eigenvectors (columns of V) of symmetric A. */
 void LinalgSymEig(PetscInt n, const PetscReal *A, PetscReal *lambda, PetscReal *V);
+/* The largest eigenvalue of symmetric A (closed form for n <= 2: cheap enough per grid point). */
+PetscReal LinalgSymMaxEig(PetscInt n, const PetscReal *A);
 /* C = A B. */
 void LinalgMul(PetscInt n, const PetscReal *A, const PetscReal *B, PetscReal *C);
 /* The eigenvalues (ascending) of D = L G with L symmetric positive semidefinite and G

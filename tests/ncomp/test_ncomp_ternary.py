@@ -7,7 +7,8 @@ concentration-dependent (lattice-fixed) Onsager matrix and a coupled gradient-en
       (round-off: ~1e-16 per step and cell); the free energy never rises by more than
       1e-12 |F| over a step (round-off only, as the binary energy test); it falls overall.
   ranks: the same run on 1, 2 and 4 ranks agrees to 1e-9 relative on every stats.csv row
-      and in the final fields (tight Newton/Krylov tolerances, as tests/test_rank_independence.py).
+      and in the final fields: with the defaults (the etd integrator, transforms on slabs) and
+      on the bdf path (tight Newton/Krylov tolerances, as tests/test_rank_independence.py).
   restart: a run restarted from a checkpoint in its middle (N = 3: the checkpoint holds c_1, c_2,
       mu_1, mu_2) writes the same stats.csv and the same final fields, bitwise, as the run
       that went on; tools/uphill3d-files validates the N = 3 files; -ic file reads c_1, c_2."""
@@ -49,22 +50,23 @@ if mode.startswith("conservation_"):
     N.check(F[-1] < F[0], "F fell overall (%.6g -> %.6g)" % (F[0], F[-1]))
     N.check(s["c_std"][-1] > 5 * s["c_std"][0], "the ternary spinodal decomposition happened (c_1 std %.3g -> %.3g)" % (s["c_std"][0], s["c_std"][-1]))
 elif mode == "ranks":
-    ref, cref = None, None
-    for np_ in (1, 2, 4):
-        out = N.T.fresh_dir("out_np%d" % np_)
-        s = run(["-bc", "noflux", "-ts_max_time", 20] + TIGHT, out, np_)
-        c = N.read_fields(out + "/final.h5", 2)
-        if ref is None:
-            ref, cref = s, c
-            N.check(len(s["step"]) > 10, "the run took %d steps" % len(s["step"]))
-            continue
-        if not N.check(np.array_equal(s["step"], ref["step"]), "%d ranks: the same steps as on 1 rank" % np_):
-            continue
-        for col in ("time", "free_energy", "mass_1", "mass_2", "c_min", "c_max", "c_std"):
-            d = np.max(np.abs(s[col] - ref[col]) / np.maximum(np.abs(ref[col]), 1e-300))
-            N.check(d <= 1e-9, "%d ranks vs 1: %-11s max relative difference %.3e (<= 1e-9)" % (np_, col, d))
-        d = np.abs(c - cref).max()
-        N.check(d <= 1e-9, "%d ranks vs 1: final c_1, c_2 agree to %.3e (<= 1e-9)" % (np_, d))
+    for label, solver in (("defaults (etd)", []), ("bdf", ["-integrator", "bdf"] + TIGHT)):
+        ref, cref = None, None
+        for np_ in (1, 2, 4):
+            out = N.T.fresh_dir("out_np%d" % np_)
+            s = run(["-bc", "noflux", "-ts_max_time", 20] + solver, out, np_)
+            c = N.read_fields(out + "/final.h5", 2)
+            if ref is None:
+                ref, cref = s, c
+                N.check(len(s["step"]) > 10, "%s: the run took %d steps" % (label, len(s["step"])))
+                continue
+            if not N.check(np.array_equal(s["step"], ref["step"]), "%s, %d ranks: the same steps as on 1 rank" % (label, np_)):
+                continue
+            for col in ("time", "free_energy", "mass_1", "mass_2", "c_min", "c_max", "c_std"):
+                d = np.max(np.abs(s[col] - ref[col]) / np.maximum(np.abs(ref[col]), 1e-300))
+                N.check(d <= 1e-9, "%s, %d ranks vs 1: %-11s max relative difference %.3e (<= 1e-9)" % (label, np_, col, d))
+            d = np.abs(c - cref).max()
+            N.check(d <= 1e-9, "%s, %d ranks vs 1: final c_1, c_2 agree to %.3e (<= 1e-9)" % (label, np_, d))
 elif mode == "restart":
     full = N.T.fresh_dir("full")
     s = run(["-bc", "periodic", "-ts_max_time", 30, "-checkpoint_steps", 10, "-checkpoint_keep", 100], full)
