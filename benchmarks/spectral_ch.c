@@ -43,6 +43,9 @@
 #include <string.h>
 #include <time.h>
 
+#define BENCH_NAME "bench_spectral"
+#include "bench_common.h"
+
 #if defined(BENCH_HAVE_LIBMVEC)
 /* glibc's vector log (libmvec), declared as uphill3d's residual.c does (no -ffast-math). */
 extern double log(double) __attribute__((__simd__("notinbranch")));
@@ -81,27 +84,6 @@ typedef struct {
 } Solver;
 
 /* ------------------------------------------------------------------ small helpers */
-
-static void die(const char *msg, const char *arg)
-{
-  fprintf(stderr, "bench_spectral: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
-  exit(1);
-}
-
-static double now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static void *xalloc(size_t ndouble)
-{
-  double *p = fftw_malloc(ndouble * sizeof(double));
-  if (!p) die("out of memory", NULL);
-  memset(p, 0, ndouble * sizeof(double));
-  return p;
-}
 
 static double parse_real(const char *name, const char *s)
 {
@@ -228,17 +210,6 @@ static void ParseOptions(int argc, char **argv, Opts *o)
 }
 
 /* ------------------------------------------------------------------ input */
-
-static double ReadAttr(hid_t f, const char *name, double fallback)
-{
-  double x = fallback;
-  if (H5Aexists(f, name) > 0) {
-    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
-    if (a < 0 || H5Aread(a, H5T_NATIVE_DOUBLE, &x) < 0) die("cannot read attribute", name);
-    H5Aclose(a);
-  }
-  return x;
-}
 
 /* Reads dataset c ([Nz][Ny][Nx], x fastest) and the file's box lengths (uphill3d's attributes). */
 static double *ReadField(const char *path, int n[3], double L[3])

@@ -30,6 +30,9 @@
 #include <string.h>
 #include <time.h>
 
+#define BENCH_NAME "bench_spectral_ternary"
+#include "bench_common.h"
+
 static const double PI = 3.14159265358979323846;
 
 typedef struct {
@@ -51,27 +54,6 @@ typedef struct {
   double    om[9], rt, A[4];                 /* per volume; A_M */
   fftw_plan fwd, inv;
 } Solver;
-
-static void die(const char *msg, const char *arg)
-{
-  fprintf(stderr, "bench_spectral_ternary: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
-  exit(1);
-}
-
-static double now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static double *xalloc(size_t n)
-{
-  double *p = fftw_malloc(n * sizeof(double));
-  if (!p) die("out of memory", NULL);
-  memset(p, 0, n * sizeof(double));
-  return p;
-}
 
 static void ParseList(const char *name, const char *v, double *x, int n)
 {
@@ -129,19 +111,16 @@ static double *ReadDataset(hid_t f, const char *name, int n[3])
   return c;
 }
 
-static double ReadAttr(hid_t f, const char *name, double fallback)
-{
-  double x = fallback;
-  if (H5Aexists(f, name) > 0) {
-    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
-    if (a < 0 || H5Aread(a, H5T_NATIVE_DOUBLE, &x) < 0) die("cannot read attribute", name);
-    H5Aclose(a);
-  }
-  return x;
-}
-
 static inline size_t Idx(const Solver *s, int i, int j, int k) { return ((size_t)k * s->n[1] + j) * s->n[0] + i; }
 static inline int    Wrap(int i, int n) { return i < 0 ? i + n : i >= n ? i - n : i; }
+
+/* The six face neighbours of cell (i, j, k): -x, +x, -y, +y, -z, +z (periodic). */
+static inline void Neighbours(const Solver *s, int i, int j, int k, size_t nb[6])
+{
+  nb[0] = Idx(s, Wrap(i - 1, s->n[0]), j, k), nb[1] = Idx(s, Wrap(i + 1, s->n[0]), j, k);
+  nb[2] = Idx(s, i, Wrap(j - 1, s->n[1]), k), nb[3] = Idx(s, i, Wrap(j + 1, s->n[1]), k);
+  nb[4] = Idx(s, i, j, Wrap(k - 1, s->n[2])), nb[5] = Idx(s, i, j, Wrap(k + 1, s->n[2]));
+}
 
 /* ---- the model, as uphill3d's multicomp.h (per unit volume) */
 
@@ -216,8 +195,8 @@ static int Rate(const Opts *o, Solver *s)
     for (int j = 0; j < s->n[1]; j++)
       for (int i = 0; i < s->n[0]; i++) {
         const size_t p = Idx(s, i, j, k);
-        const size_t nb[6] = {Idx(s, Wrap(i - 1, s->n[0]), j, k), Idx(s, Wrap(i + 1, s->n[0]), j, k), Idx(s, i, Wrap(j - 1, s->n[1]), k),
-                              Idx(s, i, Wrap(j + 1, s->n[1]), k), Idx(s, i, j, Wrap(k - 1, s->n[2])), Idx(s, i, j, Wrap(k + 1, s->n[2]))};
+        size_t       nb[6];
+        Neighbours(s, i, j, k, nb);
         const double c[2]  = {s->c[0][p], s->c[1][p]};
         double       df[2], lap[2] = {0, 0};
         if (!(c[0] > 0 && c[1] > 0 && c[0] + c[1] < 1)) ok = 0;
@@ -231,8 +210,8 @@ static int Rate(const Opts *o, Solver *s)
     for (int j = 0; j < s->n[1]; j++)
       for (int i = 0; i < s->n[0]; i++) {
         const size_t p = Idx(s, i, j, k);
-        const size_t nb[6] = {Idx(s, Wrap(i - 1, s->n[0]), j, k), Idx(s, Wrap(i + 1, s->n[0]), j, k), Idx(s, i, Wrap(j - 1, s->n[1]), k),
-                              Idx(s, i, Wrap(j + 1, s->n[1]), k), Idx(s, i, j, Wrap(k - 1, s->n[2])), Idx(s, i, j, Wrap(k + 1, s->n[2]))};
+        size_t       nb[6];
+        Neighbours(s, i, j, k, nb);
         const double *L = s->L + 4 * p;
         double        div[2] = {0, 0};
         for (int f = 0; f < 6; f++) {

@@ -21,6 +21,21 @@ static PetscErrorCode ReportNoise(const App *app)
   PetscFunctionReturn(0);
 }
 
+/* Which integrator runs and why (both models). */
+static PetscErrorCode ReportIntegrator(const App *app)
+{
+  const Params *p    = &app->p;
+  MPI_Comm      comm = PetscObjectComm((PetscObject)app->da);
+
+  PetscFunctionBegin;
+  if (p->noise_temperature > 0) PetscCall(ReportNoise(app));
+  else if (p->integrator == INTEGRATOR_ETD && p->general) PetscCall(PetscPrintf(comm, "  integrator  etd: exponential Runge-Kutta (ETDRK3), linear part exact in the %s basis (a %" PetscInt_FMT "x%" PetscInt_FMT " matrix per wave number); error test relative to each std(c_i) (-integrator bdf: BDF2 + Newton-multigrid)\n", p->bc == BC_PERIODIC ? "Fourier" : "cosine", p->ncomp, p->ncomp));
+  else if (p->integrator == INTEGRATOR_ETD) PetscCall(PetscPrintf(comm, "  integrator  etd: exponential Runge-Kutta (ETDRK3), linear part exact in the %s basis; error test relative to std(c) (-integrator rosw: Rosenbrock-W; bdf: BDF2 + Newton-multigrid)\n", p->bc == BC_PERIODIC ? "Fourier" : "cosine"));
+  else if (p->integrator == INTEGRATOR_ROSW) PetscCall(PetscPrintf(comm, "  integrator  rosw: Rosenbrock-W, W inverted by %s transforms; error test relative to std(c) (-integrator bdf: BDF2 + Newton-multigrid)\n", p->bc == BC_PERIODIC ? "Fourier" : "cosine"));
+  else PetscCall(PetscPrintf(comm, "  integrator  bdf: BDF2 with Newton-multigrid%s\n", p->general ? " (-integrator etd: the exponential integrator, for N components with a positive definite mobility matrix)" : p->mms ? " (-mms has a source term: the transform integrators are not used)" : ""));
+  PetscFunctionReturn(0);
+}
+
 /* Where c0 lies in the miscibility gap, and the classical critical radius when metastable. */
 static PetscErrorCode ReportNucleation(const App *app, PetscReal hmin)
 {
@@ -105,7 +120,7 @@ PetscErrorCode ReportGeneral(const App *app)
     PetscCall(PetscPrintf(comm, "  %-11s %s\n", "", ld[0] < 0 ? "negative diffusivity eigenvalue: uphill modes grow" : coupled ? "off-diagonal D: a component can diffuse up its own gradient (collective uphill diffusion)" : "diagonal D: independent Fickian diffusion"));
   }
   PetscCall(PetscPrintf(comm, "  scales      energy E = %g J/m^3, time tau = %g s\n", (double)app->s.E, (double)app->s.tau));
-  PetscCall(ReportNoise(app));
+  PetscCall(ReportIntegrator(app));
   PetscFunctionReturn(0);
 }
 
@@ -168,11 +183,7 @@ PetscErrorCode ReportBinary(const App *app)
   }
   PetscCall(ReportNucleation(app, hmin));
   PetscCall(PetscPrintf(comm, "  scales      energy E = %g J/m^3, time tau = kappa/(M0 E^2) = %g s\n", (double)app->s.E, (double)app->s.tau));
-  if (p->noise_temperature > 0) PetscCall(ReportNoise(app));
-  else if (p->integrator == INTEGRATOR_ETD && p->general) PetscCall(PetscPrintf(comm, "  integrator  etd: exponential Runge-Kutta (ETDRK3), linear part exact in the %s basis (a %" PetscInt_FMT "x%" PetscInt_FMT " matrix per wave number); error test relative to each std(c_i) (-integrator bdf: BDF2 + Newton-multigrid)\n", p->bc == BC_PERIODIC ? "Fourier" : "cosine", p->ncomp, p->ncomp));
-  else if (p->integrator == INTEGRATOR_ETD) PetscCall(PetscPrintf(comm, "  integrator  etd: exponential Runge-Kutta (ETDRK3), linear part exact in the %s basis; error test relative to std(c) (-integrator rosw: Rosenbrock-W; bdf: BDF2 + Newton-multigrid)\n", p->bc == BC_PERIODIC ? "Fourier" : "cosine"));
-  else if (p->integrator == INTEGRATOR_ROSW) PetscCall(PetscPrintf(comm, "  integrator  rosw: Rosenbrock-W, W inverted by %s transforms; error test relative to std(c) (-integrator bdf: BDF2 + Newton-multigrid)\n", p->bc == BC_PERIODIC ? "Fourier" : "cosine"));
-  else PetscCall(PetscPrintf(comm, "  integrator  bdf: BDF2 with Newton-multigrid%s\n", p->general ? " (-integrator etd: the exponential integrator, for N components with a positive definite mobility matrix)" : p->mms ? " (-mms has a source term: the transform integrators are not used)" : ""));
+  PetscCall(ReportIntegrator(app));
   PetscFunctionReturn(0);
 }
 
