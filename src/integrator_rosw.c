@@ -39,6 +39,7 @@ typedef struct {
   App             *app;
   Spectral         sp;
   PetscInt         nc;        /* components of c per cell (1: binary) */
+  PetscBool        general;   /* the N-component model (also N = 2 given by its matrices) */
   DM               da1;       /* the scalar DMDA of the transforms */
   DM               dac;       /* the DMDA of the state c: da1 (binary) or nc entries per cell */
   Vec              C;         /* the integrator's state: c */
@@ -338,7 +339,7 @@ static PetscErrorCode EtdLineariseMulti(TS ts, Vec C, PetscReal *Lbar, PetscReal
 static PetscErrorCode RoswFreeEnergy(Rosw *r, Vec C, PetscReal *F, PetscReal *Fabs)
 {
   PetscFunctionBegin;
-  if (r->nc == 1) {
+  if (!r->general) {
     PetscCall(ComputeFreeEnergyC(r->app, r->da1, C, F, Fabs));
     PetscFunctionReturn(0);
   }
@@ -394,7 +395,7 @@ static PetscErrorCode RoswUpdateTolerance(TS ts, Rosw *r, Vec C)
   PetscReal mean, norm;
 
   PetscFunctionBegin;
-  if (r->nc > 1) { /* each component against its own fluctuation */
+  if (r->general) { /* each component against its own fluctuation */
     const PetscInt nc = r->nc;
     PetscScalar    sum[UPHILL_MAX_NC], *v;
     PetscReal      nrm[UPHILL_MAX_NC], tol[UPHILL_MAX_NC];
@@ -475,7 +476,7 @@ PetscErrorCode SolverObservables(TS ts, const App *app, Observables *obs)
     PetscFunctionReturn(0);
   }
   PetscCall(PetscObjectStateGet((PetscObject)C, &state));
-  if (r->nc > 1) { /* the c entries of the work state suffice */
+  if (r->general) { /* the c entries of the work state suffice */
     PetscCall(VecStrideSubSetScatter(C, r->nc, RoswComponents, RoswComponents, r->Xs, INSERT_VALUES));
     PetscCall(ComputeObservablesGivenF(app, r->Xs, state == r->energy_state ? &r->energy : NULL, obs));
     PetscFunctionReturn(0);
@@ -621,6 +622,7 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
   r->X            = X;
   r->energy_state = -1;
   r->nc           = app->p.ncomp;
+  r->general      = app->p.general;
   PetscCall(SpectralCreate(app, &r->sp));
   PetscCall(SpectralScalarDM(r->sp, &r->da1));
   r->dac = r->da1;
@@ -628,7 +630,7 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
   PetscCall(DMCreateGlobalVector(r->dac, &r->C));
   PetscCall(VecDuplicate(r->C, &r->Cw));
   PetscCall(VecStrideSubSetGather(X, r->nc, RoswComponents, RoswComponents, r->C, INSERT_VALUES));
-  if (r->nc > 1) {
+  if (r->general) {
     PetscCall(VecDuplicate(X, &r->Xs));
     PetscCall(VecDuplicate(r->C, &r->vatol));
   } else PetscCall(DMCreateGlobalVector(r->da1, &r->mu));
@@ -640,8 +642,8 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
   PetscCall(RoswAttach(*ts, r));
   PetscCall(TSSetDM(*ts, r->dac));
   if (app->p.integrator == INTEGRATOR_ETD) {
-    const ETDProblem ep = r->nc > 1 ? (ETDProblem){r->sp, r->nc, EtdRHSMulti, EtdLineariseMulti, NULL, r} : (ETDProblem){r->sp, 1, EtdRHS, EtdLinearise, app->mob.model == MOBILITY_CONSTANT ? EtdPointwise : NULL, r};
-    if (r->nc == 1) {
+    const ETDProblem ep = r->general ? (ETDProblem){r->sp, r->nc, EtdRHSMulti, EtdLineariseMulti, NULL, r} : (ETDProblem){r->sp, 1, EtdRHS, EtdLinearise, app->mob.model == MOBILITY_CONSTANT ? EtdPointwise : NULL, r};
+    if (!r->general) {
       PetscCall(VecDuplicate(r->C, &r->zero));
       PetscCall(VecZeroEntries(r->zero));
     }
