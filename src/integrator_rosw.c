@@ -664,9 +664,13 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
   PetscCall(TSSetMaxSteps(*ts, PETSC_MAX_INT));
   PetscCall(TSSetExactFinalTime(*ts, TS_EXACTFINALTIME_MATCHSTEP));
   PetscCall(TSSetMaxStepRejections(*ts, 30));
-  /* rtol is relative to std(c) (RoswUpdateTolerance); each method's default puts problem (a)
-     of benchmarks/time_to_solution.sh near 0.1% in F (rosw 0.113%, etd 0.095%, with the DSP controller) */
-  PetscCall(TSSetTolerances(*ts, 1e-12, NULL, app->p.integrator == INTEGRATOR_ETD ? 1e-3 : 3e-4, NULL));
+  /* rtol is relative to std(c) (RoswUpdateTolerance); each default puts F near 0.1%: problem (a)
+     of benchmarks/time_to_solution.sh (rosw 0.113%, etd 0.095%, with the DSP controller), the
+     ternary problem (e) with its lattice-fixed L (etd 0.090%), and a ternary run with a constant
+     L (docs/MODEL.md 3.9: 1.2% at 1e-3, 0.078% at 3e-4: its linear part is overstated on the
+     interfaces); N = 2 given by matrices is the binary model and keeps the binary default */
+  const PetscReal rtol = app->p.integrator == INTEGRATOR_ROSW || (app->p.ncomp > 1 && !app->p.atomic) ? 3e-4 : 1e-3;
+  PetscCall(TSSetTolerances(*ts, 1e-12, NULL, rtol, NULL));
   PetscCall(TSGetAdapt(*ts, &adapt));
   PetscCall(SolverDefaultAdapt(adapt)); /* PETSc's DSP controller, H211PI (step_control.c) */
   PetscCall(TSAdaptSetClip(adapt, 0.1, 4.0));
