@@ -187,41 +187,47 @@ static double FreeEnergy(const Opts *o, const Solver *s)
   return sum * s->dV;
 }
 
-/* G(c) = div(L(c) grad mu), mu = f'(c) - K Lap_h c, into g[0..1]; 0 if c left the simplex. */
+/* Pass 0 at one cell: mu = f'(c) - K Lap_h c and L(c) (read by the six faces around it). */
+static int PotentialAt(const Opts *o, Solver *s, size_t p, const size_t nb[6])
+{
+  const double c[2] = {s->c[0][p], s->c[1][p]};
+  double       df[2], lap[2] = {0, 0};
+  DF(s, c, df);
+  for (int f = 0; f < 6; f++)
+    for (int r = 0; r < 2; r++) lap[r] += (s->c[r][nb[f]] - c[r]) / (s->h[f / 2] * s->h[f / 2]);
+  for (int r = 0; r < 2; r++) s->mu[r][p] = df[r] - (o->K[r * 2] * lap[0] + o->K[r * 2 + 1] * lap[1]);
+  Mobility(o, c, s->L + 4 * p);
+  return c[0] > 0 && c[1] > 0 && c[0] + c[1] < 1;
+}
+
+/* Pass 1 at one cell: div(L grad mu), face mobility the mean of the two cells' L. */
+static void FluxAt(Solver *s, size_t p, const size_t nb[6])
+{
+  const double *L      = s->L + 4 * p;
+  double        div[2] = {0, 0};
+  for (int f = 0; f < 6; f++) {
+    const double ih2 = 1 / (s->h[f / 2] * s->h[f / 2]), *Ln = s->L + 4 * nb[f];
+    const double dm[2] = {s->mu[0][nb[f]] - s->mu[0][p], s->mu[1][nb[f]] - s->mu[1][p]};
+    for (int r = 0; r < 2; r++) div[r] += 0.5 * ih2 * ((L[r * 2] + Ln[r * 2]) * dm[0] + (L[r * 2 + 1] + Ln[r * 2 + 1]) * dm[1]);
+  }
+  s->g[0][p] = div[0];
+  s->g[1][p] = div[1];
+}
+
+/* G(c) = div(L(c) grad mu), mu = f'(c) - K Lap_h c, into g[0..1] (two passes over the grid:
+   the flux needs every neighbour's mu); 0 if c left the simplex. */
 static int Rate(const Opts *o, Solver *s)
 {
   int ok = 1;
-  for (int k = 0; k < s->n[2]; k++)
-    for (int j = 0; j < s->n[1]; j++)
-      for (int i = 0; i < s->n[0]; i++) {
-        const size_t p = Idx(s, i, j, k);
-        size_t       nb[6];
-        Neighbours(s, i, j, k, nb);
-        const double c[2]  = {s->c[0][p], s->c[1][p]};
-        double       df[2], lap[2] = {0, 0};
-        if (!(c[0] > 0 && c[1] > 0 && c[0] + c[1] < 1)) ok = 0;
-        DF(s, c, df);
-        for (int f = 0; f < 6; f++)
-          for (int r = 0; r < 2; r++) lap[r] += (s->c[r][nb[f]] - c[r]) / (s->h[f / 2] * s->h[f / 2]);
-        for (int r = 0; r < 2; r++) s->mu[r][p] = df[r] - (o->K[r * 2] * lap[0] + o->K[r * 2 + 1] * lap[1]);
-        Mobility(o, c, s->L + 4 * p); /* once per point, read by the six faces around it */
-      }
-  for (int k = 0; k < s->n[2]; k++)
-    for (int j = 0; j < s->n[1]; j++)
-      for (int i = 0; i < s->n[0]; i++) {
-        const size_t p = Idx(s, i, j, k);
-        size_t       nb[6];
-        Neighbours(s, i, j, k, nb);
-        const double *L = s->L + 4 * p;
-        double        div[2] = {0, 0};
-        for (int f = 0; f < 6; f++) {
-          const double  ih2 = 1 / (s->h[f / 2] * s->h[f / 2]), *Ln = s->L + 4 * nb[f];
-          const double  dm[2] = {s->mu[0][nb[f]] - s->mu[0][p], s->mu[1][nb[f]] - s->mu[1][p]};
-          for (int r = 0; r < 2; r++) div[r] += 0.5 * ih2 * ((L[r * 2] + Ln[r * 2]) * dm[0] + (L[r * 2 + 1] + Ln[r * 2 + 1]) * dm[1]);
+  for (int pass = 0; pass < 2; pass++)
+    for (int k = 0; k < s->n[2]; k++)
+      for (int j = 0; j < s->n[1]; j++)
+        for (int i = 0; i < s->n[0]; i++) {
+          size_t nb[6];
+          Neighbours(s, i, j, k, nb);
+          if (pass == 0) ok &= PotentialAt(o, s, Idx(s, i, j, k), nb);
+          else FluxAt(s, Idx(s, i, j, k), nb);
         }
-        s->g[0][p] = div[0];
-        s->g[1][p] = div[1];
-      }
   return ok;
 }
 
