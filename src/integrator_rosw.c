@@ -40,6 +40,7 @@ typedef struct {
   Spectral         sp;
   PetscInt         nc;        /* components of c per cell (1: binary) */
   PetscBool        general;   /* the N-component model (also N = 2 given by its matrices) */
+  PetscBool        kappa_definite; /* N components: the gradient-energy matrix is positive definite */
   DM               da1;       /* the scalar DMDA of the transforms */
   DM               dac;       /* the DMDA of the state c: da1 (binary) or nc entries per cell */
   Vec              C;         /* the integrator's state: c */
@@ -219,7 +220,7 @@ static PetscErrorCode EtdReferenceMobility(Rosw *r, Vec C)
   const MultiModel *mm = &r->app->mm;
   const PetscInt    nc = r->nc;
   PetscScalar       sum[UPHILL_MAX_NC];
-  PetscReal         cbar[UPHILL_MAX_NC], ev[UPHILL_MAX_NC], V[UPHILL_MAX_NC * UPHILL_MAX_NC];
+  PetscReal         cbar[UPHILL_MAX_NC];
   PetscInt          size;
 
   PetscFunctionBegin;
@@ -227,14 +228,8 @@ static PetscErrorCode EtdReferenceMobility(Rosw *r, Vec C)
   PetscCall(VecGetSize(C, &size));
   for (PetscInt i = 0; i < nc; i++) cbar[i] = PetscRealPart(sum[i]) / (PetscReal)(size / nc);
   MultiL(mm, cbar, r->Lref);
-  LinalgSymEig(nc, r->Lref, ev, V);
-  PetscCheck(ev[0] > 0, PetscObjectComm((PetscObject)C), PETSC_ERR_SUP, "the etd integrator needs a positive definite mobility matrix at the mean composition (smallest eigenvalue %g)", (double)ev[0]);
-  for (PetscInt i = 0; i < nc; i++)
-    for (PetscInt j = 0; j < nc; j++) {
-      PetscReal v = 0;
-      for (PetscInt k = 0; k < nc; k++) v += V[i * nc + k] * V[j * nc + k] / PetscSqrtReal(ev[k]);
-      r->Lref_ihalf[i * nc + j] = v;
-    }
+  const PetscReal lam0 = LinalgSymSqrt(nc, r->Lref, NULL, r->Lref_ihalf);
+  PetscCheck(lam0 > 0, PetscObjectComm((PetscObject)C), PETSC_ERR_SUP, "the etd integrator needs a positive definite mobility matrix at the mean composition (smallest eigenvalue %g)", (double)lam0);
   PetscFunctionReturn(0);
 }
 
@@ -275,10 +270,19 @@ static PetscErrorCode RoswApplyW(PC pc, Vec b, Vec y)
   PetscFunctionReturn(0);
 }
 
-/* N > 3: a bound on the largest eigenvalue of Lref^-1/2 L H Lref^-1/2 (real: similar to
-   Lref^-1 L H, L positive semidefinite, H symmetric), max eig H times theta of the cell; N = 3
-   takes the exact value in closed form (EtdLineariseMulti). */
-static PetscReal EtdWeightedCurvature(PetscInt nc, const PetscReal *H, PetscReal theta_here) { return LinalgSymMaxEig(nc, H) * theta_here; }
+/* The largest eigenvalue of Lref^-1/2 L H Lref^-1/2 (similar to Lref^-1 L H: real, L positive
+   semidefinite and H symmetric), given T = Lref^-1/2 L and the cell's theta = max eig of
+   T Lref^-1/2: in closed form for 2 x 2; for larger matrices the bound max eig H * theta. */
+static PetscReal EtdWeightedCurvature(PetscInt nc, const PetscReal *T, const PetscReal *H, const PetscReal *Lref_ihalf, PetscReal theta)
+{
+  PetscReal U[UPHILL_MAX_NC * UPHILL_MAX_NC], P[UPHILL_MAX_NC * UPHILL_MAX_NC];
+
+  if (nc != 2) return LinalgSymMaxEig(nc, H) * theta;
+  LinalgMul(nc, T, H, U);
+  LinalgMul(nc, U, Lref_ihalf, P);
+  const PetscReal tr = 0.5 * (P[0] + P[3]), det = P[0] * P[3] - P[1] * P[2];
+  return tr + PetscSqrtReal(PetscMax(tr * tr - det, 0));
+}
 
 /* N components, the matrix analogue of the binary linearisation: K = kappa; Lbar = L
    (constant) or theta L(mean c), theta the largest eigenvalue of Lref^-1/2 L(c) Lref^-1/2 over
@@ -294,7 +298,7 @@ static PetscErrorCode EtdLineariseMulti(TS ts, Vec C, PetscReal *Lbar, PetscReal
   const PetscInt     nc = r->nc, nn = nc * nc;
   const PetscScalar *c;
   PetscInt           n;
-  PetscReal          m[2] = {PETSC_MIN_REAL, 1}, kev[UPHILL_MAX_NC]; /* max eig Lref^-1 L H, theta */
+  PetscReal          m[2] = {PETSC_MIN_REAL, 1}; /* max eig Lref^-1 L H, theta */
 
   PetscFunctionBegin;
   (void)ts;
@@ -305,29 +309,17 @@ static PetscErrorCode EtdLineariseMulti(TS ts, Vec C, PetscReal *Lbar, PetscReal
     PetscReal H[UPHILL_MAX_NC * UPHILL_MAX_NC], L[UPHILL_MAX_NC * UPHILL_MAX_NC], T[UPHILL_MAX_NC * UPHILL_MAX_NC], W[UPHILL_MAX_NC * UPHILL_MAX_NC];
     MultiD2F(mm, c + i, H);
     MultiL(mm, c + i, L);
-    if (nc == 2) { /* the same products written out (this pass runs every step) */
-      const PetscReal *Ri = r->Lref_ihalf;
-      const PetscReal  T2[4] = {Ri[0] * L[0] + Ri[1] * L[2], Ri[0] * L[1] + Ri[1] * L[3], Ri[2] * L[0] + Ri[3] * L[2], Ri[2] * L[1] + Ri[3] * L[3]};
-      const PetscReal  W2[4] = {T2[0] * Ri[0] + T2[1] * Ri[2], T2[0] * Ri[1] + T2[1] * Ri[3], T2[2] * Ri[0] + T2[3] * Ri[2], T2[2] * Ri[1] + T2[3] * Ri[3]};
-      const PetscReal  U2[4] = {T2[0] * H[0] + T2[1] * H[2], T2[0] * H[1] + T2[1] * H[3], T2[2] * H[0] + T2[3] * H[2], T2[2] * H[1] + T2[3] * H[3]};
-      const PetscReal  P[4]  = {U2[0] * Ri[0] + U2[1] * Ri[2], U2[0] * Ri[1] + U2[1] * Ri[3], U2[2] * Ri[0] + U2[3] * Ri[2], U2[2] * Ri[1] + U2[3] * Ri[3]};
-      const PetscReal  tr = 0.5 * (P[0] + P[3]), det = P[0] * P[3] - P[1] * P[2];
-      m[0] = PetscMax(m[0], tr + PetscSqrtReal(PetscMax(tr * tr - det, 0)));
-      m[1] = PetscMax(m[1], LinalgSymMaxEig(2, W2));
-      continue;
-    }
     LinalgMul(nc, r->Lref_ihalf, L, T);
     LinalgMul(nc, T, r->Lref_ihalf, W);
     const PetscReal theta = LinalgSymMaxEig(nc, W);
-    m[0]                  = PetscMax(m[0], EtdWeightedCurvature(nc, H, theta));
+    m[0]                  = PetscMax(m[0], EtdWeightedCurvature(nc, T, H, r->Lref_ihalf, theta));
     m[1]                  = PetscMax(m[1], theta);
   }
   PetscCall(VecRestoreArrayRead(C, &c));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, m, 2, MPIU_REAL, MPIU_MAX, PetscObjectComm((PetscObject)C)));
   if (!mm->atomic) m[1] = 1; /* Lbar = L */
-  LinalgSymEig(nc, mm->kappa, kev, NULL);
   *s = m[0] / m[1];
-  if (!(kev[0] > 0)) *s = PetscMax(*s, 0); /* without gradient energy in some direction, no growth there */
+  if (!r->kappa_definite) *s = PetscMax(*s, 0); /* without gradient energy in some direction, no growth there */
   for (PetscInt i = 0; i < nn; i++) {
     Lbar[i] = m[1] * r->Lref[i];
     K[i]    = mm->kappa[i];
@@ -631,6 +623,9 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
   PetscCall(VecDuplicate(r->C, &r->Cw));
   PetscCall(VecStrideSubSetGather(X, r->nc, RoswComponents, RoswComponents, r->C, INSERT_VALUES));
   if (r->general) {
+    PetscReal kev[UPHILL_MAX_NC];
+    LinalgSymEig(r->nc, app->mm.kappa, kev, NULL);
+    r->kappa_definite = (PetscBool)(kev[0] > 0);
     PetscCall(VecDuplicate(X, &r->Xs));
     PetscCall(VecDuplicate(r->C, &r->vatol));
   } else PetscCall(DMCreateGlobalVector(r->da1, &r->mu));

@@ -3,6 +3,15 @@
 
 #define LA_MAX 8
 
+/* The Jacobi rotation (c, s) that zeroes the off-diagonal apq of the 2 x 2 block [app apq; apq aqq]. */
+static inline void JacobiRotation(PetscReal app, PetscReal aqq, PetscReal apq, PetscReal *c, PetscReal *s)
+{
+  const PetscReal theta = (aqq - app) / (2 * apq);
+  const PetscReal t     = (theta >= 0 ? 1 : -1) / (PetscAbsReal(theta) + PetscSqrtReal(theta * theta + 1));
+  *c                    = 1 / PetscSqrtReal(t * t + 1);
+  *s                    = t * *c;
+}
+
 void LinalgSymEig(PetscInt n, const PetscReal *A, PetscReal *lambda, PetscReal *V)
 {
   PetscReal a[LA_MAX * LA_MAX], v[LA_MAX * LA_MAX];
@@ -21,10 +30,9 @@ void LinalgSymEig(PetscInt n, const PetscReal *A, PetscReal *lambda, PetscReal *
     for (PetscInt p = 0; p < n; p++)
       for (PetscInt q = p + 1; q < n; q++) {
         const PetscReal apq = a[p * n + q];
+        PetscReal       c, s;
         if (apq == 0) continue;
-        const PetscReal theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
-        const PetscReal t     = (theta >= 0 ? 1 : -1) / (PetscAbsReal(theta) + PetscSqrtReal(theta * theta + 1));
-        const PetscReal c = 1 / PetscSqrtReal(t * t + 1), s = t * c;
+        JacobiRotation(a[p * n + p], a[q * n + q], apq, &c, &s);
         for (PetscInt k = 0; k < n; k++) { /* A <- A J (columns p, q) */
           const PetscReal akp = a[k * n + p], akq = a[k * n + q];
           a[k * n + p] = c * akp - s * akq;
@@ -59,6 +67,16 @@ void LinalgSymEig(PetscInt n, const PetscReal *A, PetscReal *lambda, PetscReal *
   }
 }
 
+void LinalgSymEig2(const PetscReal *B, PetscReal *d, PetscReal *Q)
+{
+  const PetscReal a = B[0], b = B[1], e = B[3];
+  PetscReal       c = 1, s = 0;
+  if (b != 0) JacobiRotation(a, e, b, &c, &s);
+  d[0] = c * c * a - 2 * c * s * b + s * s * e;
+  d[1] = s * s * a + 2 * c * s * b + c * c * e;
+  Q[0] = c, Q[1] = s, Q[2] = -s, Q[3] = c;
+}
+
 PetscReal LinalgSymMaxEig(PetscInt n, const PetscReal *A)
 {
   PetscReal lambda[LA_MAX];
@@ -82,17 +100,29 @@ void LinalgMul(PetscInt n, const PetscReal *A, const PetscReal *B, PetscReal *C)
     }
 }
 
+PetscReal LinalgSymSqrt(PetscInt n, const PetscReal *A, PetscReal *R, PetscReal *Rinv)
+{
+  PetscReal lam[LA_MAX], V[LA_MAX * LA_MAX];
+
+  LinalgSymEig(n, A, lam, V);
+  for (PetscInt i = 0; i < n; i++) /* V f(lam) V^T */
+    for (PetscInt j = 0; j < n; j++) {
+      PetscReal r = 0, ri = 0;
+      for (PetscInt k = 0; k < n; k++) {
+        r += V[i * n + k] * PetscSqrtReal(PetscMax(lam[k], 0)) * V[j * n + k];
+        if (Rinv) ri += V[i * n + k] / PetscSqrtReal(lam[k]) * V[j * n + k];
+      }
+      if (R) R[i * n + j] = r;
+      if (Rinv) Rinv[i * n + j] = ri;
+    }
+  return lam[0];
+}
+
 void LinalgProductEig(PetscInt n, const PetscReal *L, const PetscReal *G, PetscReal *lambda)
 {
-  PetscReal lam[LA_MAX], V[LA_MAX * LA_MAX], R[LA_MAX * LA_MAX], T[LA_MAX * LA_MAX], S[LA_MAX * LA_MAX];
+  PetscReal R[LA_MAX * LA_MAX], T[LA_MAX * LA_MAX], S[LA_MAX * LA_MAX];
 
-  LinalgSymEig(n, L, lam, V);
-  for (PetscInt i = 0; i < n; i++) /* R = L^1/2 = V sqrt(lam) V^T */
-    for (PetscInt j = 0; j < n; j++) {
-      PetscReal s = 0;
-      for (PetscInt k = 0; k < n; k++) s += V[i * n + k] * PetscSqrtReal(PetscMax(lam[k], 0)) * V[j * n + k];
-      R[i * n + j] = s;
-    }
+  LinalgSymSqrt(n, L, R, NULL);
   LinalgMul(n, R, G, T);
   LinalgMul(n, T, R, S);
   for (PetscInt i = 0; i < n; i++) /* symmetrise round-off */

@@ -265,19 +265,31 @@ static PetscErrorCode ReadMulticomponent(PetscOptionItems *PetscOptionsObject, M
 }
 
 /* A symmetric matrix option: reciprocity within round-off, and positive (semi)definite. */
+/* The smallest eigenvalue of symmetric A and the largest |A_ij| (the scale of the tests on it). */
+static PetscReal SymmetricSmallestEigenvalue(PetscInt n, const PetscReal *A, PetscReal *scale)
+{
+  PetscReal lam[UPHILL_MAX_COMPONENTS];
+
+  *scale = 0;
+  for (PetscInt k = 0; k < n * n; k++) *scale = PetscMax(*scale, PetscAbsReal(A[k]));
+  LinalgSymEig(n, A, lam, NULL);
+  return lam[0];
+}
+
+static PetscBool PositiveDefinite(PetscReal lam0, PetscReal scale) { return (PetscBool)(lam0 > 1e-12 * scale); }
+
 static PetscErrorCode CheckSymmetricMatrix(MPI_Comm comm, const char *name, const char *sym, PetscInt n, const PetscReal *A, PetscBool definite)
 {
-  PetscInt  i, j;
-  PetscReal lam[UPHILL_MAX_COMPONENTS], scale = 0;
+  PetscInt        i, j;
+  PetscReal       scale;
+  const PetscReal lam0 = SymmetricSmallestEigenvalue(n, A, &scale);
 
   PetscFunctionBegin;
-  for (PetscInt k = 0; k < n * n; k++) scale = PetscMax(scale, PetscAbsReal(A[k]));
   const PetscReal asym = LinalgAsymmetry(n, A, &i, &j);
   if (asym > 1e-12 * scale)
     UPHILL_USER_ERROR(comm, "option %s: not symmetric: %s_%" PetscInt_FMT "%" PetscInt_FMT " = %g but %s_%" PetscInt_FMT "%" PetscInt_FMT " = %g (they differ by %g)", name, sym, i + 1, j + 1, (double)A[i * n + j], sym, j + 1, i + 1, (double)A[j * n + i], (double)asym);
-  LinalgSymEig(n, A, lam, NULL);
-  if (definite && !(lam[0] > 1e-12 * scale)) UPHILL_USER_ERROR(comm, "option %s: not positive definite: its smallest eigenvalue is %g", name, (double)lam[0]);
-  if (!definite && lam[0] < -1e-12 * scale) UPHILL_USER_ERROR(comm, "option %s: not positive semidefinite: its smallest eigenvalue is %g (below 0 by %g)", name, (double)lam[0], (double)-lam[0]);
+  if (definite && !PositiveDefinite(lam0, scale)) UPHILL_USER_ERROR(comm, "option %s: not positive definite: its smallest eigenvalue is %g", name, (double)lam0);
+  if (!definite && lam0 < -1e-12 * scale) UPHILL_USER_ERROR(comm, "option %s: not positive semidefinite: its smallest eigenvalue is %g (below 0 by %g)", name, (double)lam0, (double)-lam0);
   PetscFunctionReturn(0);
 }
 
@@ -507,12 +519,12 @@ static PetscErrorCode CheckPetscOptions(MPI_Comm comm)
 static PetscErrorCode ResolveIntegrator(MPI_Comm comm, Params *p)
 {
   PetscBool mobility_definite = PETSC_TRUE;
+  PetscReal scale;
 
   PetscFunctionBegin;
   if (p->general && !p->atomic) {
-    PetscReal ev[UPHILL_MAX_NC];
-    LinalgSymEig(p->ncomp, p->mobility_matrix, ev, NULL);
-    mobility_definite = (PetscBool)(ev[0] > 1e-12 * ev[p->ncomp - 1]);
+    const PetscReal lam0 = SymmetricSmallestEigenvalue(p->ncomp, p->mobility_matrix, &scale);
+    mobility_definite    = PositiveDefinite(lam0, scale);
   }
   const PetscBool deterministic = (PetscBool)(!p->mms && !(p->noise_temperature > 0));
   const PetscBool etd_applies   = (PetscBool)(deterministic && mobility_definite);

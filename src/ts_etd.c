@@ -135,42 +135,16 @@ static void ETDMatrixFunction(PetscInt nc, const PetscReal *T, const PetscReal *
     }
 }
 
-/* Eigenvalues d and eigenvectors (columns of Q) of a symmetric 2 x 2 matrix: one Jacobi rotation
-   (LinalgSymEig's first and only one for n = 2), without its loops. */
-static inline void SymEig2(const PetscReal *B, PetscReal *d, PetscReal *Q)
-{
-  const PetscReal a = B[0], b = B[1], e = B[3];
-  PetscReal       c = 1, s = 0;
-  if (b != 0) {
-    const PetscReal theta = (e - a) / (2 * b), t = (theta >= 0 ? 1 : -1) / (PetscAbsReal(theta) + PetscSqrtReal(theta * theta + 1));
-    c = 1 / PetscSqrtReal(t * t + 1);
-    s = t * c;
-  }
-  d[0] = c * c * a - 2 * c * s * b + s * s * e;
-  d[1] = s * s * a + 2 * c * s * b + c * c * e;
-  Q[0] = c, Q[1] = s, Q[2] = -s, Q[3] = c;
-}
-
 /* nc > 1: the multiplier matrices of step h for every distinct eigenvalue lambda:
    B = -lambda R (s + lambda K) R = Q D Q^T (symmetric), phi(h l) = (R Q) phi(h D) (Q^T R^-1). */
 static void ETDPhiMatrix(TS_ETD *e, PetscReal h)
 {
   const PetscInt  nc = e->nc, nn = nc * nc;
   const ETDLinear *lin = &e->lin;
-  PetscReal       ev[UPHILL_MAX_NC], V[ETD_NN], R[ETD_NN], Ri[ETD_NN], RK[ETD_NN], RKR[ETD_NN], LK[ETD_NN];
+  PetscReal       R[ETD_NN], Ri[ETD_NN], RK[ETD_NN], RKR[ETD_NN], LK[ETD_NN];
 
   if (h == e->phi_h && !memcmp(&e->lin, &e->phi_lin, sizeof e->lin)) return;
-  LinalgSymEig(nc, lin->Lbar, ev, V);
-  for (PetscInt i = 0; i < nc; i++)
-    for (PetscInt j = 0; j < nc; j++) {
-      PetscReal r = 0, ri = 0;
-      for (PetscInt m = 0; m < nc; m++) {
-        r += V[i * nc + m] * PetscSqrtReal(ev[m]) * V[j * nc + m];
-        ri += V[i * nc + m] / PetscSqrtReal(ev[m]) * V[j * nc + m];
-      }
-      R[i * nc + j]  = r;
-      Ri[i * nc + j] = ri;
-    }
+  LinalgSymSqrt(nc, lin->Lbar, R, Ri);
   LinalgMul(nc, R, lin->K, RK);
   LinalgMul(nc, RK, R, RKR);
   LinalgMul(nc, lin->Lbar, lin->K, LK);
@@ -181,7 +155,7 @@ static void ETDPhiMatrix(TS_ETD *e, PetscReal h)
       B[i]               = -lam * (lin->s * lin->Lbar[i] + lam * RKR[i]);
       e->mell[u * nn + i] = -lam * (lin->s * lin->Lbar[i] + lam * LK[i]);
     }
-    if (nc == 2) SymEig2(B, d, Q);
+    if (nc == 2) LinalgSymEig2(B, d, Q);
     else LinalgSymEig(nc, B, d, Q);
     LinalgMul(nc, R, Q, T);
     for (PetscInt i = 0; i < nc; i++)

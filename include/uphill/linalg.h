@@ -6,8 +6,14 @@
 
 /* Eigenvalues (ascending) and, if V is not NULL, eigenvectors (columns of V) of symmetric A. */
 void LinalgSymEig(PetscInt n, const PetscReal *A, PetscReal *lambda, PetscReal *V);
+/* n = 2 by one Jacobi rotation without LinalgSymEig's sweeps (eigenvalues in no set order):
+   cheap enough per spectral coefficient. */
+void LinalgSymEig2(const PetscReal *A, PetscReal *lambda, PetscReal *V);
 /* The largest eigenvalue of symmetric A (closed form for n <= 2: cheap enough per grid point). */
 PetscReal LinalgSymMaxEig(PetscInt n, const PetscReal *A);
+/* R = A^1/2 of symmetric positive semidefinite A (round-off negative eigenvalues taken as 0)
+   and Rinv = A^-1/2 (A positive definite), each unless NULL; returns A's smallest eigenvalue. */
+PetscReal LinalgSymSqrt(PetscInt n, const PetscReal *A, PetscReal *R, PetscReal *Rinv);
 /* C = A B. */
 void LinalgMul(PetscInt n, const PetscReal *A, const PetscReal *B, PetscReal *C);
 /* The eigenvalues (ascending) of D = L G with L symmetric positive semidefinite and G
