@@ -42,4 +42,42 @@ static double ReadAttr(hid_t f, const char *name, double fallback)
   }
   return x;
 }
+
+/* The uphill3d field file at path, opened read-only (HDF5's own error stack silenced: die()
+   prints one clear line instead). */
+static hid_t OpenField(const char *path)
+{
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) die("cannot open", path);
+  return f;
+}
+
+/* Dataset name ([Nz][Ny][Nx], x fastest) of the open field file f (path: for messages); n: its size. */
+static double *ReadDataset(hid_t f, const char *path, const char *name, int n[3])
+{
+  char    msg[128];
+  hsize_t dims[3];
+  hid_t   d = H5Dopen2(f, name, H5P_DEFAULT);
+  snprintf(msg, sizeof msg, "no dataset %s in", name);
+  if (d < 0) die(msg, path);
+  hid_t s = H5Dget_space(d);
+  snprintf(msg, sizeof msg, "dataset %s is not 3D in", name);
+  if (H5Sget_simple_extent_ndims(s) != 3) die(msg, path);
+  H5Sget_simple_extent_dims(s, dims, NULL);
+  for (int i = 0; i < 3; i++) n[i] = (int)dims[2 - i];
+  double *c = xalloc((size_t)n[0] * n[1] * n[2]);
+  snprintf(msg, sizeof msg, "cannot read dataset %s of", name);
+  if (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, c) < 0) die(msg, path);
+  H5Sclose(s);
+  H5Dclose(d);
+  return c;
+}
+
+/* The box lengths Lx, Ly, Lz of the file (uphill3d's attributes), else the grid size (h = 1). */
+static void ReadBox(hid_t f, const int n[3], double L[3])
+{
+  const char *names[3] = {"Lx", "Ly", "Lz"};
+  for (int i = 0; i < 3; i++) L[i] = ReadAttr(f, names[i], n[i]);
+}
 #endif

@@ -214,22 +214,9 @@ static void ParseOptions(int argc, char **argv, Opts *o)
 /* Reads dataset c ([Nz][Ny][Nx], x fastest) and the file's box lengths (uphill3d's attributes). */
 static double *ReadField(const char *path, int n[3], double L[3])
 {
-  hsize_t dims[3];
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* one clear line from die() instead of HDF5's stack */
-  hid_t   f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) die("cannot open", path);
-  hid_t d = H5Dopen2(f, "c", H5P_DEFAULT);
-  if (d < 0) die("no dataset c in", path);
-  hid_t s = H5Dget_space(d);
-  if (H5Sget_simple_extent_ndims(s) != 3) die("dataset c is not 3D in", path);
-  H5Sget_simple_extent_dims(s, dims, NULL);
-  for (int i = 0; i < 3; i++) n[i] = (int)dims[2 - i];
-  double *c = xalloc((size_t)n[0] * n[1] * n[2]);
-  if (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, c) < 0) die("cannot read dataset c of", path);
-  const char *names[3] = {"Lx", "Ly", "Lz"};
-  for (int i = 0; i < 3; i++) L[i] = ReadAttr(f, names[i], n[i]);
-  H5Sclose(s);
-  H5Dclose(d);
+  hid_t   f = OpenField(path);
+  double *c = ReadDataset(f, path, "c", n);
+  ReadBox(f, n, L);
   H5Fclose(f);
   return c;
 }

@@ -95,22 +95,6 @@ static void ParseOptions(int argc, char **argv, Opts *o)
   o->rt = R * T;
 }
 
-static double *ReadDataset(hid_t f, const char *name, int n[3])
-{
-  hsize_t dims[3];
-  hid_t   d = H5Dopen2(f, name, H5P_DEFAULT);
-  if (d < 0) die("no dataset", name);
-  hid_t s = H5Dget_space(d);
-  if (H5Sget_simple_extent_ndims(s) != 3) die("not 3D:", name);
-  H5Sget_simple_extent_dims(s, dims, NULL);
-  for (int i = 0; i < 3; i++) n[i] = (int)dims[2 - i];
-  double *c = xalloc((size_t)n[0] * n[1] * n[2]);
-  if (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, c) < 0) die("cannot read", name);
-  H5Sclose(s);
-  H5Dclose(d);
-  return c;
-}
-
 static inline size_t Idx(const Solver *s, int i, int j, int k) { return ((size_t)k * s->n[1] + j) * s->n[0] + i; }
 static inline int    Wrap(int i, int n) { return i < 0 ? i + n : i >= n ? i - n : i; }
 
@@ -285,13 +269,10 @@ int main(int argc, char **argv)
   double L[3];
 
   ParseOptions(argc, argv, &o);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  hid_t f = H5Fopen(o.input, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) die("cannot open", o.input);
-  s.c[0] = ReadDataset(f, "c_1", s.n);
-  s.c[1] = ReadDataset(f, "c_2", s.n);
-  const char *ln[3] = {"Lx", "Ly", "Lz"};
-  for (int d = 0; d < 3; d++) L[d] = ReadAttr(f, ln[d], s.n[d]);
+  hid_t f = OpenField(o.input);
+  s.c[0]  = ReadDataset(f, o.input, "c_1", s.n);
+  s.c[1]  = ReadDataset(f, o.input, "c_2", s.n);
+  ReadBox(f, s.n, L);
   H5Fclose(f);
   for (int d = 0; d < 3; d++) s.h[d] = L[d] / s.n[d];
   s.dV    = s.h[0] * s.h[1] * s.h[2];
