@@ -14,12 +14,15 @@
 # like-for-like comparison (with adaptive steps each grid would take different steps).
 #
 # Cases (PETSc options on top of the defaults of src/solver.c; CASES picks them by name):
-#   default  FGMRES on the matrix-free Jacobian action + PCMG: rediscretised coarse operators,
-#            cell-centred interpolation, GMRES(3)/PBJacobi smoothing, LU (redundant in
-#            parallel) on the coarsest grid
-#   fullpmat the default with the full assembled Jacobian behind the fine-level smoother instead
-#            of its 2x2 point blocks (-preconditioner_matrix full)
-#   galerkin the same with Galerkin coarse operators R A P (-coarse_operator galerkin)
+#   default  FGMRES on the matrix-free Jacobian action + PCMG: rediscretised coarse operators on
+#            matrix-free levels (stencils from the averaged f'' and M), matrix-free cell-centred
+#            transfers, two red-black point-block Gauss-Seidel sweeps (src/mg_level.c), LU
+#            (redundant in parallel) on the coarsest grid
+#   gmres    the former default: assembled levels, GMRES(3)/PBJacobi smoothing, the fine-level
+#            preconditioning matrix its 2x2 point blocks (-multigrid_smoother gmres)
+#   fullpmat the gmres path with the full assembled Jacobian behind the fine-level smoother
+#            (-preconditioner_matrix full)
+#   galerkin the gmres path with Galerkin coarse operators R A P (-coarse_operator galerkin)
 #   assembled the default with the assembled Jacobian as Krylov operator (-jacobian_matrix_free 0)
 #   gamg     FGMRES + PETSc's smoothed-aggregation AMG on the coupled (c, mu) system
 #   hypre    FGMRES + BoomerAMG on the coupled system (if PETSc has hypre; Debian's does)
@@ -34,7 +37,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 GRIDS=${GRIDS:-"32 64 128"}
 NP=${NP:-1}
-CASES=${CASES:-"default fullpmat galerkin assembled gamg hypre ilu"}
+CASES=${CASES:-"default gmres fullpmat galerkin assembled gamg hypre ilu"}
 L=${L:-48}
 DT=${DT:-2.5e-4}
 TIMEOUT=${TIMEOUT:-240}
@@ -51,6 +54,7 @@ steps_for() { case $1 in 32) echo ${STEPS_32:-5} ;; 64) echo ${STEPS_64:-3} ;; *
 options_for() {
   case $1 in
     default) echo "" ;;
+    gmres) echo "-multigrid_smoother gmres" ;;
     fullpmat) echo "-preconditioner_matrix full" ;;
     galerkin) echo "-coarse_operator galerkin" ;;
     assembled) echo "-jacobian_matrix_free 0" ;;

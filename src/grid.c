@@ -207,6 +207,81 @@ static PetscErrorCode GridScatterGhosted(DM da, Vec g, Vec l)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode GridFillGhosts(DM da, Vec g, Vec l) { return GridScatterGhosted(da, g, l); }
+
+/* Copy the dof entries of the plane at index q of direction d (other directions: the owned
+   range) between the ghosted array x and buf, in one fixed order. */
+static PetscInt GridPlane(const GridBox *b, PetscScalar *x, PetscInt d, PetscInt q, PetscScalar *buf, PetscBool pack)
+{
+  const PetscInt dof = b->info.dof, s[3] = {b->info.xs, b->info.ys, b->info.zs}, m[3] = {b->info.xm, b->info.ym, b->info.zm};
+  PetscInt       lo[3] = {s[0], s[1], s[2]}, hi[3] = {s[0] + m[0], s[1] + m[1], s[2] + m[2]}, n = 0;
+
+  lo[d] = q, hi[d] = q + 1;
+  for (PetscInt k = lo[2]; k < hi[2]; k++)
+    for (PetscInt j = lo[1]; j < hi[1]; j++)
+      for (PetscInt i = lo[0]; i < hi[0]; i++, n += dof) {
+        PetscScalar *p = x + dof * GridGhosted(b, i, j, k);
+        for (PetscInt c = 0; c < dof; c++) {
+          if (pack) buf[n + c] = p[c];
+          else p[c] = buf[n + c];
+        }
+      }
+  return n;
+}
+
+/* In place: l's face ghosts from the neighbours' owned boundary planes (point-to-point
+   messages of one plane per face, against the whole-array copy of DMDA's local-to-local
+   scatter), then the wall mirror.  Star stencils only: edges and corners are not filled. */
+PetscErrorCode GridUpdateGhosts(DM da, Vec l)
+{
+  GridBox           b;
+  const PetscMPIInt *nb;
+  PetscMPIInt       nb1[3];
+  PetscScalar      *x, *buf[3][2][2] = {{{NULL}}}; /* [direction][side][send, receive] */
+  MPI_Request       req[12];
+  PetscInt          nreq = 0;
+  MPI_Comm          comm = PetscObjectComm((PetscObject)da);
+
+  PetscFunctionBegin;
+  PetscCall(GridGetBox(da, &b));
+  if (b.info.dim == 1) { /* DMDAGetNeighbors has no 1D version: the ranks are in x order */
+    PetscMPIInt    rank, size;
+    DMBoundaryType bx;
+    PetscCallMPI(MPI_Comm_rank(comm, &rank));
+    PetscCallMPI(MPI_Comm_size(comm, &size));
+    PetscCall(DMDAGetInfo(da, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &bx, NULL, NULL, NULL));
+    nb1[0] = rank > 0 ? rank - 1 : bx == DM_BOUNDARY_PERIODIC ? size - 1 : -1;
+    nb1[1] = rank;
+    nb1[2] = rank < size - 1 ? rank + 1 : bx == DM_BOUNDARY_PERIODIC ? 0 : -1;
+    nb     = nb1;
+  } else PetscCall(DMDAGetNeighbors(da, &nb));
+  PetscCall(VecGetArray(l, &x));
+  const PetscInt m[3] = {b.info.xm, b.info.ym, b.info.zm}, s[3] = {b.info.xs, b.info.ys, b.info.zs}, dim = b.info.dim;
+  for (PetscInt d = 0; d < dim; d++)
+    for (int side = 0; side < 2; side++) {
+      /* the neighbour across this face: DMDAGetNeighbors' index of offset (+-1 along d) */
+      const PetscInt   centre = dim == 1 ? 1 : dim == 2 ? 4 : 13, stride = d == 0 ? 1 : d == 1 ? 3 : 9;
+      const PetscMPIInt rank  = nb[centre + (side ? stride : -stride)];
+      const PetscInt   count  = b.info.dof * (m[0] * m[1] * m[2] / m[d]);
+      if (rank < 0) continue; /* a wall */
+      PetscCall(PetscMalloc2(count, &buf[d][side][0], count, &buf[d][side][1]));
+      PetscCallMPI(MPI_Irecv(buf[d][side][1], (PetscMPIInt)count, MPIU_SCALAR, rank, (PetscMPIInt)(2 * d + side), comm, &req[nreq++]));
+      (void)GridPlane(&b, x, d, side ? s[d] + m[d] - 1 : s[d], buf[d][side][0], PETSC_TRUE);
+      /* my low plane is the low neighbour's high ghost: tagged with the receiver's side */
+      PetscCallMPI(MPI_Isend(buf[d][side][0], (PetscMPIInt)count, MPIU_SCALAR, rank, (PetscMPIInt)(2 * d + 1 - side), comm, &req[nreq++]));
+    }
+  PetscCallMPI(MPI_Waitall((PetscMPIInt)nreq, req, MPI_STATUSES_IGNORE));
+  for (PetscInt d = 0; d < dim; d++)
+    for (int side = 0; side < 2; side++) {
+      if (!buf[d][side][1]) continue;
+      (void)GridPlane(&b, x, d, side ? s[d] + m[d] : s[d] - 1, buf[d][side][1], PETSC_FALSE);
+      PetscCall(PetscFree2(buf[d][side][0], buf[d][side][1]));
+    }
+  PetscCall(VecRestoreArray(l, &x));
+  if (b.wall[0][0] || b.wall[0][1] || b.wall[1][0] || b.wall[1][1] || b.wall[2][0] || b.wall[2][1]) PetscCall(GridFillWalls(da, l));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode GridGlobalToLocal(const App *app, Vec g, Vec l)
 {
   PetscFunctionBegin;

@@ -3,6 +3,7 @@
    and no gradient, so they contribute nothing and are skipped. */
 #include <uphill/log_events.h>
 #include "kernels.h"
+#include <uphill/mg_level.h>
 
 /* The N-component Jacobian (residual.c's ResidualGeneral), one block row of the point's 2 nc
    rows against its own and its neighbours' 2 nc unknowns, inserted as blocks.  The dL/dc terms
@@ -247,6 +248,8 @@ PetscErrorCode JacobianCoefficients(const App *app, Vec X, Vec K)
 
 PetscErrorCode JacobianEvaluate(const App *app, Vec X, PetscReal shift, Mat J, Mat P, PetscBool *assembled)
 {
+  PetscBool level;
+
   PetscFunctionBegin;
   *assembled = PETSC_FALSE;
   if (J != P) {
@@ -256,7 +259,8 @@ PetscErrorCode JacobianEvaluate(const App *app, Vec X, PetscReal shift, Mat J, M
     PetscCall(PreconditionerWillBeBuilt(app, P, &build));
     if (!build) PetscFunctionReturn(0); /* the Krylov operator is J; this P would go unused */
   }
-  PetscCall(JacobianAssemble(app, X, shift, P));
+  PetscCall(LevelOperatorIs(P, &level));
+  if (!level) PetscCall(JacobianAssemble(app, X, shift, P)); /* a matrix-free level: multigrid.c sets its field */
   *assembled = PETSC_TRUE;
   if (J != P) {
     PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));

@@ -16,6 +16,8 @@ PetscErrorCode LogEventsRegister(void)
   PetscCall(PetscLogEventRegister("UphJacAction", cls, &UphillEvents.jac_action));
   PetscCall(PetscLogEventRegister("UphJacAssemble", cls, &UphillEvents.jac_assembly));
   PetscCall(PetscLogEventRegister("UphMGSetUp", cls, &UphillEvents.mg_setup));
+  PetscCall(PetscLogEventRegister("UphMGLevel", cls, &UphillEvents.mg_level));
+  PetscCall(PetscLogEventRegister("UphMGTransfer", cls, &UphillEvents.mg_transfer));
   PetscCall(PetscLogEventRegister("UphSpectralSolve", cls, &UphillEvents.spectral));
   PetscCall(PetscLogEventRegister("UphOutput", cls, &UphillEvents.output));
   PetscCall(PetscLogEventRegister("UphCkptWrite", cls, &UphillEvents.ckpt_write));

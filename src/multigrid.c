@@ -88,6 +88,189 @@ static PetscErrorCode CellCentredInterpolation(PetscBool periodic, DM dac, DM da
   PetscFunctionReturn(0);
 }
 
+/* The same interpolation without a matrix (rediscretised hierarchies; PtAP needs the AIJ one):
+   at 64^3 the AIJ products (8 entries of 12 bytes per fine row) cost as much as the fine
+   operator.  The coarse values are read through a box-stencil twin of the coarse DMDA (the
+   corners of the 2^dim cells); the transpose adds into its ghosts and then into their owners. */
+typedef struct {
+  GridBox   bf, bc; /* fine and coarse boxes (bc: of the box-stencil twin) */
+  DM        cbox;
+  Vec       cl;
+  PetscBool periodic;
+  PetscScalar *row; /* one ghosted coarse row */
+} Transfer;
+
+/* The coarse cells and weights of fine index f along a direction of nc coarse cells. */
+static inline void TransferWeights(PetscInt f, PetscInt nc, PetscBool periodic, PetscInt c[2], PetscReal w[2])
+{
+  const PetscInt ci = f / 2;
+  PetscInt       nb = (f % 2) ? ci + 1 : ci - 1;
+  if (!periodic && (nb < 0 || nb >= nc)) nb = ci; /* mirror at the wall */
+  c[0] = ci, c[1] = nb, w[0] = 0.75, w[1] = 0.25;
+}
+
+/* transpose false: yf += I xc;  true: xc_local += I^T yf.  Separable, row by row: a fine row
+   (j, k) takes the weighted sum t of the (up to) four coarse rows around it, then the 3/4, 1/4
+   weights along x; the transpose runs the same steps backwards. */
+static void TransferApply(const Transfer *T, PetscBool transpose, PetscScalar *f, PetscScalar *c)
+{
+  const GridBox *bf = &T->bf, *bc = &T->bc;
+  const PetscInt dof = bf->info.dof, dim = bf->info.dim, xs = bf->info.xs, nx = bf->info.xm, nt = bc->info.gxm * dof;
+  PetscScalar   *t = T->row;
+
+  for (PetscInt k = bf->info.zs; k < bf->info.zs + bf->info.zm; k++)
+    for (PetscInt j = bf->info.ys; j < bf->info.ys + bf->info.ym; j++) {
+      PetscInt     cy[2] = {0, 0}, cz[2] = {0, 0};
+      PetscReal    wy[2] = {1, 0}, wz[2] = {1, 0};
+      PetscScalar *fr = f + dof * GridOwned(bf, xs, j, k);
+      if (dim > 1) TransferWeights(j, bc->info.my, T->periodic, cy, wy);
+      if (dim > 2) TransferWeights(k, bc->info.mz, T->periodic, cz, wz);
+      PetscArrayzero(t, nt);
+      if (transpose)
+        for (PetscInt i = 0; i < nx; i++) {
+          PetscInt  ci[2];
+          PetscReal w[2];
+          TransferWeights(xs + i, bc->info.mx, T->periodic, ci, w);
+          for (PetscInt q = 0; q < dof; q++) {
+            t[(ci[0] - bc->info.gxs) * dof + q] += w[0] * fr[i * dof + q];
+            t[(ci[1] - bc->info.gxs) * dof + q] += w[1] * fr[i * dof + q];
+          }
+        }
+      for (int b = 0; b < 2; b++)
+        for (int a = 0; a < 2; a++) {
+          const PetscReal wt = wy[a] * wz[b];
+          PetscScalar    *cr = c + dof * GridGhosted(bc, bc->info.gxs, cy[a], cz[b]);
+          if (wt == 0) continue;
+          if (transpose)
+            for (PetscInt q = 0; q < nt; q++) cr[q] += wt * t[q];
+          else
+            for (PetscInt q = 0; q < nt; q++) t[q] += wt * cr[q];
+        }
+      if (!transpose)
+        for (PetscInt i = 0; i < nx; i++) {
+          PetscInt  ci[2];
+          PetscReal w[2];
+          TransferWeights(xs + i, bc->info.mx, T->periodic, ci, w);
+          for (PetscInt q = 0; q < dof; q++) fr[i * dof + q] += w[0] * t[(ci[0] - bc->info.gxs) * dof + q] + w[1] * t[(ci[1] - bc->info.gxs) * dof + q];
+        }
+    }
+}
+
+static PetscErrorCode TransferInterpolateAdd(Mat A, Vec xc, Vec w, Vec yf)
+{
+  Transfer          *T;
+  PetscScalar       *y, *c;
+
+  PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(UphillEvents.mg_transfer, 0, 0, 0, 0));
+  PetscCall(MatShellGetContext(A, &T));
+  if (!w) PetscCall(VecZeroEntries(yf));
+  else if (w != yf) PetscCall(VecCopy(w, yf));
+  PetscCall(DMGlobalToLocal(T->cbox, xc, INSERT_VALUES, T->cl));
+  PetscCall(VecGetArray(T->cl, &c));
+  PetscCall(VecGetArray(yf, &y));
+  TransferApply(T, PETSC_FALSE, y, c);
+  PetscCall(VecRestoreArray(yf, &y));
+  PetscCall(VecRestoreArray(T->cl, &c));
+  PetscCall(PetscLogEventEnd(UphillEvents.mg_transfer, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode TransferInterpolate(Mat A, Vec xc, Vec yf) { return TransferInterpolateAdd(A, xc, NULL, yf); }
+
+static PetscErrorCode TransferRestrict(Mat A, Vec yf, Vec xc)
+{
+  Transfer    *T;
+  PetscScalar *y, *c;
+
+  PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(UphillEvents.mg_transfer, 0, 0, 0, 0));
+  PetscCall(MatShellGetContext(A, &T));
+  PetscCall(VecZeroEntries(T->cl));
+  PetscCall(VecGetArray(T->cl, &c));
+  PetscCall(VecGetArray(yf, &y));
+  TransferApply(T, PETSC_TRUE, y, c);
+  PetscCall(VecRestoreArray(yf, &y));
+  PetscCall(VecRestoreArray(T->cl, &c));
+  PetscCall(VecZeroEntries(xc));
+  PetscCall(DMLocalToGlobal(T->cbox, T->cl, ADD_VALUES, xc));
+  PetscCall(PetscLogEventEnd(UphillEvents.mg_transfer, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode TransferDestroy(Mat A)
+{
+  Transfer *T;
+
+  PetscFunctionBegin;
+  PetscCall(MatShellGetContext(A, &T));
+  PetscCall(VecDestroy(&T->cl));
+  PetscCall(DMDestroy(&T->cbox));
+  PetscCall(PetscFree(T->row));
+  PetscCall(PetscFree(T));
+  PetscFunctionReturn(0);
+}
+
+/* dac's twin with a box stencil: the same layout, corner ghosts included. */
+static PetscErrorCode BoxTwin(DM dac, DM *box)
+{
+  PetscInt        dim, M, N, P, m, n, p, dof, s;
+  DMBoundaryType  bt[3];
+  const PetscInt *lx, *ly, *lz;
+  MPI_Comm        comm = PetscObjectComm((PetscObject)dac);
+
+  PetscFunctionBegin;
+  PetscCall(DMDAGetInfo(dac, &dim, &M, &N, &P, &m, &n, &p, &dof, &s, &bt[0], &bt[1], &bt[2], NULL));
+  PetscCall(DMDAGetOwnershipRanges(dac, &lx, &ly, &lz));
+  if (dim == 1) PetscCall(DMDACreate1d(comm, bt[0], M, dof, s, lx, box));
+  else if (dim == 2) PetscCall(DMDACreate2d(comm, bt[0], bt[1], DMDA_STENCIL_BOX, M, N, m, n, dof, s, lx, ly, box));
+  else PetscCall(DMDACreate3d(comm, bt[0], bt[1], bt[2], DMDA_STENCIL_BOX, M, N, P, m, n, p, dof, s, lx, ly, lz, box));
+  PetscCall(DMSetUp(*box));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MatrixFreeInterpolation(PetscBool periodic, DM dac, DM daf, Mat *P)
+{
+  Transfer *T;
+  Vec       xf, xc;
+  PetscInt  nf, Nf, nc, Nc;
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&T));
+  T->periodic = periodic;
+  PetscCall(BoxTwin(dac, &T->cbox));
+  PetscCall(GridGetBox(daf, &T->bf));
+  PetscCall(GridGetBox(T->cbox, &T->bc));
+  PetscCall(DMCreateLocalVector(T->cbox, &T->cl));
+  PetscCall(PetscMalloc1(T->bc.info.gxm * T->bc.info.dof, &T->row));
+  PetscCall(DMGetGlobalVector(daf, &xf));
+  PetscCall(DMGetGlobalVector(dac, &xc));
+  PetscCall(VecGetLocalSize(xf, &nf));
+  PetscCall(VecGetSize(xf, &Nf));
+  PetscCall(VecGetLocalSize(xc, &nc));
+  PetscCall(VecGetSize(xc, &Nc));
+  PetscCall(DMRestoreGlobalVector(dac, &xc));
+  PetscCall(DMRestoreGlobalVector(daf, &xf));
+  GRID_FOR_OWNED(&T->bf, i, j, k) /* every fine cell's coarse corners within this rank's ghosts */
+  {
+    const PetscInt fi[3] = {i, j, k}, mc[3] = {T->bc.info.mx, T->bc.info.my, T->bc.info.mz};
+    const PetscInt lo[3] = {T->bc.info.gxs, T->bc.info.gys, T->bc.info.gzs}, gm[3] = {T->bc.info.gxm, T->bc.info.gym, T->bc.info.gzm};
+    for (PetscInt d = 0; d < T->bf.info.dim; d++) {
+      PetscInt  c[2];
+      PetscReal w[2];
+      TransferWeights(fi[d], mc[d], periodic, c, w);
+      for (int s = 0; s < 2; s++) PetscCheck(c[s] >= lo[d] && c[s] < lo[d] + gm[d], PETSC_COMM_SELF, PETSC_ERR_PLIB, "coarse cell %" PetscInt_FMT " outside this rank's coarse ghost box", c[s]);
+    }
+  }
+  PetscCall(MatCreateShell(PetscObjectComm((PetscObject)daf), nf, nc, Nf, Nc, T, P));
+  PetscCall(MatShellSetOperation(*P, MATOP_MULT, (void (*)(void))TransferInterpolate));
+  PetscCall(MatShellSetOperation(*P, MATOP_MULT_ADD, (void (*)(void))TransferInterpolateAdd));
+  PetscCall(MatShellSetOperation(*P, MATOP_MULT_TRANSPOSE, (void (*)(void))TransferRestrict));
+  PetscCall(MatShellSetOperation(*P, MATOP_DESTROY, (void (*)(void))TransferDestroy));
+  PetscCall(MatSetUp(*P));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MultigridLevels(const App *app, PetscInt *nlevels)
 {
   PetscInt M[3], P[3], levels = 1, dim;
@@ -148,6 +331,7 @@ struct Multigrid {
   Mat                interp[MG_MAX_LEVELS];  /* interp[l]: level l-1 -> l */
   Mat                A[MG_MAX_LEVELS];       /* coarse operators: rediscretised Jacobians, or forwarding shells */
   Vec                X[MG_MAX_LEVELS];       /* restricted fields: states, or coefficients (ops.fine_field) */
+  Mat                fine;                   /* matrix-free levels: the fine smoother's operator, or NULL */
 };
 
 /* Level l-1 from level l: the coarsened DMDA, spacings doubled along the grid's directions. */
@@ -181,7 +365,8 @@ PetscErrorCode MultigridCreate(const App *app, PC pc, PetscInt levels, PetscBool
   for (PetscInt l = levels - 1; l > 0; l--) {
     const MultigridLevel *fine = &mg->level[l], *coarse = &mg->level[l - 1];
     PetscCall(CoarsenLevel(app, fine, &mg->level[l - 1]));
-    PetscCall(CellCentredInterpolation((PetscBool)(app->p.bc == BC_PERIODIC), coarse->da, fine->da, &mg->interp[l]));
+    if (galerkin) PetscCall(CellCentredInterpolation((PetscBool)(app->p.bc == BC_PERIODIC), coarse->da, fine->da, &mg->interp[l]));
+    else PetscCall(MatrixFreeInterpolation((PetscBool)(app->p.bc == BC_PERIODIC), coarse->da, fine->da, &mg->interp[l]));
     PetscCall(PCMGSetInterpolation(pc, l, mg->interp[l]));
     PetscCall(DMCreateGlobalVector(coarse->da, &mg->X[l - 1]));
     if (l == levels - 1 && !galerkin && ops->fine_field) PetscCall(DMCreateGlobalVector(fine->da, &mg->X[l])); /* the fine grid's field */
@@ -189,10 +374,12 @@ PetscErrorCode MultigridCreate(const App *app, PC pc, PetscInt levels, PetscBool
       KSP smoother;
       PetscCall(PCMGGetSmoother(pc, l - 1, &smoother));
       if (galerkin) PetscCall(ForwardingOperator(smoother, mg->X[l - 1], &mg->A[l - 1]));
-      else PetscCall(DMCreateMatrix(coarse->da, &mg->A[l - 1]));
+      else if (ops->create_level && l > 1) PetscCall(ops->create_level(ops->ctx, coarse, &mg->A[l - 1]));
+      else PetscCall(DMCreateMatrix(coarse->da, &mg->A[l - 1])); /* the coarsest grid's LU needs the matrix */
       PetscCall(KSPSetOperators(smoother, mg->A[l - 1], mg->A[l - 1]));
     }
   }
+  if (!galerkin && ops->create_level) PetscCall(ops->create_level(ops->ctx, &mg->level[levels - 1], &mg->fine));
   *mgp = mg;
   PetscCall(PetscLogEventEnd(UphillEvents.mg_setup, 0, 0, 0, 0));
   PetscFunctionReturn(0);
@@ -215,6 +402,7 @@ PetscErrorCode MultigridUpdate(Multigrid mg, Vec X, PetscReal shift)
     PetscCall(mg->ops.fine_field(mg->ops.ctx, X, mg->X[L - 1]));
     fine = mg->X[L - 1];
   }
+  if (mg->fine) PetscCall(mg->ops.assemble(mg->ops.ctx, &mg->level[L - 1], fine, shift, mg->fine));
   for (PetscInt l = L - 1; l > 0; l--) {
     PetscInt dim;
     PetscCall(DMGetDimension(mg->level[l].da, &dim));
@@ -230,6 +418,13 @@ PetscErrorCode MultigridUpdate(Multigrid mg, Vec X, PetscReal shift)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode MultigridFineOperator(Multigrid mg, Mat *A)
+{
+  PetscFunctionBegin;
+  *A = mg ? mg->fine : NULL;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MultigridDestroy(Multigrid *mgp)
 {
   Multigrid mg = *mgp;
@@ -238,6 +433,7 @@ PetscErrorCode MultigridDestroy(Multigrid *mgp)
   if (!mg) PetscFunctionReturn(0);
   for (PetscInt l = 0; l < mg->levels; l++) {
     PetscCall(MatDestroy(&mg->interp[l]));
+    if (l == 0) PetscCall(MatDestroy(&mg->fine));
     PetscCall(MatDestroy(&mg->A[l]));
     PetscCall(VecDestroy(&mg->X[l]));
     PetscCall(DMDestroy(&mg->level[l].da));

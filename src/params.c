@@ -605,6 +605,12 @@ PetscErrorCode ParamsReadExcept(MPI_Comm comm, int owned, Params *p)
     PetscCall(OptEnum(PetscOptionsObject, comm, "-preconditioner_matrix", "Assembled matrix behind the preconditioner, binary runs with the default multigrid: the Jacobian's 2x2 point blocks (all the point-block Jacobi smoother uses), or the full Jacobian (for other smoothers, e.g. -mg_levels_pc_type sor); Galerkin, N components and other -pc_type always get the full one", pcm, 2, &f));
     p->pc_matrix_block_diagonal = f ? PETSC_FALSE : PETSC_TRUE;
   }
+  {
+    const char *const sm[] = {"gauss_seidel", "gmres"};
+    int               g    = 0;
+    PetscCall(OptEnum(PetscOptionsObject, comm, "-multigrid_smoother", "Multigrid smoother, binary runs with rediscretised coarse operators: gauss_seidel (red-black point-block Gauss-Seidel on matrix-free levels and transfers), or gmres (GMRES(3) with point-block Jacobi on assembled levels: the path of Galerkin operators, N components, -preconditioner_matrix full and -jacobian_matrix_free 0)", sm, 2, &g));
+    p->mg_gauss_seidel = g ? PETSC_FALSE : PETSC_TRUE;
+  }
   PetscCall(OptReal(PetscOptionsObject, comm, "-analysis_interval", "Simulation time between in-situ analyses (OUTPUT_DIR/analysis.csv, structure_factor.h5); 0: off", &p->analysis_interval));
   PetscCall(OptReal(PetscOptionsObject, comm, "-output_interval", "Simulation time between field files OUTPUT_DIR/fields_NNNNNN.h5 (+ fields.xdmf); 0: off", &p->output_interval));
   PetscCall(OptInt(PetscOptionsObject, comm, "-output_steps", "Accepted steps between field files; 0: off", &p->output_steps));

@@ -18,10 +18,44 @@
 #include <uphill/model.h>
 #include <uphill/mms.h>
 #include <uphill/multigrid.h>
+#include <uphill/mg_level.h>
 #include <uphill/errors.h>
 #include <uphill/noise.h>
 
-/* Keep each Newton iterate strictly inside (0,1): fraction-to-the-boundary rule on the step. */
+/* Make the Newton step conserve mass exactly.  The c-rows of the residual sum to tau times the
+   rate of change of the mass (the flux divergence telescopes), an affine function of the total
+   of each component: their sum after the step X - Y is sum F_c(X) - tau shift sum Y_c, whatever
+   the Krylov solve left.  Shifting each component of Y by a constant (which no flux sees) to
+   make it zero keeps the mass at round-off from the first iteration on, so Newton's tolerance
+   need not be tightened for conservation's sake. */
+static PetscErrorCode ProjectMass(SNESLineSearch ls, const App *app, Vec Y)
+{
+  Vec                F;
+  const PetscScalar *f;
+  PetscScalar       *y;
+  PetscInt           n, N, nc = app->p.ncomp;
+  PetscReal          sums[2 * UPHILL_MAX_NC] = {0};
+
+  PetscFunctionBegin;
+  if (app->shift <= 0) PetscFunctionReturn(0);
+  PetscCall(SNESLineSearchGetVecs(ls, NULL, &F, NULL, NULL, NULL));
+  PetscCall(VecGetLocalSize(Y, &n));
+  PetscCall(VecGetSize(Y, &N));
+  PetscCall(VecGetArrayRead(F, &f));
+  PetscCall(VecGetArray(Y, &y));
+  for (PetscInt i = 0; i < n; i += 2 * nc)
+    for (PetscInt c = 0; c < nc; c++) sums[c] += f[i + c], sums[nc + c] += y[i + c];
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, (PetscMPIInt)(2 * nc), MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)Y)));
+  for (PetscInt c = 0; c < nc; c++) sums[c] = (sums[c] / (app->s.tau * app->shift) - sums[nc + c]) / (PetscReal)(N / (2 * nc));
+  for (PetscInt i = 0; i < n; i += 2 * nc)
+    for (PetscInt c = 0; c < nc; c++) y[i + c] += sums[c];
+  PetscCall(VecRestoreArray(Y, &y));
+  PetscCall(VecRestoreArrayRead(F, &f));
+  PetscFunctionReturn(0);
+}
+
+/* Keep each Newton iterate strictly inside (0,1): fraction-to-the-boundary rule on the step
+   (after the mass projection above). */
 static PetscErrorCode PreCheckDomain(SNESLineSearch ls, Vec X, Vec Y, PetscBool *changed, void *ctx)
 {
   App               *app = (App *)ctx;
@@ -30,8 +64,8 @@ static PetscErrorCode PreCheckDomain(SNESLineSearch ls, Vec X, Vec Y, PetscBool 
   PetscReal          lambda = 1.0, theta = 0.9;
 
   PetscFunctionBegin;
-  (void)ls;
-  *changed = PETSC_FALSE;
+  PetscCall(ProjectMass(ls, app, Y));
+  *changed = PETSC_TRUE;
   if (app->th.type != FE_REGULAR_SOLUTION) PetscFunctionReturn(0);
   PetscCall(VecGetLocalSize(X, &n));
   PetscCall(VecGetArrayRead(X, &x));
@@ -157,7 +191,23 @@ static PetscErrorCode CoarseField(void *ctx, Vec X, Vec K)
 
 static PetscErrorCode CoarseOperator(void *ctx, const MultigridLevel *level, Vec K, PetscReal shift, Mat A)
 {
-  return JacobianAssembleCoarse((const App *)ctx, level->da, level->h, K, shift, A);
+  PetscBool matrix_free;
+
+  PetscFunctionBegin;
+  PetscCall(LevelOperatorIs(A, &matrix_free));
+  if (matrix_free) PetscCall(LevelOperatorSetField(A, K, shift));
+  else PetscCall(JacobianAssembleCoarse((const App *)ctx, level->da, level->h, K, shift, A));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode LevelOperator(void *ctx, const MultigridLevel *level, Mat *A) { return LevelOperatorCreate((const App *)ctx, level->da, level->h, A); }
+
+/* Matrix-free levels with Gauss-Seidel smoothing: binary runs with rediscretised coarse
+   operators (from the averaged f'' and M), the matrix-free Krylov operator and no request for
+   an assembled fine-level matrix. */
+static PetscBool MatrixFreeLevels(const App *app)
+{
+  return (PetscBool)(app->ops->coarse_coefficients && !app->p.mg_galerkin && app->p.mg_gauss_seidel && app->p.pc_matrix_block_diagonal && app->p.matrix_free);
 }
 
 /* The Jacobian evaluation, and the coarse operators at the same state whenever P was assembled
@@ -171,6 +221,7 @@ static PetscErrorCode SolverIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, Petsc
   (void)ts;
   (void)t;
   (void)Xdot;
+  app->shift = shift;
   PetscCall(JacobianEvaluate(app, X, shift, J, P, &assembled));
   if (assembled) PetscCall(MultigridUpdate(app->mg, X, shift));
   PetscFunctionReturn(0);
@@ -181,7 +232,7 @@ static PetscErrorCode DefaultLinearSolver(App *app, KSP ksp)
   PC                       pc;
   PetscInt                 levels;
   PetscMPIInt              size;
-  const MultigridOperators coarse = {app->ops->coarse_coefficients ? CoarseField : NULL, CoarseOperator, app};
+  const MultigridOperators coarse = {app->ops->coarse_coefficients ? CoarseField : NULL, CoarseOperator, MatrixFreeLevels(app) ? LevelOperator : NULL, app};
 
   PetscFunctionBegin;
   PetscCall(MultigridLevels(app, &levels));
@@ -199,10 +250,17 @@ static PetscErrorCode DefaultLinearSolver(App *app, KSP ksp)
     KSP smoother;
     PC  spc;
     PetscCall(PCMGGetSmoother(pc, l, &smoother));
-    PetscCall(KSPSetType(smoother, KSPGMRES));
-    PetscCall(KSPSetTolerances(smoother, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, 3));
     PetscCall(KSPGetPC(smoother, &spc));
-    PetscCall(PCSetType(spc, PCPBJACOBI));
+    if (MatrixFreeLevels(app)) { /* two red-black sweeps (mg_level.c) */
+      PetscCall(KSPSetType(smoother, KSPRICHARDSON));
+      PetscCall(KSPSetTolerances(smoother, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, 2));
+      PetscCall(PCSetType(spc, PCSOR));
+      PetscCall(PCSORSetSymmetric(spc, SOR_LOCAL_FORWARD_SWEEP));
+    } else {
+      PetscCall(KSPSetType(smoother, KSPGMRES));
+      PetscCall(KSPSetTolerances(smoother, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, 3));
+      PetscCall(PCSetType(spc, PCPBJACOBI));
+    }
   }
   {
     KSP coarse;
@@ -237,7 +295,10 @@ static PetscErrorCode SetPreconditioningMatrix(App *app, TS ts)
   PetscCall(KSPGetPC(ksp, &pc));
   PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCMG, &ismg));
   PetscCall(PetscObjectReference((PetscObject)J));
-  PetscCall(JacobianCreatePreconditioningMatrix(app, (PetscBool)(ismg && app->mg && !app->p.mg_galerkin && app->p.pc_matrix_block_diagonal), &P));
+  P = NULL;
+  if (ismg) PetscCall(MultigridFineOperator(app->mg, &P));
+  if (P) PetscCall(PetscObjectReference((PetscObject)P)); /* matrix-free levels: the fine level's operator */
+  else PetscCall(JacobianCreatePreconditioningMatrix(app, (PetscBool)(ismg && app->mg && !app->p.mg_galerkin && app->p.pc_matrix_block_diagonal), &P));
   PetscCall(TSSetIJacobian(ts, J, P, SolverIJacobian, app));
   PetscCall(MatDestroy(&J));
   PetscCall(MatDestroy(&P));
@@ -329,6 +390,24 @@ static PetscErrorCode CheckFirstStep(TS ts)
   PetscFunctionReturn(0);
 }
 
+/* Newton stops when the residual has fallen by 1e-3 times the step's relative error tolerance
+   (1e-6 with the default -ts_rtol 1e-3): its error then stays three orders below what the
+   step control admits, and a user who tightens -ts_rtol tightens Newton with it.  (Mass does
+   not need more: ProjectMass.)  -snes_rtol, when given, wins. */
+static PetscErrorCode NewtonToleranceFromStep(SNES snes, PetscReal ts_rtol)
+{
+  PetscBool set;
+  PetscReal atol, rtol, stol;
+  PetscInt  maxit, maxf;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-snes_rtol", &set));
+  if (set) PetscFunctionReturn(0);
+  PetscCall(SNESGetTolerances(snes, &atol, &rtol, &stol, &maxit, &maxf));
+  PetscCall(SNESSetTolerances(snes, atol, PetscMax(1e-3 * ts_rtol, 1e-13), stol, maxit, maxf));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
 {
   SNES           snes;
@@ -398,6 +477,7 @@ PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
   /* Error control on c only: mu (algebraic) gets an infinite tolerance.  Built after
      TSSetFromOptions so that -ts_atol/-ts_rtol set the values used for c. */
   PetscCall(TSGetTolerances(*ts, &atol, NULL, &rtol, NULL));
+  PetscCall(NewtonToleranceFromStep(snes, rtol));
   PetscCall(VecDuplicate(X, &vatol));
   PetscCall(VecDuplicate(X, &vrtol));
   for (PetscInt r = 0; r < app->p.ncomp; r++) {

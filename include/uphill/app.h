@@ -38,6 +38,7 @@ typedef struct {
   TS        ts;    /* the integrator (borrowed reference, set by SolverCreate) */
   Multigrid mg;    /* the default preconditioner's hierarchy, or NULL */
   PetscBool block_diagonal_pmat; /* the preconditioning matrix holds the Jacobian's point blocks only */
+  PetscReal shift; /* the integrator's d(u_t)/du at the last Jacobian (Newton's mass projection) */
 } App;
 
 PetscErrorCode AppSetUp(MPI_Comm comm, App *app);

@@ -9,6 +9,8 @@ typedef struct {
   PetscLogEvent jac_action;   /* the matrix-free Jacobian's MatMult */
   PetscLogEvent jac_assembly; /* an assembled Jacobian or preconditioning matrix, any level */
   PetscLogEvent mg_setup;     /* multigrid hierarchy built, coarse operators updated */
+  PetscLogEvent mg_level;     /* a matrix-free level's product or Gauss-Seidel sweeps */
+  PetscLogEvent mg_transfer;  /* a matrix-free interpolation or restriction */
   PetscLogEvent spectral;     /* the transform solve (alpha + beta L + gamma L^2)^-1 */
   PetscLogEvent output;       /* a field file written */
   PetscLogEvent ckpt_write, ckpt_read;

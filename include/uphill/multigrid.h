@@ -14,6 +14,9 @@ typedef struct {
 typedef struct {
   PetscErrorCode (*fine_field)(void *ctx, Vec X, Vec K);
   PetscErrorCode (*assemble)(void *ctx, const MultigridLevel *level, Vec K, PetscReal shift, Mat A);
+  /* matrix-free levels, or NULL: a level's operator (a shell that assemble then updates) for
+     every level but the coarsest (its LU needs a matrix), and the fine smoother's operator */
+  PetscErrorCode (*create_level)(void *ctx, const MultigridLevel *level, Mat *A);
   void *ctx;
 } MultigridOperators;
 /* Levels of the DMDA hierarchy: halve while every direction stays even, keeps at least two
@@ -24,5 +27,8 @@ PetscErrorCode MultigridLevels(const App *app, PetscInt *levels);
 PetscErrorCode MultigridCreate(const App *app, PC pc, PetscInt levels, PetscBool galerkin, const MultigridOperators *ops, Multigrid *mg);
 /* Rebuild the rediscretised coarse operators at state X (call before the PC is rebuilt). */
 PetscErrorCode MultigridUpdate(Multigrid mg, Vec X, PetscReal shift);
+/* The fine level's operator for the smoother (matrix-free levels; NULL otherwise): the
+   preconditioning matrix of the Krylov solve, updated by MultigridUpdate. */
+PetscErrorCode MultigridFineOperator(Multigrid mg, Mat *A);
 PetscErrorCode MultigridDestroy(Multigrid *mg);
 #endif
