@@ -15,30 +15,7 @@
 #include <uphill/physics.h>
 #include <uphill/initial.h>
 #include <uphill/grid.h>
-
-static int failures = 0;
-
-static void Check(MPI_Comm comm, PetscBool ok, const char *what, double got, double limit)
-{
-  PetscPrintf(comm, "%s  %-64s %.3e (limit %.1e)\n", ok ? "ok  " : "FAIL", what, got, limit);
-  if (!ok) failures++;
-}
-
-/* ||a - b|| / ||b|| */
-static PetscErrorCode RelativeDifference(Vec a, Vec b, PetscReal *rel)
-{
-  Vec       d;
-  PetscReal nd, nb;
-
-  PetscFunctionBegin;
-  PetscCall(VecDuplicate(a, &d));
-  PetscCall(VecWAXPY(d, -1.0, b, a));
-  PetscCall(VecNorm(d, NORM_2, &nd));
-  PetscCall(VecNorm(b, NORM_2, &nb));
-  *rel = nd / nb;
-  PetscCall(VecDestroy(&d));
-  PetscFunctionReturn(0);
-}
+#include "test_vec_check.h"
 
 /* Central difference of the IFunction along v (with Xdot moving as shift v). */
 static PetscErrorCode DirectionalDerivative(App *app, Vec X, Vec Xdot, Vec v, PetscReal shift, PetscReal eps, Vec out)
@@ -143,5 +120,5 @@ int main(int argc, char **argv)
   PetscCall(VecDestroy(&yF));
   PetscCall(AppDestroy(&app));
   PetscCall(PetscFinalize());
-  return failures ? 1 : 0;
+  return test_failures ? 1 : 0;
 }

@@ -15,32 +15,10 @@
 #include <uphill/physics.h>
 #include <uphill/initial.h>
 #include <uphill/grid.h>
+#include "test_vec_check.h"
 #include <uphill/multigrid.h>
 #include <uphill/mg_level.h>
 #include <uphill/model.h>
-
-static int failures = 0;
-
-static void Check(MPI_Comm comm, PetscBool ok, const char *what, double got, double limit)
-{
-  PetscPrintf(comm, "%s  %-66s %.3e (limit %.1e)\n", ok ? "ok  " : "FAIL", what, got, limit);
-  if (!ok) failures++;
-}
-
-static PetscErrorCode RelativeDifference(Vec a, Vec b, PetscReal *rel)
-{
-  Vec       d;
-  PetscReal nd, nb;
-
-  PetscFunctionBegin;
-  PetscCall(VecDuplicate(a, &d));
-  PetscCall(VecWAXPY(d, -1.0, b, a));
-  PetscCall(VecNorm(d, NORM_2, &nd));
-  PetscCall(VecNorm(b, NORM_2, &nb));
-  *rel = nd / nb;
-  PetscCall(VecDestroy(&d));
-  PetscFunctionReturn(0);
-}
 
 /* The largest |r| over the points of each colour ((i + j + k) % 2). */
 static PetscErrorCode ColourMax(DM da, Vec r, PetscReal m[2])
@@ -223,5 +201,5 @@ int main(int argc, char **argv)
   PetscCall(VecDestroy(&K));
   PetscCall(AppDestroy(&app));
   PetscCall(PetscFinalize());
-  return failures ? 1 : 0;
+  return test_failures ? 1 : 0;
 }
