@@ -6,9 +6,9 @@
    in 2D/3D).  At a no-flux wall the missing neighbour is the mirror image: the cell itself.
 
    Coarse operators (-coarse_operator):
-   - rediscretise (the binary default): the Jacobian assembled on each coarse grid (h doubled per
-     level), 7-point stencils with 14 non-zeros per row: cheap to build (1/7 of the fine assembly
-     for all levels together) and small.  Binary: from the cell averages (I^T / 2^dim) of the
+   - rediscretise (the binary default): the Jacobian on each coarse grid (h doubled per level),
+     7-point stencils: matrix-free level operators (mg_level.c, through MultigridOperators'
+     create_level) on every level but the coarsest, or assembled with 14 non-zeros per row.  Binary: from the cell averages (I^T / 2^dim) of the
      pointwise coefficients f''(c) and M(c), without the M' terms.  Averaging the state instead
      puts c ~ 1/2 wherever a coarse cell straddles an interface, a far too negative f'': Krylov
      iterations then tripled late in a spinodal run.  N-component: from the averaged state.
