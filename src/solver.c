@@ -432,6 +432,43 @@ static PetscErrorCode NewtonToleranceFromStep(SNES snes, PetscReal ts_rtol)
   PetscFunctionReturn(0);
 }
 
+/* The error test measures each concentration against the size of its fluctuation, as the
+   transform integrators do (integrator_rosw.c): atol_c = atol + rtol std(c), rtol_c = 0.
+   Against |c| ~ 0.5 (atol + rtol |c|) a perturbation of 1e-2 or less was invisible, and BDF2
+   accepted too large a step at the onset of decomposition (docs/MODEL.md section 3.6). */
+static PetscErrorCode StepTolerancesFromState(TS ts, const App *app, Vec X)
+{
+  Vec         vatol;
+  PetscInt    size;
+  const PetscInt nc = app->p.ncomp;
+  PetscScalar sum[2 * UPHILL_MAX_NC];
+  PetscReal   nrm[2 * UPHILL_MAX_NC];
+
+  PetscFunctionBegin;
+  PetscCall(TSGetTolerances(ts, NULL, &vatol, NULL, NULL));
+  PetscCall(VecGetSize(X, &size));
+  PetscCall(VecStrideSumAll(X, sum));
+  PetscCall(VecStrideNormAll(X, NORM_2, nrm));
+  for (PetscInt r = 0; r < nc; r++) {
+    const PetscReal pts = (PetscReal)(size / (2 * nc)), m = PetscRealPart(sum[r]) / pts;
+    PetscCall(VecStrideSet(vatol, r, app->step_atol + app->step_rtol * PetscSqrtReal(PetscMax(nrm[r] * nrm[r] / pts - m * m, 0))));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* After every accepted step: the tolerances from the new state. */
+static PetscErrorCode StepTolerancesAfterStep(TS ts)
+{
+  App *app;
+  Vec  X;
+
+  PetscFunctionBegin;
+  PetscCall(TSGetApplicationContext(ts, &app));
+  PetscCall(TSGetSolution(ts, &X));
+  PetscCall(StepTolerancesFromState(ts, app, X));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
 {
   SNES           snes;
@@ -471,7 +508,7 @@ PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
   PetscCall(TSSetExactFinalTime(*ts, TS_EXACTFINALTIME_MATCHSTEP));
   PetscCall(TSSetMaxSNESFailures(*ts, -1));
   PetscCall(TSSetMaxStepRejections(*ts, 30));
-  PetscCall(TSSetTolerances(*ts, 1e-4, NULL, 1e-3, NULL));
+  PetscCall(TSSetTolerances(*ts, 1e-12, NULL, 5e-4, NULL)); /* atol_c = atol + rtol std(c): StepTolerancesFromState */
   PetscCall(TSGetAdapt(*ts, &adapt));
   PetscCall(SolverDefaultAdapt(adapt));
   PetscCall(TSAdaptSetClip(adapt, 0.1, 2.0));
@@ -502,17 +539,21 @@ PetscErrorCode SolverCreate(App *app, Vec X, TS *ts)
      TSSetFromOptions so that -ts_atol/-ts_rtol set the values used for c. */
   PetscCall(TSGetTolerances(*ts, &atol, NULL, &rtol, NULL));
   PetscCall(NewtonToleranceFromStep(snes, rtol));
+  app->step_atol = atol;
+  app->step_rtol = rtol;
   PetscCall(VecDuplicate(X, &vatol));
   PetscCall(VecDuplicate(X, &vrtol));
   for (PetscInt r = 0; r < app->p.ncomp; r++) {
-    PetscCall(VecStrideSet(vatol, r, atol));
-    PetscCall(VecStrideSet(vrtol, r, rtol));
     PetscCall(VecStrideSet(vatol, app->p.ncomp + r, PETSC_MAX_REAL / 4));
+    PetscCall(VecStrideSet(vrtol, r, 0.0));
     PetscCall(VecStrideSet(vrtol, app->p.ncomp + r, 0.0));
   }
   PetscCall(TSSetTolerances(*ts, PETSC_DECIDE, vatol, PETSC_DECIDE, vrtol));
   PetscCall(VecDestroy(&vatol));
   PetscCall(VecDestroy(&vrtol));
+  PetscCall(StepTolerancesFromState(*ts, app, X));
+  PetscCall(TSSetApplicationContext(*ts, app));
+  PetscCall(TSSetPostEvaluate(*ts, StepTolerancesAfterStep));
   PetscFunctionReturn(0);
 }
 

@@ -23,8 +23,9 @@ the defaults).  Error budget of a correct code:
 A wrong sign or factor in f'', kappa, M(c0) or the stencil shifts R by far more than 1%; the
 short-wave case (k h = 0.79) also tells the discrete R_h from the continuum R (30% apart).
 With the second argument rosw the Rosenbrock-W integrator is checked with its defaults; with
-bdf the BDF2 + Newton-multigrid integrator, at tight tolerances (1e-12: its error test is
-absolute on c).
+bdf the BDF2 + Newton-multigrid integrator, with its defaults too (its error test is relative
+to std(c) as well: measured rate errors 0.60% and 0.61% at its default rtol 5e-4, 0.9% at
+1e-3; BDF2's own error, not resolved to round-off as by the exponential integrator).
 
 Usage: test_linear_stability.py CASE [rosw|bdf]   (cases listed in CASES below)"""
 import math
@@ -57,7 +58,7 @@ CASES = {
 AMPLITUDE = 1e-6
 GROWTH_TIMES = 3.0  # run for |R_h| t_max = 3: the mode changes by e^3 = 20
 TOL = 0.01
-INTEGRATOR = {"rosw": ["-integrator", "rosw"], "bdf": ["-integrator", "bdf", "-ts_rtol", "1e-12", "-ts_atol", "1e-12"]}
+INTEGRATOR = {"rosw": ["-integrator", "rosw"], "bdf": ["-integrator", "bdf"]}
 
 
 def main():

@@ -39,6 +39,7 @@ typedef struct {
   Multigrid mg;    /* the default preconditioner's hierarchy, or NULL */
   PetscBool block_diagonal_pmat; /* the preconditioning matrix holds the Jacobian's point blocks only */
   PetscReal shift; /* the integrator's d(u_t)/du at the last Jacobian (Newton's mass projection) */
+  PetscReal step_atol, step_rtol; /* bdf path: the error test's atol + rtol std(c) (solver.c) */
 } App;
 
 PetscErrorCode AppSetUp(MPI_Comm comm, App *app);

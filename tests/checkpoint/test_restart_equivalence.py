@@ -35,7 +35,7 @@ CASES = {  # ranks of the straight run and of the continued segments, segments, 
     "np2": dict(np_a=2, np_b=2, n=24, cuts=(12,), extra=["-stats_interval", "5"]),
     "np4_to_np2": dict(np_a=4, np_b=2, n=24, cuts=(12,), extra=[]),
     "np2_to_np1": dict(np_a=2, np_b=1, n=24, cuts=(12,), extra=[]),
-    "bdf_np1": dict(np_a=1, np_b=1, n=24, cuts=(8, 16), extra=C.BDF + ["-output_interval", "0.75", "-analysis_interval", "0.5"]),
+    "bdf_np1": dict(np_a=1, np_b=1, n=24, cuts=(8, 16), extra=C.BDF + ["-output_interval", "0.002", "-analysis_interval", "0.0015"]),
     "bdf_np2_to_np1": dict(np_a=2, np_b=1, n=24, cuts=(12,), extra=C.BDF),
     "walltime_np1": None,
 }
