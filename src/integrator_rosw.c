@@ -389,16 +389,10 @@ static PetscErrorCode RoswUpdateTolerance(TS ts, Rosw *r, Vec C)
   PetscFunctionBegin;
   if (r->general) { /* each component against its own fluctuation */
     const PetscInt nc = r->nc;
-    PetscScalar    sum[UPHILL_MAX_NC], *v;
-    PetscReal      nrm[UPHILL_MAX_NC], tol[UPHILL_MAX_NC];
+    PetscScalar   *v;
+    PetscReal      tol[UPHILL_MAX_NC];
     PetscInt       n;
-    PetscCall(VecGetSize(C, &size));
-    PetscCall(VecStrideSumAll(C, sum));
-    PetscCall(VecStrideNormAll(C, NORM_2, nrm));
-    for (PetscInt i = 0; i < nc; i++) {
-      const PetscReal pts = (PetscReal)(size / nc), m = PetscRealPart(sum[i]) / pts;
-      tol[i]              = r->atol + r->rtol * PetscSqrtReal(PetscMax(nrm[i] * nrm[i] / pts - m * m, 0));
-    }
+    PetscCall(SolverComponentTolerances(C, nc, r->atol, r->rtol, tol));
     PetscCall(VecGetLocalSize(r->vatol, &n));
     PetscCall(VecGetArray(r->vatol, &v));
     for (PetscInt i = 0; i < n; i++) v[i] = tol[i % nc];

@@ -433,26 +433,18 @@ static PetscErrorCode NewtonToleranceFromStep(SNES snes, PetscReal ts_rtol)
 }
 
 /* The error test measures each concentration against the size of its fluctuation, as the
-   transform integrators do (integrator_rosw.c): atol_c = atol + rtol std(c), rtol_c = 0.
-   Against |c| ~ 0.5 (atol + rtol |c|) a perturbation of 1e-2 or less was invisible, and BDF2
-   accepted too large a step at the onset of decomposition (docs/MODEL.md section 3.6). */
+   transform integrators do: atol_c = atol + rtol std(c), rtol_c = 0 (SolverComponentTolerances).
+   Against atol + rtol |c| with |c| ~ 0.5, a perturbation of 1e-2 or less was invisible and
+   BDF2 accepted too large a step at the onset of decomposition (docs/MODEL.md section 3.6). */
 static PetscErrorCode StepTolerancesFromState(TS ts, const App *app, Vec X)
 {
-  Vec         vatol;
-  PetscInt    size;
-  const PetscInt nc = app->p.ncomp;
-  PetscScalar sum[2 * UPHILL_MAX_NC];
-  PetscReal   nrm[2 * UPHILL_MAX_NC];
+  Vec       vatol;
+  PetscReal tol[UPHILL_MAX_NC];
 
   PetscFunctionBegin;
   PetscCall(TSGetTolerances(ts, NULL, &vatol, NULL, NULL));
-  PetscCall(VecGetSize(X, &size));
-  PetscCall(VecStrideSumAll(X, sum));
-  PetscCall(VecStrideNormAll(X, NORM_2, nrm));
-  for (PetscInt r = 0; r < nc; r++) {
-    const PetscReal pts = (PetscReal)(size / (2 * nc)), m = PetscRealPart(sum[r]) / pts;
-    PetscCall(VecStrideSet(vatol, r, app->step_atol + app->step_rtol * PetscSqrtReal(PetscMax(nrm[r] * nrm[r] / pts - m * m, 0))));
-  }
+  PetscCall(SolverComponentTolerances(X, app->p.ncomp, app->step_atol, app->step_rtol, tol));
+  for (PetscInt r = 0; r < app->p.ncomp; r++) PetscCall(VecStrideSet(vatol, r, tol[r]));
   PetscFunctionReturn(0);
 }
 

@@ -23,4 +23,6 @@ PetscErrorCode SolverObservables(TS ts, const App *app, Observables *obs);
 /* The default step-size controller of both integrators (solver.c): PETSc's TSADAPTDSP with
    the H211PI digital filter (issue 14: no oscillating rejections). */
 PetscErrorCode SolverDefaultAdapt(TSAdapt adapt);
+/* tol[i] = atol + rtol std(c_i) for the first nc fields of the point-blocked X (step_control.c). */
+PetscErrorCode SolverComponentTolerances(Vec X, PetscInt nc, PetscReal atol, PetscReal rtol, PetscReal tol[]);
 #endif
