@@ -230,9 +230,9 @@ static PetscErrorCode SolverIJacobian(TS ts, PetscReal t, Vec X, Vec Xdot, Petsc
   PetscFunctionReturn(0);
 }
 
-/* Whether every mode of multigrid level l (of levels; h doubling per level) grows under the
-   spinodal instability at c0: kappa k^2 < |f''| up to the grid's largest k^2 = 4 dim / h^2
-   (with a margin of 2).  There a rediscretised operator with a large time step is indefinite,
+/* Whether every mode of multigrid level l (of levels; h doubling per level) can grow under the
+   spinodal instability: kappa k^2 < max(-f'') up to the grid's largest k^2 = sum 4 / h_d^2
+   (with a margin of 2; f'' over c in (0,1)).  There a rediscretised operator with a large time step is indefinite,
    and plain Gauss-Seidel stalls (on a 2D 128^2 run with adaptive steps: 14 Krylov iterations
    per Newton and a failed solve, against 9 with GMRES on those levels); GMRES-accelerated
    sweeps cost little on such coarse grids. */
@@ -415,7 +415,7 @@ static PetscErrorCode CheckFirstStep(TS ts)
 }
 
 /* Newton stops when the residual has fallen by 1e-3 times the step's relative error tolerance
-   (1e-6 with the default -ts_rtol 1e-3): its error then stays three orders below what the
+   (5e-7 with bdf's default -ts_rtol 5e-4): its error then stays three orders below what the
    step control admits, and a user who tightens -ts_rtol tightens Newton with it.  (Mass does
    not need more: ProjectMass.)  -snes_rtol, when given, wins. */
 static PetscErrorCode NewtonToleranceFromStep(SNES snes, PetscReal ts_rtol)

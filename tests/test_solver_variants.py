@@ -10,8 +10,8 @@ matrix-free levels with red-black Gauss-Seidel smoothing) and with
 
 to the Newton tolerance (max |c - c_default| <= 1e-8; the runs differ by 1e-13 to 3e-9, a wrong
 operator by O(1e-3) or fails to converge).  Newton is held at -snes_rtol 1e-10 so that the
-comparison sees the linear solvers, not where Newton stopped: with the default (1e-3 x -ts_rtol
-= 1e-6) the variants' final fields differ by ~7e-7, far inside the step control's tolerance
+comparison sees the linear solvers, not where Newton stopped: with a Newton tolerance of 1e-6
+(1e-3 x -ts_rtol 1e-3) the variants' final fields differed by ~7e-7, far inside the step control's tolerance
 (1e-4 absolute) but not a test of the linear solvers.  Each run conserves mass to round-off, and -ksp_view shows
 that the option took effect (the preconditioning matrix's type, Galerkin coarse matrices, the
 Krylov operator's type, the number of levels)."""
