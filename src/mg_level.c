@@ -154,11 +154,8 @@ static PetscErrorCode LevelSOR(Mat A, Vec bb, PetscReal omega, MatSORType flag, 
   /* the owned part of the iterate back into xx */
   PetscCall(VecGetArrayRead(L->xl, (const PetscScalar **)&x));
   PetscCall(VecGetArray(xx, &xo));
-  GRID_FOR_OWNED(&L->b, i, j, kk)
-  {
-    if (i > L->b.info.xs) continue;
-    PetscCall(PetscArraycpy(xo + 2 * GridOwned(&L->b, i, j, kk), x + 2 * GridGhosted(&L->b, i, j, kk), 2 * L->b.info.xm));
-  }
+  for (PetscInt kk = L->b.info.zs; kk < L->b.info.zs + L->b.info.zm; kk++) /* row by row */
+    for (PetscInt j = L->b.info.ys; j < L->b.info.ys + L->b.info.ym; j++) PetscCall(PetscArraycpy(xo + 2 * GridOwned(&L->b, L->b.info.xs, j, kk), x + 2 * GridGhosted(&L->b, L->b.info.xs, j, kk), 2 * L->b.info.xm));
   PetscCall(VecRestoreArray(xx, &xo));
   PetscCall(VecRestoreArrayRead(L->xl, (const PetscScalar **)&x));
   PetscCall(PetscLogFlops(50.0 * its * lits * ncolours / 2.0 * L->b.info.xm * L->b.info.ym * L->b.info.zm));

@@ -8,16 +8,26 @@
    Coarse operators (-coarse_operator):
    - rediscretise (the binary default): the Jacobian on each coarse grid (h doubled per level),
      7-point stencils: matrix-free level operators (mg_level.c, through MultigridOperators'
-     create_level) on every level but the coarsest, or assembled with 14 non-zeros per row.  Binary: from the cell averages (I^T / 2^dim) of the
-     pointwise coefficients f''(c) and M(c), without the M' terms.  Averaging the state instead
-     puts c ~ 1/2 wherever a coarse cell straddles an interface, a far too negative f'': Krylov
-     iterations then tripled late in a spinodal run.  N-component: from the averaged state.
+     create_level) on every level but the coarsest, or assembled with 14 non-zeros per row.
+     Binary: from the cell averages (I^T / 2^dim) of the pointwise coefficients f''(c) and
+     M(c), without the M' terms.  Averaging the state instead puts c ~ 1/2 wherever a coarse
+     cell straddles an interface, a far too negative f'': Krylov iterations then tripled late
+     in a spinodal run.  N-component: from the averaged state.
    - galerkin (the N-component default): R A I products of the fine Jacobian (PCMG's
      PC_MG_GALERKIN_PMAT): ~160 non-zeros per coarse row, and the products dominated the set-up
      time (~45% of a run at 64^3).  Fewest Krylov iterations. */
 #include <uphill/log_events.h>
 #include <uphill/multigrid.h>
 #include <uphill/grid.h>
+
+/* The coarse cells and weights of fine index f along a direction of nc coarse cells. */
+static inline void TransferWeights(PetscInt f, PetscInt nc, PetscBool periodic, PetscInt c[2], PetscReal w[2])
+{
+  const PetscInt ci = f / 2;
+  PetscInt       nb = (f % 2) ? ci + 1 : ci - 1;
+  if (!periodic && (nb < 0 || nb >= nc)) nb = ci; /* mirror at the wall */
+  c[0] = ci, c[1] = nb, w[0] = 0.75, w[1] = 0.25;
+}
 
 static PetscErrorCode CellCentredInterpolation(PetscBool periodic, DM dac, DM daf, Mat *P)
 {
@@ -48,16 +58,12 @@ static PetscErrorCode CellCentredInterpolation(PetscBool periodic, DM dac, DM da
     PetscScalar    vals[8];
 
     for (PetscInt d = 0; d < 3; d++) {
-      const PetscInt ci = f[d] / 2;
       if (d >= dim) {
-        cidx[d][0] = cidx[d][1] = ci;
+        cidx[d][0] = cidx[d][1] = f[d] / 2;
         w[d][0] = 1, w[d][1] = 0;
         continue;
       }
-      PetscInt nb = (f[d] % 2) ? ci + 1 : ci - 1;
-      if (!periodic && (nb < 0 || nb >= Mc[d])) nb = ci; /* mirror at the wall */
-      cidx[d][0] = ci, cidx[d][1] = nb;
-      w[d][0] = 0.75, w[d][1] = 0.25;
+      TransferWeights(f[d], Mc[d], periodic, cidx[d], w[d]);
       ncorner *= 2;
     }
     /* accumulate the 2^dim corners (duplicates at walls are summed by ADD_VALUES) */
@@ -99,15 +105,6 @@ typedef struct {
   PetscBool periodic;
   PetscScalar *row; /* one ghosted coarse row */
 } Transfer;
-
-/* The coarse cells and weights of fine index f along a direction of nc coarse cells. */
-static inline void TransferWeights(PetscInt f, PetscInt nc, PetscBool periodic, PetscInt c[2], PetscReal w[2])
-{
-  const PetscInt ci = f / 2;
-  PetscInt       nb = (f % 2) ? ci + 1 : ci - 1;
-  if (!periodic && (nb < 0 || nb >= nc)) nb = ci; /* mirror at the wall */
-  c[0] = ci, c[1] = nb, w[0] = 0.75, w[1] = 0.25;
-}
 
 /* transpose false: yf += I xc;  true: xc_local += I^T yf.  Separable, row by row: a fine row
    (j, k) takes the weighted sum t of the (up to) four coarse rows around it, then the 3/4, 1/4
@@ -431,9 +428,9 @@ PetscErrorCode MultigridDestroy(Multigrid *mgp)
 
   PetscFunctionBegin;
   if (!mg) PetscFunctionReturn(0);
+  PetscCall(MatDestroy(&mg->fine));
   for (PetscInt l = 0; l < mg->levels; l++) {
     PetscCall(MatDestroy(&mg->interp[l]));
-    if (l == 0) PetscCall(MatDestroy(&mg->fine));
     PetscCall(MatDestroy(&mg->A[l]));
     PetscCall(VecDestroy(&mg->X[l]));
     PetscCall(DMDestroy(&mg->level[l].da));

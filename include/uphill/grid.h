@@ -27,7 +27,8 @@ PetscErrorCode GridGetBox(DM da, GridBox *b);
 /* Global-to-local scatter that also fills no-flux walls' ghosts by mirroring (zero normal
    derivative at the cell face), so that one branch-free stencil serves both walls. */
 PetscErrorCode GridGlobalToLocal(const App *app, Vec g, Vec l);
-/* The same on any DMDA of the hierarchy; and, in place, l's ghosts from its own owned part. */
+/* The same on any DMDA of the hierarchy; and, in place, l's face ghosts (star stencil) from the
+   neighbouring ranks' owned planes, by one message per face (grid.c). */
 PetscErrorCode GridFillGhosts(DM da, Vec g, Vec l);
 PetscErrorCode GridUpdateGhosts(DM da, Vec l);
 /* The one ghost fill of the stencil code: g's ghosted local copy (walls mirrored) from da's
