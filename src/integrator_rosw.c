@@ -53,7 +53,7 @@ typedef struct {
   PetscReal        Lref[UPHILL_MAX_NC * UPHILL_MAX_NC], Lref_ihalf[UPHILL_MAX_NC * UPHILL_MAX_NC]; /* L(mean c), its R^-1/2 */
   PetscObjectState synced;    /* the state of C that X was last filled from */
   PetscReal        atol, rtol; /* as given (-ts_atol, -ts_rtol) */
-  PetscReal        shift, S, Mbar;
+  PetscReal        shift, S, Smin, Mbar; /* Smin: min f'' over the field */
   PetscReal        energy, energy_abs; /* F of the last accepted state, and its round-off scale */
   PetscObjectState energy_state;       /* the state of the TS's vector that energy is F of */
   PetscErrorCode (*choose)(TSAdapt, TS, PetscReal, PetscInt *, PetscReal *, PetscBool *, PetscReal *, PetscReal *, PetscReal *);
@@ -122,19 +122,22 @@ static PetscErrorCode RoswLinearisation(Rosw *r, Vec C)
   const App         *app = r->app;
   const PetscScalar *c;
   PetscInt           n;
-  PetscReal          m[2] = {PETSC_MIN_REAL, 0}; /* max f'', max M */
+  PetscReal          m[3] = {PETSC_MIN_REAL, 0, PETSC_MIN_REAL}; /* max f'', max M, -min f'' */
 
   PetscFunctionBegin;
   PetscCall(VecGetLocalSize(C, &n));
   PetscCall(VecGetArrayRead(C, &c));
   for (PetscInt i = 0; i < n; i++) {
-    m[0] = PetscMax(m[0], ThermoD2F(&app->th, c[i]));
-    m[1] = PetscMax(m[1], MobilityValue(&app->mob, c[i]));
+    const PetscReal d2f = ThermoD2F(&app->th, c[i]);
+    m[0]                = PetscMax(m[0], d2f);
+    m[1]                = PetscMax(m[1], MobilityValue(&app->mob, c[i]));
+    m[2]                = PetscMax(m[2], -d2f);
   }
   PetscCall(VecRestoreArrayRead(C, &c));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, m, 2, MPIU_REAL, MPIU_MAX, PetscObjectComm((PetscObject)C)));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, m, 3, MPIU_REAL, MPIU_MAX, PetscObjectComm((PetscObject)C)));
   r->S    = app->p.kappa > 0 ? m[0] : PetscMax(m[0], 0);
   r->Mbar = m[1];
+  r->Smin = -m[2];
   PetscFunctionReturn(0);
 }
 
@@ -173,7 +176,7 @@ static PetscErrorCode EtdRHS(TS ts, Vec C, Vec G, void *ctx)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode EtdLinearise(TS ts, Vec C, PetscReal *Lbar, PetscReal *s, PetscReal *K, void *ctx)
+static PetscErrorCode EtdLinearise(TS ts, Vec C, PetscReal *Lbar, PetscReal *s, PetscReal *smin, PetscReal *K, void *ctx)
 {
   Rosw *r = (Rosw *)ctx;
 
@@ -182,6 +185,7 @@ static PetscErrorCode EtdLinearise(TS ts, Vec C, PetscReal *Lbar, PetscReal *s, 
   PetscCall(RoswLinearisation(r, C));
   *Lbar = r->Mbar;
   *s    = r->S; /* max f'' unbounded: inside the spinodal the growing modes are exact */
+  *smin = PetscMin(r->Smin, r->S);
   *K    = r->app->p.kappa;
   PetscFunctionReturn(0);
 }
@@ -291,14 +295,14 @@ static PetscReal EtdWeightedCurvature(PetscInt nc, const PetscReal *T, const Pet
    Lbar s bounds L(c) H(c) in Lbar's metric.  (The plain bound max eig H was measured 12% off
    in F at the default tolerance on the ternary example: in the bulk phases H is large where
    L(c) is small, and s = max eig H overstated the linear part everywhere by ~20x.) */
-static PetscErrorCode EtdLineariseMulti(TS ts, Vec C, PetscReal *Lbar, PetscReal *s, PetscReal *K, void *ctx)
+static PetscErrorCode EtdLineariseMulti(TS ts, Vec C, PetscReal *Lbar, PetscReal *s, PetscReal *smin, PetscReal *K, void *ctx)
 {
   Rosw              *r  = (Rosw *)ctx;
   const MultiModel  *mm = &r->app->mm;
   const PetscInt     nc = r->nc, nn = nc * nc;
   const PetscScalar *c;
   PetscInt           n;
-  PetscReal          m[2] = {PETSC_MIN_REAL, 1}; /* max eig Lref^-1 L H, theta */
+  PetscReal          m[3] = {PETSC_MIN_REAL, 1, PETSC_MIN_REAL}; /* max eig Lref^-1 L H, theta, -min of the first (nc = 1) */
 
   PetscFunctionBegin;
   (void)ts;
@@ -311,15 +315,17 @@ static PetscErrorCode EtdLineariseMulti(TS ts, Vec C, PetscReal *Lbar, PetscReal
     MultiL(mm, c + i, L);
     LinalgMul(nc, r->Lref_ihalf, L, T);
     LinalgMul(nc, T, r->Lref_ihalf, W);
-    const PetscReal theta = LinalgSymMaxEig(nc, W);
-    m[0]                  = PetscMax(m[0], EtdWeightedCurvature(nc, T, H, r->Lref_ihalf, theta));
+    const PetscReal theta = LinalgSymMaxEig(nc, W), wc = EtdWeightedCurvature(nc, T, H, r->Lref_ihalf, theta);
+    m[0]                  = PetscMax(m[0], wc);
     m[1]                  = PetscMax(m[1], theta);
+    m[2]                  = PetscMax(m[2], -wc);
   }
   PetscCall(VecRestoreArrayRead(C, &c));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, m, 2, MPIU_REAL, MPIU_MAX, PetscObjectComm((PetscObject)C)));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, m, 3, MPIU_REAL, MPIU_MAX, PetscObjectComm((PetscObject)C)));
   if (!mm->atomic) m[1] = 1; /* Lbar = L */
   *s = m[0] / m[1];
   if (!r->kappa_definite) *s = PetscMax(*s, 0); /* without gradient energy in some direction, no growth there */
+  *smin = nc == 1 ? PetscMin(-m[2] / m[1], *s) : PETSC_MIN_REAL; /* N = 2: the binary's min f'' */
   for (PetscInt i = 0; i < nn; i++) {
     Lbar[i] = m[1] * r->Lref[i];
     K[i]    = mm->kappa[i];

@@ -21,6 +21,7 @@ struct _p_Spectral {
   double    *rin;              /* slab in real space (r2c: rows padded to 2 (n_last/2 + 1)) */
   double    *out;              /* spectral coefficients (complex pairs for r2c) */
   PetscReal *lambda;           /* eigenvalue of -Lap_h of each local spectral coefficient */
+  PetscReal *weight;           /* Parseval: sum_x x^2 = sum_k weight_k |xhat_k|^2 */
   ptrdiff_t  nspec;            /* local spectral coefficients */
   PetscInt   nreal;            /* one rank: cells of the grid */
   ptrdiff_t  local_n0, local_0_start;
@@ -32,6 +33,21 @@ struct _p_Spectral {
 static void Eigen1D(PetscInt count, PetscReal h, PetscReal period, PetscReal *e)
 {
   for (PetscInt m = 0; m < count; m++) e[m] = 4.0 / (h * h) * PetscSqr(PetscSinReal(PETSC_PI * (PetscReal)m / period));
+}
+
+/* Parseval's factor of coefficient (i0, i1, l) (slowest first), the round trip's 1/norm aside:
+   r2c stores half the spectrum, so a coefficient stands for itself and its conjugate (2) except
+   on the planes l = 0 and l = n/2; FFTW's DCT-II is 2 sum x cos(...), whose zero-frequency row
+   carries half the weight in each transformed direction (the flat direction of a line is not
+   transformed). */
+static PetscReal ParsevalFactor(const Spectral s, PetscInt i0, PetscInt i1, PetscInt l)
+{
+  const PetscInt nl = s->n[s->ndim - 1];
+  if (s->r2c) return (l == 0 || 2 * l == nl) ? 1 : 2;
+  PetscReal f = l == 0 ? 0.5 : 1;
+  if (s->ndim == 3 && i1 == 0) f *= 0.5;
+  if (s->n[0] > 1 && i0 == 0) f *= 0.5;
+  return f;
 }
 
 static PetscErrorCode SpectralEigenvalues(Spectral s, const App *app)
@@ -47,10 +63,14 @@ static PetscErrorCode SpectralEigenvalues(Spectral s, const App *app)
     Eigen1D(count[d], app->h[g], (PetscReal)(s->r2c ? s->n[d] : 2 * s->n[d]), e[d]);
   }
   const PetscInt nmid = s->ndim == 3 ? count[1] : 1, nlast = count[s->ndim - 1];
-  PetscCall(PetscMalloc1(s->nspec, &s->lambda));
+  PetscCall(PetscMalloc2(s->nspec, &s->lambda, s->nspec, &s->weight));
   for (PetscInt i0 = 0; i0 < (PetscInt)s->local_n0; i0++)
     for (PetscInt i1 = 0; i1 < nmid; i1++)
-      for (PetscInt l = 0; l < nlast; l++) s->lambda[(i0 * nmid + i1) * nlast + l] = e[0][s->local_0_start + i0] + (s->ndim == 3 ? e[1][i1] : 0) + e[s->ndim - 1][l];
+      for (PetscInt l = 0; l < nlast; l++) {
+        const PetscInt k = (i0 * nmid + i1) * nlast + l, g0 = (PetscInt)s->local_0_start + i0;
+        s->lambda[k]     = e[0][g0] + (s->ndim == 3 ? e[1][i1] : 0) + e[s->ndim - 1][l];
+        s->weight[k]     = s->inorm * ParsevalFactor(s, g0, i1, l);
+      }
   for (PetscInt d = 0; d < s->ndim; d++) PetscCall(PetscFree(e[d]));
   PetscFunctionReturn(0);
 }
@@ -348,6 +368,20 @@ PetscErrorCode SpectralSymbol(Spectral s, PetscInt *n, PetscInt *per, const Pets
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode SpectralSumSquares(Spectral s, const PetscScalar *xhat, PetscReal *sum)
+{
+  const PetscReal *w = s->weight;
+  PetscReal        local = 0;
+
+  PetscFunctionBegin;
+  if (s->r2c)
+    for (ptrdiff_t k = 0; k < s->nspec; k++) local += w[k] * (xhat[2 * k] * xhat[2 * k] + xhat[2 * k + 1] * xhat[2 * k + 1]);
+  else
+    for (ptrdiff_t k = 0; k < s->nspec; k++) local += w[k] * xhat[k] * xhat[k];
+  PetscCall(MPIU_Allreduce(&local, sum, 1, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)s->da1)));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SpectralForward(Spectral s, Vec x, PetscScalar *xhat)
 {
   PetscFunctionBegin;
@@ -379,7 +413,7 @@ PetscErrorCode SpectralDestroy(Spectral *sp)
   if (s->backward) fftw_destroy_plan(s->backward);
   fftw_free(s->rin);
   fftw_free(s->out);
-  PetscCall(PetscFree(s->lambda));
+  PetscCall(PetscFree2(s->lambda, s->weight));
   PetscCall(VecScatterDestroy(&s->toslab));
   PetscCall(VecDestroy(&s->slab));
   PetscCall(VecDestroy(&s->nat));

@@ -94,6 +94,20 @@ int main(int argc, char **argv)
     snprintf(what, sizeof what, "operator(y) = x, alpha %g beta %g gamma %g", coef[c][0], coef[c][1], coef[c][2]);
     Check(comm, (PetscBool)(rel <= 1e-12), what, rel, 1e-12);
   }
+  { /* Parseval: the sum of squares from the coefficients (the multistep scheme's error norm) */
+    PetscInt         n, per;
+    const PetscReal *lambda;
+    PetscScalar     *xhat;
+    PetscReal        sum, norm;
+    PetscCall(SpectralSymbol(sp, &n, &per, &lambda));
+    PetscCall(PetscMalloc1(PetscMax(n * per, 1), &xhat));
+    PetscCall(SpectralForward(sp, x, xhat));
+    PetscCall(SpectralSumSquares(sp, xhat, &sum));
+    PetscCall(VecNorm(x, NORM_2, &norm));
+    rel = PetscAbsReal(sum - norm * norm) / (norm * norm);
+    Check(comm, (PetscBool)(rel <= 1e-12), "sum of squares from the transform (Parseval)", rel, 1e-12);
+    PetscCall(PetscFree(xhat));
+  }
   PetscCall(VecCopy(x, y));
   PetscCall(SpectralSolve(sp, coef[0][0], coef[0][1], coef[0][2], y, y)); /* in place */
   PetscCall(Residual(&app, da1, coef[0][0], coef[0][1], 1.01 * coef[0][2], y, x, &rel));

@@ -16,8 +16,9 @@ typedef struct {
   /* G(U) = dU/dt */
   PetscErrorCode (*rhs)(TS ts, Vec U, Vec G, void *ctx);
   /* the linear part about U (called once a step, at its start): Lbar and K (nc x nc, row
-     major; Lbar symmetric positive definite, K symmetric) and s */
-  PetscErrorCode (*linearise)(TS ts, Vec U, PetscReal *Lbar, PetscReal *s, PetscReal *K, void *ctx);
+     major; Lbar symmetric positive definite, K symmetric) and s; smin (nc = 1): the smallest
+     curvature over the field (s - smin bounds the explicit part; PETSC_MIN_REAL: unknown) */
+  PetscErrorCode (*linearise)(TS ts, Vec U, PetscReal *Lbar, PetscReal *s, PetscReal *smin, PetscReal *K, void *ctx);
   /* optional, nc = 1: where G(U) = Lap_h P(U) - g Lap_h^2 U exactly (constant mobility), P pointwise,
      P = P(U) - P0 (P0 NULL: P(U)).  The later stages then need no stencil: the transform of
      N(x) - N(u0) is -lambda (transform of P(x) - P(u0)) + b lambda (transform of x - u0). */

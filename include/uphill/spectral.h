@@ -23,6 +23,8 @@ PetscErrorCode SpectralSolve(Spectral sp, PetscReal alpha, PetscReal beta, Petsc
 PetscErrorCode SpectralSymbol(Spectral sp, PetscInt *n, PetscInt *per, const PetscReal **lambda);
 PetscErrorCode SpectralForward(Spectral sp, Vec x, PetscScalar *xhat);
 PetscErrorCode SpectralInverse(Spectral sp, const PetscScalar *xhat, Vec y);
+/* sum over the grid of x^2 for the field x whose forward transform is xhat (Parseval; collective). */
+PetscErrorCode SpectralSumSquares(Spectral sp, const PetscScalar *xhat, PetscReal *sum);
 /* The scalar (one value per cell) DMDA the transforms work on. */
 PetscErrorCode SpectralScalarDM(Spectral sp, DM *da1);
 #endif
