@@ -83,10 +83,15 @@ SBDF2_DTS=${SBDF2_DTS:-$D2}
 SBDF2_A0_DTS=${SBDF2_A0_DTS:-$D0}
 REF_DT=${REF_DT:-$RD}
 if [ -z "${CONFIGS:-}" ]; then
-  # defaults = the exponential integrator (etd, ETDRK3); rosw: Rosenbrock-W; bdf: BDF2 + Newton-multigrid, ~1 s/step at 48^3
-  if [ "$P" = e ]; then CONFIGS="defaults;-ts_rtol 3e-4;-ts_rtol 1e-4;-integrator bdf" # bdf: ~9 s/step at 32^3
-  elif [ "$N" -le 48 ]; then CONFIGS="defaults;-ts_rtol 3e-3;-ts_rtol 3e-4;-ts_rtol 1e-4;-integrator rosw;-integrator rosw -ts_rtol 1e-4;-integrator bdf;-integrator bdf -ts_rtol 1e-5 -ts_atol 1e-6"
-  else CONFIGS="defaults;-ts_rtol 3e-4;-integrator rosw;-integrator bdf"; fi
+  # defaults = the exponential integrator (etd): binary runs the exponential Adams-Bashforth
+  # scheme (-ts_etd_multistep false: ETDRK3, the default before; -ts_etd_ab3 false: AB2 only),
+  # N components ETDRK3; rosw: Rosenbrock-W; bdf: BDF2 + Newton-multigrid (~0.4 s/step at 48^3)
+  case "$P" in
+    e) CONFIGS="defaults;-ts_rtol 3e-4;-ts_etd_multistep true;-ts_etd_multistep true -ts_rtol 3e-4;-ts_etd_multistep true -ts_rtol 1e-4" ;;
+    b) CONFIGS="defaults;-ts_rtol 5e-4;-ts_rtol 2e-4;-ts_etd_multistep false;-ts_etd_multistep false -ts_rtol 3e-4" ;;
+    *) if [ "$N" -le 48 ]; then CONFIGS="defaults;-ts_rtol 2e-3;-ts_rtol 5e-4;-ts_rtol 1e-4;-ts_etd_ab3 false;-ts_etd_ab3 false -ts_rtol 2e-4;-ts_etd_multistep false;-ts_etd_multistep false -ts_rtol 3e-4;-integrator rosw"
+       else CONFIGS="defaults;-ts_rtol 5e-4;-ts_rtol 1e-4;-ts_etd_multistep false;-ts_etd_multistep false -ts_rtol 3e-4"; fi ;;
+  esac
 fi
 [ -n "${EXTRA_CONFIGS:-}" ] && CONFIGS="$CONFIGS;$EXTRA_CONFIGS"
 

@@ -467,10 +467,11 @@ static PetscErrorCode ETDPushHistory(TS ts, TS_ETD *e)
   PetscFunctionReturn(0);
 }
 
-static inline void ETDCombineABKernel(TS_ETD *e, const PetscInt nc, PetscReal h, PetscScalar *unew, PetscScalar *est)
+/* N components: the nc x nc multipliers of each coefficient's eigenvalue, applied to vectors. */
+static void ETDCombineABMatrix(TS_ETD *e, PetscReal h, PetscScalar *unew, PetscScalar *est)
 {
-  const PetscInt     per = e->per, nper = e->nper, nn = nc * nc;
-  const PetscReal    h1 = e->thist[0] - e->thist[1], h2 = e->thist[1] - e->thist[2], i1 = 1 / h1, i2 = 1 / h2, i12 = 1 / (h1 + h2);
+  const PetscInt     nc = e->nc, per = e->per, nper = e->nper, nn = nc * nc;
+  const PetscReal    h1 = e->thist[0] - e->thist[1], h2 = e->thist[1] - e->thist[2], i1 = 1 / h1, i2 = 1 / h2, i12 = 1 / (h1 + h2), a3 = e->ab3_now ? 1 : 0;
   const PetscScalar *g0 = e->hg[0], *g1 = e->hg[1], *g2 = e->hg[2], *u0 = e->hu[0], *u1 = e->hu[1], *u2 = e->hu[2];
 
   for (PetscInt k = 0; k < e->n; k++) {
@@ -494,23 +495,39 @@ static inline void ETDCombineABKernel(TS_ETD *e, const PetscInt nc, PetscReal h,
           y += h * P1[a * nc + b] * g0[b * nper + i0] + h * h * P2[a * nc + b] * d1[b];
           c += (2 * h * h * h * P3[a * nc + b] + h1 * h * h * P2[a * nc + b]) * d2[b];
         }
-        unew[a * nper + i0] = e->ab3_now ? y + c : y;
-        if (est) est[a * nper + i0] = c;
+        unew[a * nper + i0] = y + a3 * c;
+        est[a * nper + i0]  = c;
       }
     }
   }
 }
 
-/* The multistep solution of step h into unew (transform) and, where est is given, the error
-   estimate's transform; nc = 1 through the same kernel with the matrices 1 x 1. */
-static void ETDCombineAB(TS_ETD *e, PetscReal h, PetscScalar *unew, PetscScalar *est)
+/* The multistep solution of step h into unew and the error estimate into est (transforms).
+   nc = 1 is ETDCombineABMatrix with 1 x 1 matrices, written out: it is the step's one sweep
+   over the coefficients besides the transforms. */
+static void ETDCombineAB(TS_ETD *e, PetscReal h, PetscScalar *restrict unew, PetscScalar *restrict est)
 {
-  if (e->nc == 1) {
-    ETDPhiTable(e, h);
-    ETDCombineABKernel(e, 1, h, unew, est);
-  } else {
+  if (e->nc > 1) {
     ETDPhiMatrix(e, h);
-    ETDCombineABKernel(e, e->nc, h, unew, est);
+    ETDCombineABMatrix(e, h, unew, est);
+    return;
+  }
+  ETDPhiTable(e, h);
+  const PetscInt     per = e->per;
+  const PetscReal    h1 = e->thist[0] - e->thist[1], h2 = e->thist[1] - e->thist[2], i1 = 1 / h1, i2 = 1 / h2, i12 = 1 / (h1 + h2), a3 = e->ab3_now ? 1 : 0;
+  const PetscScalar *restrict g0 = e->hg[0], *restrict g1 = e->hg[1], *restrict g2 = e->hg[2], *restrict u0 = e->hu[0], *restrict u1 = e->hu[1], *restrict u2 = e->hu[2];
+  const PetscInt    *lidx = e->lidx;
+
+  for (PetscInt k = 0; k < e->n; k++) {
+    const PetscInt  u = lidx[k];
+    const PetscReal l = e->mell[u], c1 = h * e->mphi1[u], c2 = h * h * e->mphi2[u], c3 = 2 * h * h * h * e->mphi3[u] + h1 * c2;
+    for (PetscInt q = 0; q < per; q++) {
+      const PetscInt    i  = k * per + q;
+      const PetscScalar n0 = g0[i] - l * u0[i], n1 = g1[i] - l * u1[i], n2 = g2[i] - l * u2[i];
+      const PetscScalar d1 = (n0 - n1) * i1, d2 = (d1 - (n1 - n2) * i2) * i12, c = c3 * d2;
+      unew[i] = u0[i] + c1 * g0[i] + c2 * d1 + a3 * c;
+      est[i]  = c;
+    }
   }
 }
 
@@ -692,7 +709,7 @@ static PetscErrorCode TSInterpolate_ETD(TS ts, PetscReal t, Vec X)
   PetscFunctionBegin;
   if (h == 0) PetscCall(VecCopy(e->U0, X));
   else if (e->last_ab) {
-    ETDCombineAB(e, h, e->w, NULL);
+    ETDCombineAB(e, h, e->w, e->corr); /* the step's estimate is no longer needed */
     PetscCall(ETDInverse(e, e->w, X));
   } else {
     const PetscInt its = ts->snes_its; /* output does not count as the integrator's work */
