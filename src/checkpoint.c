@@ -13,7 +13,10 @@
               components, mms, mms_rate; ic, ic_seed (the noise seed); options (every option
               in force, PetscOptionsGetAll); ts_type, ranks; monitor_* and output_* (stats.csv
               and field-series bookkeeping); energy_scale (the E of mu/E: a restart with another
-              E, kappa or temperature recomputes mu from c); complete = 1; meta_checksum, written
+              E, kappa or temperature recomputes mu from c); fftw_wisdom (optional: FFTW's
+              wisdom with -fft_planning measure, imported before a restart plans, so that it
+              makes the same transforms: bitwise on one rank; FFTW-MPI's measured plans on
+              several ranks were not always repeated); complete = 1; meta_checksum, written
               last (rank 0, serial HDF5): a hash of every other attribute of / and /state (see
               MetaHash), so an edited time, dt or step is caught.  Version 1 files (no
               meta_checksum) are still read, their metadata unchecked.
@@ -45,6 +48,7 @@
 #include <uphill/analysis.h>
 #include <uphill/errors.h>
 #include <uphill/physics.h>
+#include <uphill/spectral.h>
 #include <petscviewerhdf5.h>
 #include "h5util.h"
 #include <sys/stat.h>
@@ -58,6 +62,7 @@
 
 #define CKPT_FORMAT "uphill3d-checkpoint"
 #define CKPT_VERSION 2 /* 2: meta_checksum; 1 still read */
+#define CKPT_WISDOM_MAX 65536 /* longer wisdom is not stored (a restart then measures afresh) */
 
 void CheckpointDir(const App *app, char *dir, size_t len) { snprintf(dir, len, "%s/checkpoints", app->p.output_dir); }
 
@@ -112,6 +117,7 @@ typedef struct {
   char         checksum[17];
   char         model[4096]; /* the N-component model's matrices (OutputModelString) */
   PetscReal    energy_scale; /* E of the stored mu/E (0: not recorded) */
+  char         wisdom[CKPT_WISDOM_MAX]; /* FFTW's wisdom of the run that wrote it ("" : none) */
 } Meta;
 
 static int EnumIndex(const char *const *list, int n, const char *s)
@@ -240,6 +246,7 @@ static void ReadMetaH5(hid_t f, Meta *m)
   NEED(H5UtilAttrInt(f, "output_count", &m->output_count) && H5UtilAttrInt(f, "output_k_next", &m->output_k_next) && H5UtilAttrReal(f, "output_interval", &m->output_interval), "the output attributes are missing");
   if (!H5UtilAttrString(f, "/", "ncomp_model", m->model, sizeof m->model)) m->model[0] = 0; /* binary checkpoints of earlier versions */
   if (!H5UtilAttrReal(f, "energy_scale", &m->energy_scale)) m->energy_scale = 0;
+  if (!H5UtilAttrString(f, "/", "fftw_wisdom", m->wisdom, sizeof m->wisdom)) m->wisdom[0] = 0; /* optional */
   NEED(H5UtilAttrString(f, "/state", "checksum", s, sizeof s) && strlen(s) == 16, "the state's checksum is missing");
   memcpy(m->checksum, s, sizeof m->checksum);
   dset = H5Dopen2(f, "state", H5P_DEFAULT);
@@ -566,6 +573,11 @@ PetscErrorCode CheckpointRestartLoad(App *app, Vec X, RestartState *rs)
       PetscCall(ComputeConsistentPotential(app, X));
       PetscCall(PetscPrintf(comm, "restart: mu recomputed from c for the changed model\n"));
     }
+    { /* before the integrator plans: the same plans as the run that wrote it */
+      PetscBool wise;
+      PetscCall(SpectralWisdomImport(m->wisdom, &wise));
+      if (!wise && !rank) fprintf(stderr, "uphill3d: warning: FFTW does not accept the wisdom stored in '%s' (another FFTW?): the transforms are planned afresh, and the run may differ from an uninterrupted one in the last bits\n", path);
+    }
     PetscCall(PetscStrncpy(rs->path, path, sizeof rs->path));
     rs->step           = m->step;
     rs->time           = m->time;
@@ -639,7 +651,32 @@ typedef struct {
   TSType       type;
   PetscMPIInt  size;
   const char  *checksum;
+  char        *wisdom; /* FFTW's wisdom (-fft_planning measure), the same on every rank; NULL: none */
 } CkptWrite;
+
+/* FFTW's wisdom on every rank (collective), for the checkpoint; NULL without measured plans or
+   when too long to be read back. */
+static PetscErrorCode CheckpointWisdom(const App *app, MPI_Comm comm, char **wisdom)
+{
+  char       *s = NULL;
+  PetscMPIInt rank;
+  int         len = 0;
+
+  PetscFunctionBegin;
+  *wisdom = NULL;
+  if (!app->p.fft_measure) PetscFunctionReturn(0);
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(SpectralWisdomExport(comm, &s));
+  if (!rank) len = s ? (int)strlen(s) : 0;
+  PetscCallMPI(MPI_Bcast(&len, 1, MPI_INT, 0, comm));
+  if (len > 0 && len < CKPT_WISDOM_MAX) {
+    PetscCall(PetscMalloc1(len + 1, wisdom));
+    if (!rank) memcpy(*wisdom, s, (size_t)len + 1);
+    PetscCallMPI(MPI_Bcast(*wisdom, len + 1, MPI_CHAR, 0, comm));
+  }
+  free(s);
+  PetscFunctionReturn(0);
+}
 
 static PetscErrorCode WriteCheckpointBody(PetscViewer v, void *ctx)
 {
@@ -663,6 +700,7 @@ static PetscErrorCode WriteCheckpointBody(PetscViewer v, void *ctx)
   PetscCall(OutputWriteRealAttr(v, "energy_scale", app->s.E));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "ts_type", PETSC_STRING, w->type));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "integrator_history", PETSC_STRING, "none: the integrator restarts its history at every checkpoint (TSRestartStep)"));
+  if (w->wisdom) PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "fftw_wisdom", PETSC_STRING, w->wisdom));
   PetscCall(OutputWriteIntAttr(v, "ranks", w->size));
   PetscCall(PetscOptionsGetAll(NULL, &opts));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "options", PETSC_STRING, opts));
@@ -734,6 +772,7 @@ PetscErrorCode CheckpointWrite(const App *app, TS ts, Monitor mon, OutputSeries 
   CheckpointPath(dir, w.step, path, len);
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
 
+  PetscCall(CheckpointWisdom(app, comm, &w.wisdom));
   PetscCall(OutputCreateIODM(app, 2 * app->p.ncomp, &w.io));
   PetscCall(OutputChecksum(w.io, X, &sum, NULL));
   OutputChecksumString(sum, str);
@@ -741,6 +780,7 @@ PetscErrorCode CheckpointWrite(const App *app, TS ts, Monitor mon, OutputSeries 
   PetscCall(PetscTime(&t0));
   PetscCall(OutputWriteHDF5(comm, tmp, OutputFileBytes(app, 2 * app->p.ncomp), WriteCheckpointBody, &w, err, sizeof err));
   PetscCall(DMDestroy(&w.io));
+  PetscCall(PetscFree(w.wisdom));
   if (err[0]) UPHILL_USER_ERROR(comm, "cannot write checkpoint %s: %s; stopping (the older checkpoints are kept)", path, err);
 
   PetscCallMPI(MPI_Barrier(comm));

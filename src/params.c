@@ -611,6 +611,12 @@ PetscErrorCode ParamsReadExcept(MPI_Comm comm, int owned, Params *p)
     PetscCall(OptEnum(PetscOptionsObject, comm, "-multigrid_smoother", "Multigrid smoother, binary runs with rediscretised coarse operators: gauss_seidel (red-black point-block Gauss-Seidel on matrix-free levels and transfers), or gmres (GMRES(3) with point-block Jacobi on assembled levels: the path of Galerkin operators, N components, -preconditioner_matrix full and -jacobian_matrix_free 0)", sm, 2, &g));
     p->mg_gauss_seidel = g ? PETSC_FALSE : PETSC_TRUE;
   }
+  {
+    const char *const fp[] = {"estimate", "measure"};
+    int               m    = p->fft_measure ? 1 : 0;
+    PetscCall(OptEnum(PetscOptionsObject, comm, "-fft_planning", "FFTW plans of the transform integrators (etd, rosw): estimate (FFTW_ESTIMATE: deterministic, so two runs with the same options agree bit for bit) or measure (FFTW_MEASURE: faster transforms -- 1.2x (DFT) to 1.3x (cosine, no-flux walls) on whole runs at 48^3 -- planned by timing at the start, so two runs may differ in the last bits; the plans' wisdom goes into every checkpoint, so a restart on one rank repeats them and matches the run that wrote it -- on several ranks not always)", fp, 2, &m));
+    p->fft_measure = m ? PETSC_TRUE : PETSC_FALSE;
+  }
   PetscCall(OptReal(PetscOptionsObject, comm, "-analysis_interval", "Simulation time between in-situ analyses (OUTPUT_DIR/analysis.csv, structure_factor.h5); 0: off", &p->analysis_interval));
   PetscCall(OptReal(PetscOptionsObject, comm, "-output_interval", "Simulation time between field files OUTPUT_DIR/fields_NNNNNN.h5 (+ fields.xdmf); 0: off", &p->output_interval));
   PetscCall(OptInt(PetscOptionsObject, comm, "-output_steps", "Accepted steps between field files; 0: off", &p->output_steps));

@@ -27,6 +27,7 @@ struct _p_Spectral {
   ptrdiff_t  local_n0, local_0_start;
   PetscInt   n[3], ndim;       /* transform dimensions, slowest first */
   PetscReal  inorm;            /* 1 / (round-trip factor) */
+  unsigned   flags;            /* FFTW planner: FFTW_MEASURE or FFTW_ESTIMATE */
 };
 
 /* (2/h)^2 sin^2(pi m / period) for m = 0 .. count-1, period = N (periodic) or 2N (walls). */
@@ -93,11 +94,11 @@ static PetscErrorCode SpectralPlanLine(Spectral s, MPI_Comm comm)
   s->out = fftw_alloc_real(2 * (n / 2 + 1));
   PetscCheck(s->rin && s->out, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot allocate FFT buffers");
   if (s->r2c) {
-    s->forward  = fftw_plan_dft_r2c_1d(n, s->rin, (fftw_complex *)s->out, FFTW_ESTIMATE);
-    s->backward = fftw_plan_dft_c2r_1d(n, (fftw_complex *)s->out, s->rin, FFTW_ESTIMATE);
+    s->forward  = fftw_plan_dft_r2c_1d(n, s->rin, (fftw_complex *)s->out, s->flags);
+    s->backward = fftw_plan_dft_c2r_1d(n, (fftw_complex *)s->out, s->rin, s->flags);
   } else {
-    s->forward  = fftw_plan_r2r_1d(n, s->rin, s->out, FFTW_REDFT10, FFTW_ESTIMATE);
-    s->backward = fftw_plan_r2r_1d(n, s->out, s->rin, FFTW_REDFT01, FFTW_ESTIMATE);
+    s->forward  = fftw_plan_r2r_1d(n, s->rin, s->out, FFTW_REDFT10, s->flags);
+    s->backward = fftw_plan_r2r_1d(n, s->out, s->rin, FFTW_REDFT01, s->flags);
   }
   PetscCheck(s->forward && s->backward, PETSC_COMM_SELF, PETSC_ERR_LIB, "FFTW could not plan the transforms");
   PetscFunctionReturn(0);
@@ -126,12 +127,28 @@ static PetscErrorCode SpectralPlanSerial(Spectral s)
   s->out           = fftw_alloc_real(s->r2c ? 2 * csize : size);
   PetscCheck(s->rin && s->out, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot allocate FFT buffers");
   if (s->r2c) {
-    s->forward  = fftw_plan_many_dft_r2c((int)s->ndim, n, 1, s->rin, np, 1, 0, (fftw_complex *)s->out, nc, 1, 0, FFTW_ESTIMATE | FFTW_PRESERVE_INPUT);
-    s->backward = fftw_plan_many_dft_c2r((int)s->ndim, n, 1, (fftw_complex *)s->out, nc, 1, 0, s->rin, np, 1, 0, FFTW_ESTIMATE);
+    s->forward  = fftw_plan_many_dft_r2c((int)s->ndim, n, 1, s->rin, np, 1, 0, (fftw_complex *)s->out, nc, 1, 0, s->flags | FFTW_PRESERVE_INPUT);
+    s->backward = fftw_plan_many_dft_c2r((int)s->ndim, n, 1, (fftw_complex *)s->out, nc, 1, 0, s->rin, np, 1, 0, s->flags);
   } else {
     const fftw_r2r_kind fk[3] = {FFTW_REDFT10, FFTW_REDFT10, FFTW_REDFT10}, bk[3] = {FFTW_REDFT01, FFTW_REDFT01, FFTW_REDFT01};
-    s->forward  = fftw_plan_r2r((int)s->ndim, n, s->rin, s->out, fk, FFTW_ESTIMATE | FFTW_PRESERVE_INPUT);
-    s->backward = fftw_plan_r2r((int)s->ndim, n, s->out, s->rin, bk, FFTW_ESTIMATE);
+    s->forward  = fftw_plan_r2r((int)s->ndim, n, s->rin, s->out, fk, s->flags | FFTW_PRESERVE_INPUT);
+    s->backward = fftw_plan_r2r((int)s->ndim, n, s->out, s->rin, bk, s->flags);
+  }
+  PetscCheck(s->forward && s->backward, PETSC_COMM_SELF, PETSC_ERR_LIB, "FFTW could not plan the transforms");
+  PetscFunctionReturn(0);
+}
+
+/* Several ranks: FFTW-MPI's plans on the slabs (buffers allocated by SpectralPlan). */
+static PetscErrorCode SpectralPlanMPI(Spectral s, MPI_Comm comm, const ptrdiff_t nd[])
+{
+  PetscFunctionBegin;
+  if (s->r2c) {
+    s->forward  = fftw_mpi_plan_dft_r2c(s->ndim, nd, s->rin, (fftw_complex *)s->out, comm, s->flags);
+    s->backward = fftw_mpi_plan_dft_c2r(s->ndim, nd, (fftw_complex *)s->out, s->rin, comm, s->flags);
+  } else {
+    fftw_r2r_kind fk[3] = {FFTW_REDFT10, FFTW_REDFT10, FFTW_REDFT10}, bk[3] = {FFTW_REDFT01, FFTW_REDFT01, FFTW_REDFT01};
+    s->forward  = fftw_mpi_plan_r2r(s->ndim, nd, s->rin, s->out, comm, fk, s->flags);
+    s->backward = fftw_mpi_plan_r2r(s->ndim, nd, s->out, s->rin, comm, bk, s->flags);
   }
   PetscCheck(s->forward && s->backward, PETSC_COMM_SELF, PETSC_ERR_LIB, "FFTW could not plan the transforms");
   PetscFunctionReturn(0);
@@ -153,29 +170,21 @@ static PetscErrorCode SpectralPlan(Spectral s, MPI_Comm comm)
     PetscCall(SpectralPlanSerial(s));
     PetscFunctionReturn(0);
   }
-  fftw_mpi_init();
   if (s->r2c) {
     ptrdiff_t nc[3] = {nd[0], nd[1], nd[2]};
     nc[s->ndim - 1] = nd[s->ndim - 1] / 2 + 1;
     alloc           = fftw_mpi_local_size(s->ndim, nc, comm, &s->local_n0, &s->local_0_start);
-    s->nspec        = alloc; /* complex coefficients */
     s->rin          = fftw_alloc_real(2 * alloc);
     s->out          = fftw_alloc_real(2 * alloc);
-    PetscCheck(s->rin && s->out, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot allocate FFT buffers");
-    s->forward  = fftw_mpi_plan_dft_r2c(s->ndim, nd, s->rin, (fftw_complex *)s->out, comm, FFTW_ESTIMATE);
-    s->backward = fftw_mpi_plan_dft_c2r(s->ndim, nd, (fftw_complex *)s->out, s->rin, comm, FFTW_ESTIMATE);
-    s->nspec    = s->local_n0 * (s->ndim == 3 ? nd[1] : 1) * nc[s->ndim - 1];
+    s->nspec        = s->local_n0 * (s->ndim == 3 ? nd[1] : 1) * nc[s->ndim - 1];
   } else {
-    fftw_r2r_kind fk[3] = {FFTW_REDFT10, FFTW_REDFT10, FFTW_REDFT10}, bk[3] = {FFTW_REDFT01, FFTW_REDFT01, FFTW_REDFT01};
     alloc    = fftw_mpi_local_size(s->ndim, nd, comm, &s->local_n0, &s->local_0_start);
     s->rin   = fftw_alloc_real(alloc);
     s->out   = fftw_alloc_real(alloc);
-    PetscCheck(s->rin && s->out, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot allocate FFT buffers");
-    s->forward  = fftw_mpi_plan_r2r(s->ndim, nd, s->rin, s->out, comm, fk, FFTW_ESTIMATE);
-    s->backward = fftw_mpi_plan_r2r(s->ndim, nd, s->out, s->rin, comm, bk, FFTW_ESTIMATE);
-    s->nspec    = s->local_n0 * (s->ndim == 3 ? nd[1] : 1) * nd[s->ndim - 1];
+    s->nspec = s->local_n0 * (s->ndim == 3 ? nd[1] : 1) * nd[s->ndim - 1];
   }
-  PetscCheck(s->forward && s->backward, PETSC_COMM_SELF, PETSC_ERR_LIB, "FFTW could not plan the transforms");
+  PetscCheck(s->rin && s->out, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot allocate FFT buffers");
+  PetscCall(SpectralPlanMPI(s, comm, nd));
   PetscFunctionReturn(0);
 }
 
@@ -191,6 +200,9 @@ PetscErrorCode SpectralCreate(const App *app, Spectral *sp)
   PetscCallMPI(MPI_Comm_size(comm, &size));
   s->serial = (PetscBool)(size == 1);
   s->r2c    = (PetscBool)(app->p.bc == BC_PERIODIC);
+  s->flags  = app->p.fft_measure ? FFTW_MEASURE : FFTW_ESTIMATE;
+  fftw_mpi_init(); /* also on one rank: FFTW's wisdom carries a hash of the registered solvers,
+                      and a restart (SpectralWisdomImport) must see the same set */
   PetscCall(DMDAGetInfo(app->da, &dim, &M[0], &M[1], &M[2], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
   s->ndim = PetscMax(dim, 2);
   for (PetscInt d = 0; d < s->ndim; d++) {
@@ -400,6 +412,32 @@ PetscErrorCode SpectralInverse(Spectral s, const PetscScalar *xhat, Vec y)
   for (ptrdiff_t i = 0; i < n; i++) s->out[i] = s->inorm * xhat[i]; /* the inverse destroys its input */
   PetscCall(TransformBackward(s, y));
   PetscCall(PetscLogEventEnd(UphillEvents.spectral, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+/* FFTW's wisdom (what its planner measured), gathered from every rank: rank 0 gets the string
+   (free with free()), the others NULL.  Imported before planning, the same problems get the same
+   plans without measuring: the bits of a restarted run then match. */
+PetscErrorCode SpectralWisdomExport(MPI_Comm comm, char **wisdom)
+{
+  PetscMPIInt size, rank;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  fftw_mpi_init();
+  if (size > 1) fftw_mpi_gather_wisdom(comm);
+  *wisdom = rank ? NULL : fftw_export_wisdom_to_string();
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SpectralWisdomImport(const char *wisdom, PetscBool *ok)
+{
+  PetscFunctionBegin;
+  *ok = PETSC_TRUE;
+  if (!wisdom || !wisdom[0]) PetscFunctionReturn(0);
+  fftw_mpi_init(); /* wisdom may name FFTW-MPI's solvers: registered only by this */
+  *ok = fftw_import_wisdom_from_string(wisdom) ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionReturn(0);
 }
 

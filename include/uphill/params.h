@@ -54,6 +54,7 @@ typedef struct {
   PetscBool      mg_galerkin;       /* multigrid coarse operators: Galerkin products (else rediscretised); default: general */
   PetscInt       mg_levels;         /* at most this many multigrid levels; 0: as many as the grid allows */
   PetscBool      mg_gauss_seidel;   /* binary rediscretised multigrid: matrix-free levels, red-black Gauss-Seidel */
+  PetscBool      fft_measure;       /* the transform integrators' FFTW plans: measured (else estimated) */
   PetscInt       ncomp;             /* independent concentrations (components - 1) */
   /* the N-component model (docs/MODEL.md section 2; multicomp.c).  general: the run uses the
      N-component kernels (N > 2, or N = 2 with any of the options below). Matrices row by row. */

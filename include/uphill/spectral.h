@@ -25,6 +25,11 @@ PetscErrorCode SpectralForward(Spectral sp, Vec x, PetscScalar *xhat);
 PetscErrorCode SpectralInverse(Spectral sp, const PetscScalar *xhat, Vec y);
 /* sum over the grid of x^2 for the field x whose forward transform is xhat (Parseval; collective). */
 PetscErrorCode SpectralSumSquares(Spectral sp, const PetscScalar *xhat, PetscReal *sum);
+/* FFTW's wisdom for checkpoints (-fft_planning measure): gathered to rank 0 (a string to free()
+   there, NULL elsewhere), and imported (every rank, before SpectralCreate; ok false: FFTW did
+   not accept it, e.g. another FFTW version wrote it). */
+PetscErrorCode SpectralWisdomExport(MPI_Comm comm, char **wisdom);
+PetscErrorCode SpectralWisdomImport(const char *wisdom, PetscBool *ok);
 /* The scalar (one value per cell) DMDA the transforms work on. */
 PetscErrorCode SpectralScalarDM(Spectral sp, DM *da1);
 #endif
