@@ -666,8 +666,8 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
      0.095% (a) and 0.090% on the ternary problem (e) with its lattice-fixed L; a ternary run with
      a constant L 1.2% at 1e-3, 0.078% at 3e-4 (docs/MODEL.md 3.9: its linear part is overstated
      on the interfaces) */
-  PetscBool multistep = (PetscBool)(app->p.ncomp == 1); /* ts_etd.c's default */
-  PetscCall(PetscOptionsGetBool(NULL, NULL, "-ts_etd_multistep", &multistep, NULL));
+  PetscBool multistep;
+  PetscCall(TSETDMultistep(app->p.ncomp, &multistep));
   const PetscReal rtol = app->p.integrator == INTEGRATOR_ROSW || (app->p.ncomp > 1 && !app->p.atomic) ? 3e-4 : app->p.integrator == INTEGRATOR_ETD && multistep ? 5e-4 : 1e-3;
   PetscCall(TSSetTolerances(*ts, 1e-12, NULL, rtol, NULL));
   PetscCall(TSGetAdapt(*ts, &adapt));

@@ -2,6 +2,7 @@
    physically, before the user spends an allocation on them. */
 #include <uphill/report.h>
 #include <uphill/grid.h>
+#include <uphill/etd.h>
 #include <uphill/linalg.h>
 #include <uphill/noise.h>
 #include <uphill/nucleus.h>
@@ -30,13 +31,13 @@ static PetscErrorCode ReportIntegrator(const App *app)
   PetscFunctionBegin;
   if (p->noise_temperature > 0) PetscCall(ReportNoise(app));
   else if (p->integrator == INTEGRATOR_ETD && p->general) {
-    PetscBool multistep = (PetscBool)(p->ncomp == 1); /* ts_etd.c's default */
-    PetscCall(PetscOptionsGetBool(NULL, NULL, "-ts_etd_multistep", &multistep, NULL));
+    PetscBool multistep;
+    PetscCall(TSETDMultistep(p->ncomp, &multistep));
     PetscCall(PetscPrintf(comm, "  integrator  etd: %s, linear part exact in the %s basis (a %" PetscInt_FMT "x%" PetscInt_FMT " matrix per wave number); error test relative to each std(c_i) (-integrator bdf: BDF2 + Newton-multigrid)\n", !multistep ? "exponential Runge-Kutta (ETDRK3)" : p->ncomp == 1 ? "exponential Adams-Bashforth (third order where stable, else second)" : "exponential Adams-Bashforth (second order)", p->bc == BC_PERIODIC ? "Fourier" : "cosine", p->ncomp, p->ncomp));
   }
   else if (p->integrator == INTEGRATOR_ETD) {
-    PetscBool multistep = PETSC_TRUE;
-    PetscCall(PetscOptionsGetBool(NULL, NULL, "-ts_etd_multistep", &multistep, NULL));
+    PetscBool multistep;
+    PetscCall(TSETDMultistep(p->ncomp, &multistep));
     PetscCall(PetscPrintf(comm, "  integrator  etd: %s, linear part exact in the %s basis; error test relative to std(c) (-integrator rosw: Rosenbrock-W; bdf: BDF2 + Newton-multigrid)\n", multistep ? "exponential Adams-Bashforth (third order where stable, else second; -ts_etd_multistep false: ETDRK3)" : "exponential Runge-Kutta (ETDRK3)", p->bc == BC_PERIODIC ? "Fourier" : "cosine"));
   }
   else if (p->integrator == INTEGRATOR_ROSW) PetscCall(PetscPrintf(comm, "  integrator  rosw: Rosenbrock-W, W inverted by %s transforms; error test relative to std(c) (-integrator bdf: BDF2 + Newton-multigrid)\n", p->bc == BC_PERIODIC ? "Fourier" : "cosine"));

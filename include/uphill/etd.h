@@ -27,6 +27,10 @@ typedef struct {
 } ETDProblem;
 
 PetscErrorCode TSETDRegister(void);
+/* Whether a run with nc entries per cell takes the multistep scheme: binary runs (nc = 1) by
+   default, N components not; -ts_etd_multistep decides.  Readable before the TS exists (the
+   parameter report, the default tolerance). */
+PetscErrorCode TSETDMultistep(PetscInt nc, PetscBool *multistep);
 /* After TSSetType(ts, TSUPHILLETD). */
 PetscErrorCode TSETDSetProblem(TS ts, const ETDProblem *p);
 #endif
