@@ -35,6 +35,17 @@
 #include "kernels.h"
 #include <string.h>
 
+/* What the binary integrators read of a state c, from one pass over it (ComputeStateSumsC) and,
+   when asked for, its spread from a second.  One state is kept: each accepted state is read once
+   for the energy test, the tolerance, the monitor, and the next step's linearisation and f'. */
+typedef struct {
+  PetscInt64       id;     /* the vector summarised (PetscObjectGetId); -1: none */
+  PetscObjectState state;  /* and its state */
+  StateSums        ss;
+  PetscBool        have_std, have_P; /* have_P: r->P holds Mbar f'(c) */
+  PetscReal        std;
+} RoswSummary;
+
 typedef struct {
   App             *app;
   Spectral         sp;
@@ -56,6 +67,8 @@ typedef struct {
   PetscReal        shift, S, Smin, Mbar; /* Smin: min f'' over the field */
   PetscReal        energy, energy_abs; /* F of the last accepted state, and its round-off scale */
   PetscObjectState energy_state;       /* the state of the TS's vector that energy is F of */
+  RoswSummary      sum;
+  Vec              P;                  /* etd, constant mobility: Mbar f'(c) of the summarised state */
   PetscErrorCode (*choose)(TSAdapt, TS, PetscReal, PetscInt *, PetscReal *, PetscBool *, PetscReal *, PetscReal *, PetscReal *);
 } Rosw;
 
@@ -116,28 +129,40 @@ static PetscErrorCode RoswIFunction(TS ts, PetscReal t, Vec C, Vec Cdot, Vec F, 
   PetscFunctionReturn(0);
 }
 
+/* The summary of C (RoswSummary), with its spread if asked. */
+static PetscErrorCode RoswSummarise(Rosw *r, Vec C, PetscBool want_std)
+{
+  RoswSummary     *s = &r->sum;
+  PetscInt64       id;
+  PetscObjectState state;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectGetId((PetscObject)C, &id));
+  PetscCall(PetscObjectStateGet((PetscObject)C, &state));
+  if (id != s->id || state != s->state) {
+    PetscCall(ComputeStateSumsC(r->app, r->da1, C, r->app->mob.m0, r->P, &s->ss));
+    s->id       = id;
+    s->state    = state;
+    s->have_std = PETSC_FALSE;
+    s->have_P   = (PetscBool)!!r->P;
+  }
+  if (want_std && !s->have_std) {
+    PetscInt size;
+    PetscCall(VecGetSize(C, &size));
+    PetscCall(ComputeSpreadC(C, s->ss.mass / (r->app->dV * (PetscReal)size), &s->std));
+    s->have_std = PETSC_TRUE;
+  }
+  PetscFunctionReturn(0);
+}
+
 /* The linearisation about C: S = max f''(c) and Mbar = max M(c) over the field. */
 static PetscErrorCode RoswLinearisation(Rosw *r, Vec C)
 {
-  const App         *app = r->app;
-  const PetscScalar *c;
-  PetscInt           n;
-  PetscReal          m[3] = {PETSC_MIN_REAL, 0, PETSC_MIN_REAL}; /* max f'', max M, -min f'' */
-
   PetscFunctionBegin;
-  PetscCall(VecGetLocalSize(C, &n));
-  PetscCall(VecGetArrayRead(C, &c));
-  for (PetscInt i = 0; i < n; i++) {
-    const PetscReal d2f = ThermoD2F(&app->th, c[i]);
-    m[0]                = PetscMax(m[0], d2f);
-    m[1]                = PetscMax(m[1], MobilityValue(&app->mob, c[i]));
-    m[2]                = PetscMax(m[2], -d2f);
-  }
-  PetscCall(VecRestoreArrayRead(C, &c));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, m, 3, MPIU_REAL, MPIU_MAX, PetscObjectComm((PetscObject)C)));
-  r->S    = app->p.kappa > 0 ? m[0] : PetscMax(m[0], 0);
-  r->Mbar = m[1];
-  r->Smin = -m[2];
+  PetscCall(RoswSummarise(r, C, PETSC_FALSE));
+  r->S    = r->app->p.kappa > 0 ? r->sum.ss.d2max : PetscMax(r->sum.ss.d2max, 0);
+  r->Mbar = r->sum.ss.mmax;
+  r->Smin = r->sum.ss.d2min;
   PetscFunctionReturn(0);
 }
 
@@ -248,6 +273,16 @@ static PetscErrorCode EtdPointwise(TS ts, Vec C, Vec P0, Vec P, void *ctx)
 
   PetscFunctionBegin;
   (void)ts;
+  if (!P0) { /* the accepted state: its summary has P */
+    PetscInt64       id;
+    PetscObjectState state;
+    PetscCall(PetscObjectGetId((PetscObject)C, &id));
+    PetscCall(PetscObjectStateGet((PetscObject)C, &state));
+    if (id == r->sum.id && state == r->sum.state && r->sum.have_P) {
+      PetscCall(VecCopy(r->P, P));
+      PetscFunctionReturn(0);
+    }
+  }
   PetscCall(PetscLogEventBegin(UphillEvents.residual, 0, 0, 0, 0));
   PetscCall(VecGetLocalSize(C, &n));
   PetscCall(VecGetArrayRead(C, &c));
@@ -338,7 +373,9 @@ static PetscErrorCode RoswFreeEnergy(Rosw *r, Vec C, PetscReal *F, PetscReal *Fa
 {
   PetscFunctionBegin;
   if (!r->general) {
-    PetscCall(ComputeFreeEnergyC(r->app, r->da1, C, F, Fabs));
+    PetscCall(RoswSummarise(r, C, PETSC_FALSE));
+    *F    = r->sum.ss.F;
+    *Fabs = r->sum.ss.Fabs;
     PetscFunctionReturn(0);
   }
   PetscCall(VecStrideSubSetScatter(C, r->nc, RoswComponents, RoswComponents, r->Xs, INSERT_VALUES));
@@ -389,9 +426,6 @@ static PetscErrorCode RoswChoose(TSAdapt adapt, TS ts, PetscReal h, PetscInt *ne
    well as a grown microstructure (the early, uphill stage is what the run is about). */
 static PetscErrorCode RoswUpdateTolerance(TS ts, Rosw *r, Vec C)
 {
-  PetscInt  size;
-  PetscReal mean, norm;
-
   PetscFunctionBegin;
   if (r->general) { /* each component against its own fluctuation */
     const PetscInt nc = r->nc;
@@ -406,12 +440,8 @@ static PetscErrorCode RoswUpdateTolerance(TS ts, Rosw *r, Vec C)
     PetscCall(TSSetTolerances(ts, r->atol, r->vatol, 0.0, NULL));
     PetscFunctionReturn(0);
   }
-  PetscCall(VecGetSize(C, &size));
-  PetscCall(VecSum(C, &mean));
-  PetscCall(VecNorm(C, NORM_2, &norm));
-  mean /= (PetscReal)size;
-  const PetscReal var = PetscMax(norm * norm / (PetscReal)size - mean * mean, 0);
-  PetscCall(TSSetTolerances(ts, r->atol + r->rtol * PetscSqrtReal(var), NULL, 0.0, NULL));
+  PetscCall(RoswSummarise(r, C, PETSC_TRUE));
+  PetscCall(TSSetTolerances(ts, r->atol + r->rtol * r->sum.std, NULL, 0.0, NULL));
   PetscFunctionReturn(0);
 }
 
@@ -473,7 +503,13 @@ PetscErrorCode SolverObservables(TS ts, const App *app, Observables *obs)
     PetscCall(ComputeObservablesGivenF(app, r->Xs, state == r->energy_state ? &r->energy : NULL, obs));
     PetscFunctionReturn(0);
   }
-  PetscCall(ComputeObservablesC(r->app, r->da1, C, state == r->energy_state ? &r->energy : NULL, obs));
+  PetscCall(RoswSummarise(r, C, PETSC_TRUE));
+  PetscCall(PetscArrayzero(obs->masses, UPHILL_MAX_NC));
+  obs->free_energy = r->sum.ss.F;
+  obs->mass = obs->masses[0] = r->sum.ss.mass;
+  obs->c_min                 = r->sum.ss.cmin;
+  obs->c_max                 = r->sum.ss.cmax;
+  obs->c_std                 = r->sum.std;
   PetscFunctionReturn(0);
 }
 
@@ -519,6 +555,7 @@ static PetscErrorCode RoswDestroyContext(void *ctx)
   PetscCall(VecDestroy(&r->mu));
   PetscCall(VecDestroy(&r->Cw));
   PetscCall(VecDestroy(&r->zero));
+  PetscCall(VecDestroy(&r->P));
   PetscCall(VecDestroy(&r->Xs));
   PetscCall(VecDestroy(&r->vatol));
   if (r->dac != r->da1) PetscCall(DMDestroy(&r->dac));
@@ -613,6 +650,7 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
   r->app          = app;
   r->X            = X;
   r->energy_state = -1;
+  r->sum.id       = -1;
   r->nc           = app->p.ncomp;
   r->general      = app->p.general;
   PetscCall(SpectralCreate(app, &r->sp));
@@ -642,6 +680,7 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
       PetscCall(VecDuplicate(r->C, &r->zero));
       PetscCall(VecZeroEntries(r->zero));
     }
+    if (ep.pointwise) PetscCall(VecDuplicate(r->C, &r->P));
     PetscCall(TSETDRegister());
     PetscCall(TSSetType(*ts, TSUPHILLETD));
     PetscCall(TSETDSetProblem(*ts, &ep));

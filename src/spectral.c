@@ -383,14 +383,20 @@ PetscErrorCode SpectralSymbol(Spectral s, PetscInt *n, PetscInt *per, const Pets
 PetscErrorCode SpectralSumSquares(Spectral s, const PetscScalar *xhat, PetscReal *sum)
 {
   const PetscReal *w = s->weight;
+  const ptrdiff_t  n = s->nspec;
   PetscReal        local = 0;
 
   PetscFunctionBegin;
-  if (s->r2c)
-    for (ptrdiff_t k = 0; k < s->nspec; k++) local += w[k] * (xhat[2 * k] * xhat[2 * k] + xhat[2 * k + 1] * xhat[2 * k + 1]);
-  else
-    for (ptrdiff_t k = 0; k < s->nspec; k++) local += w[k] * xhat[k] * xhat[k];
+#pragma omp simd reduction(+ : local)
+  for (ptrdiff_t k = 0; k < n; k++) local += w[k] * (s->r2c ? xhat[2 * k] * xhat[2 * k] + xhat[2 * k + 1] * xhat[2 * k + 1] : xhat[k] * xhat[k]);
   PetscCall(MPIU_Allreduce(&local, sum, 1, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)s->da1)));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SpectralParsevalWeights(Spectral s, const PetscReal **weight)
+{
+  PetscFunctionBegin;
+  *weight = s->weight;
   PetscFunctionReturn(0);
 }
 

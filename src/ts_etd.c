@@ -70,7 +70,10 @@ typedef struct {
   PetscReal        smin, lambda_max; /* the linearisation's smallest curvature; the largest eigenvalue of L */
   PetscInt         nhist;
   PetscReal        thist[3];
-  PetscScalar     *hg[3], *hu[3], *unext, *corr;
+  PetscScalar     *hg[3], *hu[3], *unext, *corr; /* hg: of P, not G, with the pointwise form (nc = 1) */
+  const PetscReal *weight;          /* Parseval's weights of the coefficients */
+  PetscReal       *abtab;           /* nc = 1: the combination's six multipliers per distinct eigenvalue */
+  PetscReal        ab_h, ab_ss;     /* the last combination's step, and the sum of w |est|^2 on this rank */
   PetscObjectState unext_state;
   PetscBool        last_ab;         /* the last step taken was a multistep one */
   PetscBool        have_a;          /* multistep: A holds the solution minus the estimate */
@@ -410,7 +413,6 @@ static PetscErrorCode ETDStages(TS ts, TS_ETD *e, PetscReal h, Vec A, Vec U)
   PetscFunctionReturn(0);
 }
 
-
 /* Multistep: ETD-AB2 with variable steps (Cox and Matthews 2002's ETD2 with the step ratio),
    for nc = 1.  N is extrapolated from the last two step starts, N(t_n + tau) = N_n + tau D1 with
    D1 = (N_n - N_{n-1})/h1, and integrated exactly against e^{(h - tau) l}:
@@ -420,11 +422,16 @@ static PetscErrorCode ETDStages(TS ts, TS_ETD *e, PetscReal h, Vec A, Vec U)
    extrapolation, tau (tau + h1) D2, D2 the second divided difference of N over the last three
    step starts: est = (2 h^3 phi3 + h1 h^2 phi2) D2.  N_j = G_j - l u_j is formed with this step's
    l, so the linearisation may change from step to step; the history is kept as transforms of G
-   and of u at the accepted step starts.  A restart (TSRestartStep: the start, every checkpoint)
-   drops it and takes one-step ETDRK steps until three step starts are known. */
+   (of P, with the pointwise form: N_j = lambda (b u_j - P_j)) and of u at the accepted step
+   starts.  A restart (TSRestartStep: the start, every checkpoint) drops it and takes one-step
+   ETDRK steps until three step starts are known.  A multistep step needs no copy of u0 (hu[0]
+   is its transform) and never inverts its estimate (its norm is measured in the combination). */
 
-/* At a step's first attempt: the transforms of u0 (the last step's, where the vector is still
-   what it was inverted into; else transformed afresh) and of G(u0) become the newest history. */
+/* At a step's first attempt (the TS's solution still u0): the transforms of u0 (the last step's,
+   where the vector is still what it was inverted into; else transformed afresh) and of G(u0) --
+   of P(u0) with the pointwise form, which the combination turns into N itself -- become the
+   newest history.  A one-step step (fewer than three step starts known) gets G(u0)'s transform
+   as its first stage. */
 static PetscErrorCode ETDPushHistory(TS ts, TS_ETD *e)
 {
   PetscScalar     *g = e->hg[2], *u = e->hu[2];
@@ -445,25 +452,28 @@ static PetscErrorCode ETDPushHistory(TS ts, TS_ETD *e)
     e->unext = u;
   } else {
     e->hu[0] = u;
-    PetscCall(ETDForward(e, e->U0, u));
+    PetscCall(ETDForward(e, ts->vec_sol, u));
   }
-  u = e->hu[0];
+  e->unext_state = -1;
+  u              = e->hu[0];
   if (e->p.pointwise) { /* G = Lap_h P(u) - g Lap_h^2 u: no stencil */
-    PetscCall(e->p.pointwise(ts, e->U0, NULL, e->P0, e->p.ctx));
+    PetscCall(e->p.pointwise(ts, ts->vec_sol, NULL, e->P0, e->p.ctx));
     PetscCall(SpectralForward(e->p.sp, e->P0, g));
-    for (PetscInt k = 0; k < e->n; k++)
-      for (PetscInt q = 0; q < e->per; q++) {
-        const PetscInt i = k * e->per + q;
-        g[i]             = -e->lambda[k] * (g[i] + e->g * e->lambda[k] * u[i]);
-      }
   } else {
-    PetscCall(e->p.rhs(ts, e->U0, e->G, e->p.ctx));
+    PetscCall(e->p.rhs(ts, ts->vec_sol, e->G, e->p.ctx));
     PetscCall(ETDForward(e, e->G, g));
   }
   ts->snes_its++;
-  PetscCall(PetscArraycpy(e->g0, g, e->nc * e->nper)); /* a one-step step's first stage */
+  e->nhist = PetscMin(e->nhist + 1, 3);
+  if (e->nhist == 3) PetscFunctionReturn(0);
+  if (e->p.pointwise)
+    for (PetscInt k = 0; k < e->n; k++)
+      for (PetscInt q = 0; q < e->per; q++) {
+        const PetscInt i = k * e->per + q;
+        e->g0[i]         = -e->lambda[k] * (g[i] + e->g * e->lambda[k] * u[i]);
+      }
+  else PetscCall(PetscArraycpy(e->g0, g, e->nc * e->nper));
   e->have_g0 = PETSC_TRUE;
-  e->nhist   = PetscMin(e->nhist + 1, 3);
   PetscFunctionReturn(0);
 }
 
@@ -502,33 +512,53 @@ static void ETDCombineABMatrix(TS_ETD *e, PetscReal h, PetscScalar *unew, PetscS
   }
 }
 
-/* The multistep solution of step h into unew and the error estimate into est (transforms).
-   nc = 1 is ETDCombineABMatrix with 1 x 1 matrices, written out: it is the step's one sweep
-   over the coefficients besides the transforms. */
+/* The multistep solution of step h into unew and the error estimate into est (transforms; est
+   may be NULL), with ab_ss = sum of w |est|^2 over this rank's coefficients (Parseval: the
+   estimate's norm without its inverse transform).  nc = 1 is ETDCombineABMatrix with 1 x 1
+   matrices, written out -- the step's one sweep over the coefficients besides the transforms --
+   with N_j = alpha Y_j + beta u_j from the history Y (G, or P with the pointwise form: N = lambda
+   (b u - P)) and u0 + h phi1 G0 = e^z u0 + h phi1 N0. */
 static void ETDCombineAB(TS_ETD *e, PetscReal h, PetscScalar *restrict unew, PetscScalar *restrict est)
 {
+  e->ab_h = h;
   if (e->nc > 1) {
     ETDPhiMatrix(e, h);
     ETDCombineABMatrix(e, h, unew, est);
+    e->ab_ss = 0;
     return;
   }
   ETDPhiTable(e, h);
   const PetscInt     per = e->per;
   const PetscReal    h1 = e->thist[0] - e->thist[1], h2 = e->thist[1] - e->thist[2], i1 = 1 / h1, i2 = 1 / h2, i12 = 1 / (h1 + h2), a3 = e->ab3_now ? 1 : 0;
-  const PetscScalar *restrict g0 = e->hg[0], *restrict g1 = e->hg[1], *restrict g2 = e->hg[2], *restrict u0 = e->hu[0], *restrict u1 = e->hu[1], *restrict u2 = e->hu[2];
+  const PetscScalar *restrict y0 = e->hg[0], *restrict y1 = e->hg[1], *restrict y2 = e->hg[2], *restrict u0 = e->hu[0], *restrict u1 = e->hu[1], *restrict u2 = e->hu[2];
   const PetscInt    *lidx = e->lidx;
+  const PetscReal   *w    = e->weight;
+  PetscReal         *t    = e->abtab, ss = 0;
 
+  for (PetscInt u = 0; u < e->nlam; u++) {
+    const PetscReal l = e->mell[u], lam = e->ulam[u], c1 = h * e->mphi1[u], c2 = h * h * e->mphi2[u];
+    PetscReal      *c = t + 6 * u;
+    c[0] = 1 + c1 * l; /* e^z */
+    c[1] = c1;
+    c[2] = c2;
+    c[3] = 2 * h * h * h * e->mphi3[u] + h1 * c2;
+    c[4] = e->p.pointwise ? -lam : 1;        /* alpha */
+    c[5] = e->p.pointwise ? e->b * lam : -l; /* beta */
+  }
   for (PetscInt k = 0; k < e->n; k++) {
-    const PetscInt  u = lidx[k];
-    const PetscReal l = e->mell[u], c1 = h * e->mphi1[u], c2 = h * h * e->mphi2[u], c3 = 2 * h * h * h * e->mphi3[u] + h1 * c2;
+    const PetscReal *c  = t + 6 * lidx[k];
+    PetscReal        sk = 0;
     for (PetscInt q = 0; q < per; q++) {
       const PetscInt    i  = k * per + q;
-      const PetscScalar n0 = g0[i] - l * u0[i], n1 = g1[i] - l * u1[i], n2 = g2[i] - l * u2[i];
-      const PetscScalar d1 = (n0 - n1) * i1, d2 = (d1 - (n1 - n2) * i2) * i12, c = c3 * d2;
-      unew[i] = u0[i] + c1 * g0[i] + c2 * d1 + a3 * c;
-      est[i]  = c;
+      const PetscScalar n0 = c[4] * y0[i] + c[5] * u0[i], n1 = c[4] * y1[i] + c[5] * u1[i], n2 = c[4] * y2[i] + c[5] * u2[i];
+      const PetscScalar d1 = (n0 - n1) * i1, d2 = (d1 - (n1 - n2) * i2) * i12, r = c[3] * d2;
+      unew[i] = c[0] * u0[i] + c[1] * n0 + c[2] * d1 + a3 * r;
+      if (est) est[i] = r;
+      sk += r * r;
     }
+    ss += w[k] * sk;
   }
+  e->ab_ss = ss;
 }
 
 /* Largest modulus of the roots of x^3 = p2 x^2 + p1 x + p0 (Durand-Kerner). */
@@ -592,7 +622,7 @@ static PetscErrorCode ETDStagesAB(TS_ETD *e, PetscReal h, Vec U)
 {
   PetscFunctionBegin;
   e->ab3_now = ETDThirdOrderStable(e, 1.25 * h);
-  ETDCombineAB(e, h, e->unext, e->corr);
+  ETDCombineAB(e, h, e->unext, e->nc > 1 ? e->corr : NULL);
   PetscCall(ETDInverse(e, e->unext, U));
   PetscCall(PetscObjectStateGet((PetscObject)U, &e->unext_state));
   e->have_a = PETSC_FALSE;
@@ -603,6 +633,7 @@ static PetscErrorCode ETDEstimatePartner(TS ts, TS_ETD *e)
 {
   PetscFunctionBegin;
   if (!e->last_ab || e->have_a) PetscFunctionReturn(0);
+  if (e->nc == 1) ETDCombineAB(e, e->ab_h, e->w, e->corr); /* the estimate was not kept */
   PetscCall(ETDInverse(e, e->corr, e->A));
   PetscCall(VecAYPX(e->A, -1.0, ts->vec_sol));
   e->have_a = PETSC_TRUE;
@@ -618,13 +649,13 @@ static PetscErrorCode TSStep_ETD(TS ts)
   PetscReal next_h;
 
   PetscFunctionBegin;
-  PetscCall(VecCopy(ts->vec_sol, e->U0));
   e->have_g0 = PETSC_FALSE;
-  PetscCall(e->p.linearise(ts, e->U0, e->lin.Lbar, &e->lin.s, &e->smin, e->lin.K, e->p.ctx));
+  PetscCall(e->p.linearise(ts, ts->vec_sol, e->lin.Lbar, &e->lin.s, &e->smin, e->lin.K, e->p.ctx));
   e->b = e->lin.Lbar[0] * e->lin.s; /* nc = 1 */
   e->g = e->lin.Lbar[0] * e->lin.K[0];
   if (e->multistep) PetscCall(ETDPushHistory(ts, e));
   e->last_ab = (PetscBool)(e->multistep && e->nhist == 3);
+  if (!e->last_ab) PetscCall(VecCopy(ts->vec_sol, e->U0)); /* the stages' base; a multistep step has it as hu[0] */
   PetscCall(TSGetAdapt(ts, &adapt));
   while (!ts->reason) {
     const PetscReal h = ts->time_step;
@@ -639,10 +670,11 @@ static PetscErrorCode TSStep_ETD(TS ts)
       ts->time_step = next_h;
       break;
     }
-    PetscCall(VecCopy(e->U0, ts->vec_sol));
+    if (!e->last_ab) PetscCall(VecCopy(e->U0, ts->vec_sol));
     ts->time_step = next_h;
     ts->reject++;
     if (++rejections > ts->max_reject && ts->max_reject >= 0) {
+      if (e->last_ab) PetscCall(ETDInverse(e, e->hu[0], ts->vec_sol)); /* back to u0 */
       ts->reason = TS_DIVERGED_STEP_REJECTED;
       PetscCall(PetscInfo(ts, "step %" PetscInt_FMT " rejected %" PetscInt_FMT " times\n", ts->steps, rejections));
     }
@@ -688,11 +720,15 @@ static PetscErrorCode TSEvaluateWLTE_ETD(TS ts, NormType wnormtype, PetscInt *or
       PetscCall(VecRestoreArrayRead(ts->vatol, &v));
     } else
       for (PetscInt i = 0; i < e->nc; i++) tol[i] = ts->atol;
-    for (PetscInt i = 0; i < e->nc; i++) {
-      PetscReal s;
-      PetscCall(SpectralSumSquares(e->p.sp, e->corr + i * e->nper, &s));
-      sum += s / (tol[i] * tol[i]);
-    }
+    if (e->nc == 1) {
+      PetscCall(MPIU_Allreduce(&e->ab_ss, &sum, 1, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)ts)));
+      sum /= tol[0] * tol[0];
+    } else
+      for (PetscInt i = 0; i < e->nc; i++) {
+        PetscReal s;
+        PetscCall(SpectralSumSquares(e->p.sp, e->corr + i * e->nper, &s));
+        sum += s / (tol[i] * tol[i]);
+      }
     *wlte = PetscSqrtReal(sum / (PetscReal)size);
     PetscFunctionReturn(0);
   }
@@ -707,9 +743,10 @@ static PetscErrorCode TSInterpolate_ETD(TS ts, PetscReal t, Vec X)
   const PetscReal h = t - ts->ptime_prev;
 
   PetscFunctionBegin;
-  if (h == 0) PetscCall(VecCopy(e->U0, X));
+  if (h == 0 && e->last_ab) PetscCall(ETDInverse(e, e->hu[0], X)); /* U0 is not kept in multistep steps */
+  else if (h == 0) PetscCall(VecCopy(e->U0, X));
   else if (e->last_ab) {
-    ETDCombineAB(e, h, e->w, e->corr); /* the step's estimate is no longer needed */
+    ETDCombineAB(e, h, e->w, NULL);
     PetscCall(ETDInverse(e, e->w, X));
   } else {
     const PetscInt its = ts->snes_its; /* output does not count as the integrator's work */
@@ -742,6 +779,7 @@ static PetscErrorCode ETDSetUpTables(TS_ETD *e)
   PetscCall(PetscFree(perm));
   const PetscInt m = PetscMax(e->nlam, 1) * nn;
   PetscCall(PetscMalloc5(m, &e->mell, m, &e->mphi1, m, &e->mphi2, m, &e->mphi3, m, &e->mhalf));
+  PetscCall(PetscMalloc1(6 * m, &e->abtab));
   if (e->nc == 1) PetscFunctionReturn(0);
   PetscCall(SpectralScalarDM(e->p.sp, &da1));
   PetscCall(DMCreateGlobalVector(da1, &e->w1));
@@ -761,6 +799,7 @@ static PetscErrorCode TSSetUp_ETD(TS ts)
   PetscCheck(!e->p.pointwise || e->p.nc <= 1, PetscObjectComm((PetscObject)ts), PETSC_ERR_SUP, "the pointwise form is for a scalar linear part");
   if (e->p.pointwise) PetscCall(VecDuplicate(ts->vec_sol, &e->P0));
   PetscCall(SpectralSymbol(e->p.sp, &e->n, &e->per, &e->lambda));
+  PetscCall(SpectralParsevalWeights(e->p.sp, &e->weight));
   e->nc   = PetscMax(e->p.nc, 1);
   e->nper = e->n * e->per;
   PetscCheck(e->nc <= UPHILL_MAX_NC, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_OUTOFRANGE, "at most %d components per cell", UPHILL_MAX_NC);
@@ -801,6 +840,7 @@ static PetscErrorCode TSReset_ETD(TS ts)
   PetscCall(PetscFree5(e->ell, e->phi1, e->phi2, e->phi3, e->half));
   PetscCall(PetscFree2(e->lidx, e->ulam));
   PetscCall(PetscFree5(e->mell, e->mphi1, e->mphi2, e->mphi3, e->mhalf));
+  PetscCall(PetscFree(e->abtab));
   for (PetscInt j = 0; j < 3; j++) {
     PetscCall(PetscFree(e->hg[j]));
     PetscCall(PetscFree(e->hu[j]));

@@ -67,9 +67,16 @@ PetscErrorCode ComputeObservablesGivenF(const App *app, Vec X, const PetscReal *
 PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs);
 /* Every entry of X finite and c in the energy's domain, on every rank (collective). */
 PetscErrorCode StateInDomain(const App *app, Vec X, PetscBool *ok);
-/* F and the observables of a binary state held as c alone on a scalar DMDA da1 like app->da
-   (the transform integrators' vector); F is NaN where c leaves the energy's domain.  F, when
-   known, is taken as given (no energy pass). */
-PetscErrorCode ComputeFreeEnergyC(const App *app, DM da1, Vec C, PetscReal *F, PetscReal *Fabs);
-PetscErrorCode ComputeObservablesC(const App *app, DM da1, Vec C, const PetscReal *F, Observables *obs);
+/* What the transform integrators need of a binary state c alone (a scalar vector of da1), in
+   one pass over its ghosted array with two logarithms per cell (collective): F (docs/MODEL.md
+   section 3; NaN where c leaves the energy's domain), the sum of |cell energies| (a round-off
+   scale), the mass, the range of c and of f''(c), the largest M(c); where P is given,
+   P = scale f'(c).  The one definition of F for those integrators. */
+typedef struct {
+  PetscReal F, Fabs, mass, cmin, cmax, d2min, d2max, mmax;
+} StateSums;
+PetscErrorCode ComputeStateSumsC(const App *app, DM da1, Vec C, PetscReal scale, Vec P, StateSums *ss);
+/* The standard deviation of the scalar field C about its mean (given: csum / cells), in a
+   second pass (a 1e-6 mode about c0 = 0.5 would drown in <c^2> - <c>^2). */
+PetscErrorCode ComputeSpreadC(Vec C, PetscReal mean, PetscReal *std);
 #endif

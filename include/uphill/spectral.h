@@ -25,6 +25,8 @@ PetscErrorCode SpectralForward(Spectral sp, Vec x, PetscScalar *xhat);
 PetscErrorCode SpectralInverse(Spectral sp, const PetscScalar *xhat, Vec y);
 /* sum over the grid of x^2 for the field x whose forward transform is xhat (Parseval; collective). */
 PetscErrorCode SpectralSumSquares(Spectral sp, const PetscScalar *xhat, PetscReal *sum);
+/* Their weights: sum over the grid of x^2 = sum_k weight_k |xhat_k|^2 (the round trip's 1/norm in). */
+PetscErrorCode SpectralParsevalWeights(Spectral sp, const PetscReal **weight);
 /* FFTW's wisdom for checkpoints (-fft_planning measure): gathered to rank 0 (a string to free()
    there, NULL elsewhere), and imported (every rank, before SpectralCreate; ok false: FFTW did
    not accept it, e.g. another FFTW version wrote it). */
