@@ -158,45 +158,63 @@ static PetscErrorCode FreeEnergyOn(const App *app, DM da, Vec X, void (*energy)(
 PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs) { return FreeEnergyOn(app, app->da, X, app->ops->energy, F, Fabs); }
 
 
-/* The integrals of a binary state c alone (ComputeStateSumsC), row by row over its ghosted
-   array: the logarithms once per cell and side, shared by f, f' and f''; the energy and mobility
-   fixed by literals so that the rows vectorise. */
-static inline __attribute__((always_inline)) void StateRows(const App *app, const GridBox *b, const PetscReal *cl, PetscReal scale, PetscReal *p, const PetscReal ih2[3], StateSums *ss, FreeEnergyType energy, MobilityModel model)
+/* The integrals of a binary state c alone (ComputeStateSumsC), row by row: the logarithms once
+   per cell and side, shared by f, f' and f''; the energy and mobility fixed by literals so that
+   the rows vectorise.  x holds c ghosted (the stencil's layout), or, on one rank (owned: the
+   whole grid), c alone: then each row's neighbours are found by wrapping (periodic) or are the
+   row itself (a no-flux wall's mirrored ghost), the +x neighbours shifted into buf -- no ghost
+   exchange, the same numbers. */
+static inline __attribute__((always_inline)) void StateRows(const App *app, const GridBox *b, const PetscReal *x, PetscBool owned, PetscReal *buf, PetscReal scale, PetscReal *p, const PetscReal ih2[3], StateSums *ss, FreeEnergyType energy, MobilityModel model)
 {
   Thermo th = app->th;
 
   th.type = energy;
   const PetscReal om = th.omega, rt = th.rt, rho = th.rho, ca = th.ca, cb = th.cb, m0 = app->mob.m0, kappa = app->p.kappa;
-  const PetscInt  n = b->info.xm, ox = b->off[0], oy = b->off[1], oz = b->off[2];
+  const PetscInt  n = b->info.xm, my = b->info.ym, mz = b->info.zm;
+  const PetscBool periodic = (PetscBool)(app->p.bc == BC_PERIODIC);
   PetscReal       fs = 0, fa = 0, cs = 0, cmin = PETSC_MAX_REAL, cmax = -PETSC_MAX_REAL, dmin = PETSC_MAX_REAL, dmax = -PETSC_MAX_REAL, mmax = 0;
 
-  for (PetscInt k = b->info.zs; k < b->info.zs + b->info.zm; k++)
-    for (PetscInt j = b->info.ys; j < b->info.ys + b->info.ym; j++) {
-      const PetscReal *restrict u  = cl + GridGhosted(b, b->info.xs, j, k);
-      PetscReal *restrict       po = p ? p + GridOwned(b, b->info.xs, j, k) : NULL;
+  for (PetscInt k = b->info.zs; k < b->info.zs + mz; k++)
+    for (PetscInt j = b->info.ys; j < b->info.ys + my; j++) {
+      const PetscReal *u, *ux, *uy, *uz;
+      if (owned) {
+        const PetscInt jn = j + 1 < my ? j + 1 : (periodic ? 0 : j), kn = k + 1 < mz ? k + 1 : (periodic ? 0 : k);
+        u  = x + GridOwned(b, 0, j, k);
+        uy = x + GridOwned(b, 0, jn, k);
+        uz = x + GridOwned(b, 0, j, kn);
+        PetscArraycpy(buf, u + 1, n - 1);
+        buf[n - 1] = periodic ? u[0] : u[n - 1];
+        ux         = buf;
+      } else {
+        u  = x + GridGhosted(b, b->info.xs, j, k);
+        ux = u + b->off[0];
+        uy = u + b->off[1];
+        uz = u + b->off[2];
+      }
+      PetscReal *po = p ? p + GridOwned(b, b->info.xs, j, k) : NULL;
 #pragma omp simd reduction(+ : fs, fa, cs) reduction(min : cmin, dmin) reduction(max : cmax, dmax, mmax)
       for (PetscInt i = 0; i < n; i++) {
-        const PetscReal x = u[i], y = 1 - x, gx = u[i + ox] - x, gy = u[i + oy] - x, gz = u[i + oz] - x;
+        const PetscReal c = u[i], y = 1 - c, gx = ux[i] - c, gy = uy[i] - c, gz = uz[i] - c;
         PetscReal       f, d2f;
-        if (energy == FE_REGULAR_SOLUTION) { /* x log x + y log y = x log(x/y) + log y */
-          const PetscReal lr = log(x / y), ly = log(y);
-          f   = om * x * y + rt * (x * lr + ly);
-          d2f = -2 * om + rt / (x * y);
+        if (energy == FE_REGULAR_SOLUTION) { /* c log c + y log y = c log(c/y) + log y */
+          const PetscReal lr = log(c / y), ly = log(y);
+          f   = om * c * y + rt * (c * lr + ly);
+          d2f = -2 * om + rt / (c * y);
         } else {
-          const PetscReal a = x - ca, bb = cb - x, sum = ca + cb - 2 * x;
+          const PetscReal a = c - ca, bb = cb - c, sum = ca + cb - 2 * c;
           f   = rho * a * a * bb * bb;
           d2f = 2 * rho * (sum * sum - 2 * a * bb);
         }
-        if (po) po[i] = scale * ThermoDF(&th, x); /* as the etd stages take it (ScaledDFC), bitwise */
+        if (po) po[i] = scale * ThermoDF(&th, c); /* as the etd stages take it (ScaledDFC), bitwise */
         const PetscReal e = f + 0.5 * kappa * (gx * gx * ih2[0] + gy * gy * ih2[1] + gz * gz * ih2[2]);
         fs += e;
         fa += PetscAbsReal(e);
-        cs += x;
-        cmin = PetscMin(cmin, x);
-        cmax = PetscMax(cmax, x);
+        cs += c;
+        cmin = PetscMin(cmin, c);
+        cmax = PetscMax(cmax, c);
         dmin = PetscMin(dmin, d2f);
         dmax = PetscMax(dmax, d2f);
-        if (model == MOBILITY_DEGENERATE) mmax = PetscMax(mmax, x * y > 0 ? m0 * x * y : 0);
+        if (model == MOBILITY_DEGENERATE) mmax = PetscMax(mmax, c * y > 0 ? m0 * c * y : 0);
       }
     }
   if (model == MOBILITY_CONSTANT) mmax = m0;
@@ -206,25 +224,34 @@ static inline __attribute__((always_inline)) void StateRows(const App *app, cons
 PetscErrorCode ComputeStateSumsC(const App *app, DM da1, Vec C, PetscReal scale, Vec P, StateSums *ss)
 {
   GridBox            b;
-  Vec                Cl;
-  const PetscScalar *cl;
-  PetscScalar       *p = NULL;
+  Vec                Cl = NULL;
+  const PetscScalar *x;
+  PetscScalar       *p = NULL, *buf = NULL;
   PetscReal          ih2[3];
+  PetscMPIInt        size;
   const PetscBool    rs = (PetscBool)(app->th.type == FE_REGULAR_SOLUTION), deg = (PetscBool)(app->mob.model == MOBILITY_DEGENERATE);
+  MPI_Comm           comm = PetscObjectComm((PetscObject)C);
 
   PetscFunctionBegin;
   for (int d = 0; d < 3; d++) ih2[d] = 1.0 / (app->h[d] * app->h[d]);
   PetscCall(GridGetBox(da1, &b));
-  PetscCall(GridGetGhostedArrayRead(da1, C, &Cl, &cl));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  const PetscBool owned = (PetscBool)(size == 1);
+  if (owned) {
+    PetscCall(VecGetArrayRead(C, &x));
+    PetscCall(PetscMalloc1(b.info.xm, &buf));
+  } else PetscCall(GridGetGhostedArrayRead(da1, C, &Cl, &x));
   if (P) PetscCall(VecGetArray(P, &p));
-  if (rs && deg) StateRows(app, &b, cl, scale, p, ih2, ss, FE_REGULAR_SOLUTION, MOBILITY_DEGENERATE);
-  else if (rs) StateRows(app, &b, cl, scale, p, ih2, ss, FE_REGULAR_SOLUTION, MOBILITY_CONSTANT);
-  else if (deg) StateRows(app, &b, cl, scale, p, ih2, ss, FE_DOUBLE_WELL, MOBILITY_DEGENERATE);
-  else StateRows(app, &b, cl, scale, p, ih2, ss, FE_DOUBLE_WELL, MOBILITY_CONSTANT);
+  if (rs && deg) StateRows(app, &b, x, owned, buf, scale, p, ih2, ss, FE_REGULAR_SOLUTION, MOBILITY_DEGENERATE);
+  else if (rs) StateRows(app, &b, x, owned, buf, scale, p, ih2, ss, FE_REGULAR_SOLUTION, MOBILITY_CONSTANT);
+  else if (deg) StateRows(app, &b, x, owned, buf, scale, p, ih2, ss, FE_DOUBLE_WELL, MOBILITY_DEGENERATE);
+  else StateRows(app, &b, x, owned, buf, scale, p, ih2, ss, FE_DOUBLE_WELL, MOBILITY_CONSTANT);
   if (P) PetscCall(VecRestoreArray(P, &p));
-  PetscCall(GridRestoreGhostedArrayRead(da1, &Cl, &cl));
+  if (owned) {
+    PetscCall(VecRestoreArrayRead(C, &x));
+    PetscCall(PetscFree(buf));
+  } else PetscCall(GridRestoreGhostedArrayRead(da1, &Cl, &x));
   PetscReal sum[3] = {ss->F, ss->Fabs, ss->mass}, min[5] = {ss->cmin, -ss->cmax, ss->d2min, -ss->d2max, -ss->mmax};
-  MPI_Comm  comm = PetscObjectComm((PetscObject)C);
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sum, 3, MPIU_REAL, MPIU_SUM, comm));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, min, 5, MPIU_REAL, MPIU_MIN, comm));
   *ss = (StateSums){sum[0] * app->dV, sum[1] * app->dV, sum[2] * app->dV, min[0], -min[1], min[2], -min[3], -min[4]};
