@@ -264,7 +264,7 @@ static PetscErrorCode EtdReferenceMobility(Rosw *r, Vec C)
 
 /* Constant mobility: G(c) = Lap_h (Mbar f'(c)) - Mbar kappa Lap_h^2 c exactly (the face
    mobilities are all Mbar), so etd's later stages need P = Mbar f'(c) alone (etd.h). */
-static PetscErrorCode EtdPointwise(TS ts, Vec C, Vec P0, Vec P, void *ctx)
+static PetscErrorCode EtdPointwise(TS ts, Vec C, Vec P0, Vec *Pout, void *ctx)
 {
   Rosw              *r = (Rosw *)ctx;
   const PetscScalar *c, *p0 = NULL;
@@ -273,13 +273,13 @@ static PetscErrorCode EtdPointwise(TS ts, Vec C, Vec P0, Vec P, void *ctx)
 
   PetscFunctionBegin;
   (void)ts;
-  if (!P0) { /* the accepted state: its summary has P */
+  if (!P0) { /* the accepted state: its summary has P, lent as it is */
     PetscInt64       id;
     PetscObjectState state;
     PetscCall(PetscObjectGetId((PetscObject)C, &id));
     PetscCall(PetscObjectStateGet((PetscObject)C, &state));
     if (id == r->sum.id && state == r->sum.state && r->sum.have_P) {
-      PetscCall(VecCopy(r->P, P));
+      *Pout = r->P;
       PetscFunctionReturn(0);
     }
   }
@@ -287,9 +287,9 @@ static PetscErrorCode EtdPointwise(TS ts, Vec C, Vec P0, Vec P, void *ctx)
   PetscCall(VecGetLocalSize(C, &n));
   PetscCall(VecGetArrayRead(C, &c));
   if (P0) PetscCall(VecGetArrayRead(P0, &p0));
-  PetscCall(VecGetArray(P, &p));
+  PetscCall(VecGetArray(*Pout, &p));
   ScaledDFC(r->app, c, p0, n, r->Mbar, p);
-  PetscCall(VecRestoreArray(P, &p));
+  PetscCall(VecRestoreArray(*Pout, &p));
   if (P0) PetscCall(VecRestoreArrayRead(P0, &p0));
   PetscCall(VecRestoreArrayRead(C, &c));
   PetscCall(PetscLogEventEnd(UphillEvents.residual, 0, 0, 0, 0));

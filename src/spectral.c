@@ -421,6 +421,23 @@ PetscErrorCode SpectralInverse(Spectral s, const PetscScalar *xhat, Vec y)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode SpectralInverseBuffer(Spectral s, PetscScalar **xhat, PetscReal *scale)
+{
+  PetscFunctionBegin;
+  *xhat  = s->out;
+  *scale = s->inorm;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SpectralInverseFromBuffer(Spectral s, Vec y)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(UphillEvents.spectral, 0, 0, 0, 0));
+  PetscCall(TransformBackward(s, y));
+  PetscCall(PetscLogEventEnd(UphillEvents.spectral, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
 /* FFTW's wisdom (what its planner measured), gathered from every rank: rank 0 gets the string
    (free with free()), the others NULL.  Imported before planning, the same problems get the same
    plans without measuring: the bits of a restarted run then match. */

@@ -278,7 +278,11 @@ static PetscErrorCode ETDFirstStage(TS ts, TS_ETD *e)
   if (e->have_g0) PetscFunctionReturn(0);
   PetscCall(e->p.rhs(ts, e->U0, e->G, e->p.ctx));
   PetscCall(ETDForward(e, e->G, e->g0));
-  if (e->p.pointwise) PetscCall(e->p.pointwise(ts, e->U0, NULL, e->P0, e->p.ctx));
+  if (e->p.pointwise) {
+    Vec P = e->P0;
+    PetscCall(e->p.pointwise(ts, e->U0, NULL, &P, e->p.ctx));
+    if (P != e->P0) PetscCall(VecCopy(P, e->P0));
+  }
   e->have_g0 = PETSC_TRUE;
   ts->snes_its++;
   PetscFunctionReturn(0);
@@ -291,7 +295,8 @@ static PetscErrorCode ETDNonlinearDifference(TS ts, TS_ETD *e, Vec X, const Pets
   PetscFunctionBegin;
   ts->snes_its++;
   if (e->p.pointwise) {
-    PetscCall(e->p.pointwise(ts, X, e->P0, e->G, e->p.ctx));
+    Vec P = e->G;
+    PetscCall(e->p.pointwise(ts, X, e->P0, &P, e->p.ctx));
     PetscCall(SpectralForward(e->p.sp, e->G, dst));
     for (PetscInt k = 0; k < e->n; k++)
       for (PetscInt q = 0; q < e->per; q++) {
@@ -457,8 +462,10 @@ static PetscErrorCode ETDPushHistory(TS ts, TS_ETD *e)
   e->unext_state = -1;
   u              = e->hu[0];
   if (e->p.pointwise) { /* G = Lap_h P(u) - g Lap_h^2 u: no stencil */
-    PetscCall(e->p.pointwise(ts, ts->vec_sol, NULL, e->P0, e->p.ctx));
-    PetscCall(SpectralForward(e->p.sp, e->P0, g));
+    Vec P = e->P0;
+    PetscCall(e->p.pointwise(ts, ts->vec_sol, NULL, &P, e->p.ctx));
+    PetscCall(SpectralForward(e->p.sp, P, g));
+    if (P != e->P0 && e->nhist < 2) PetscCall(VecCopy(P, e->P0)); /* a one-step step follows: its stages need P(u0) */
   } else {
     PetscCall(e->p.rhs(ts, ts->vec_sol, e->G, e->p.ctx));
     PetscCall(ETDForward(e, e->G, g));
@@ -515,7 +522,7 @@ static void ETDCombineABMatrix(TS_ETD *e, PetscReal h, PetscScalar *unew, PetscS
 /* The sweep of ETDCombineAB over n coefficients of per reals each (2: complex, 1: cosine), with
    per and whether est is written fixed by literals so that the loop over coefficients vectorises;
    returns the sum of w |est|^2. */
-static inline __attribute__((always_inline)) PetscReal ABSweep(PetscInt n, PetscInt per, const PetscInt *restrict lidx, const PetscReal *restrict t, const PetscReal *restrict w, const PetscScalar *restrict y0, const PetscScalar *restrict y1, const PetscScalar *restrict y2, const PetscScalar *restrict u0, const PetscScalar *restrict u1, const PetscScalar *restrict u2, PetscReal i1, PetscReal i2, PetscReal i12, PetscReal a3, PetscScalar *restrict unew, PetscScalar *restrict est)
+static inline __attribute__((always_inline)) PetscReal ABSweep(PetscInt n, PetscInt per, const PetscInt *restrict lidx, const PetscReal *restrict t, const PetscReal *restrict w, const PetscScalar *restrict y0, const PetscScalar *restrict y1, const PetscScalar *restrict y2, const PetscScalar *restrict u0, const PetscScalar *restrict u1, const PetscScalar *restrict u2, PetscReal i1, PetscReal i2, PetscReal i12, PetscReal a3, PetscScalar *restrict unew, PetscScalar *restrict est, PetscScalar *restrict inv, PetscReal inorm)
 {
   PetscReal ss = 0;
 
@@ -527,7 +534,9 @@ static inline __attribute__((always_inline)) PetscReal ABSweep(PetscInt n, Petsc
       const PetscInt    i  = k * per + q;
       const PetscScalar n0 = c[4] * y0[i] + c[5] * u0[i], n1 = c[4] * y1[i] + c[5] * u1[i], n2 = c[4] * y2[i] + c[5] * u2[i];
       const PetscScalar d1 = (n0 - n1) * i1, d2 = (d1 - (n1 - n2) * i2) * i12, r = c[3] * d2;
-      unew[i] = c[0] * u0[i] + c[1] * n0 + c[2] * d1 + a3 * r;
+      const PetscScalar v = c[0] * u0[i] + c[1] * n0 + c[2] * d1 + a3 * r;
+      unew[i]             = v;
+      if (inv) inv[i] = inorm * v;
       if (est) est[i] = r;
       sk += r * r;
     }
@@ -542,7 +551,7 @@ static inline __attribute__((always_inline)) PetscReal ABSweep(PetscInt n, Petsc
    matrices, written out -- the step's one sweep over the coefficients besides the transforms --
    with N_j = alpha Y_j + beta u_j from the history Y (G, or P with the pointwise form: N = lambda
    (b u - P)) and u0 + h phi1 G0 = e^z u0 + h phi1 N0. */
-static void ETDCombineAB(TS_ETD *e, PetscReal h, PetscScalar *restrict unew, PetscScalar *restrict est)
+static void ETDCombineAB(TS_ETD *e, PetscReal h, PetscScalar *restrict unew, PetscScalar *restrict est, PetscScalar *restrict inv, PetscReal inorm)
 {
   e->ab_h = h;
   if (e->nc > 1) {
@@ -569,10 +578,10 @@ static void ETDCombineAB(TS_ETD *e, PetscReal h, PetscScalar *restrict unew, Pet
     c[4] = e->p.pointwise ? -lam : 1;        /* alpha */
     c[5] = e->p.pointwise ? e->b * lam : -l; /* beta */
   }
-  if (per == 2 && est) ss = ABSweep(e->n, 2, lidx, t, w, y0, y1, y2, u0, u1, u2, i1, i2, i12, a3, unew, est);
-  else if (per == 2) ss = ABSweep(e->n, 2, lidx, t, w, y0, y1, y2, u0, u1, u2, i1, i2, i12, a3, unew, NULL);
-  else if (est) ss = ABSweep(e->n, 1, lidx, t, w, y0, y1, y2, u0, u1, u2, i1, i2, i12, a3, unew, est);
-  else ss = ABSweep(e->n, 1, lidx, t, w, y0, y1, y2, u0, u1, u2, i1, i2, i12, a3, unew, NULL);
+  if (per == 2 && est) ss = ABSweep(e->n, 2, lidx, t, w, y0, y1, y2, u0, u1, u2, i1, i2, i12, a3, unew, est, NULL, 0);
+  else if (per == 2) ss = ABSweep(e->n, 2, lidx, t, w, y0, y1, y2, u0, u1, u2, i1, i2, i12, a3, unew, NULL, inv, inorm);
+  else if (est) ss = ABSweep(e->n, 1, lidx, t, w, y0, y1, y2, u0, u1, u2, i1, i2, i12, a3, unew, est, NULL, 0);
+  else ss = ABSweep(e->n, 1, lidx, t, w, y0, y1, y2, u0, u1, u2, i1, i2, i12, a3, unew, NULL, inv, inorm);
   e->ab_ss = ss;
 }
 
@@ -637,8 +646,16 @@ static PetscErrorCode ETDStagesAB(TS_ETD *e, PetscReal h, Vec U)
 {
   PetscFunctionBegin;
   e->ab3_now = ETDThirdOrderStable(e, 1.25 * h);
-  ETDCombineAB(e, h, e->unext, e->nc > 1 ? e->corr : NULL);
-  PetscCall(ETDInverse(e, e->unext, U));
+  if (e->nc == 1) { /* the inverse's input written in the same sweep */
+    PetscScalar *inv;
+    PetscReal    inorm;
+    PetscCall(SpectralInverseBuffer(e->p.sp, &inv, &inorm));
+    ETDCombineAB(e, h, e->unext, NULL, inv, inorm);
+    PetscCall(SpectralInverseFromBuffer(e->p.sp, U));
+  } else {
+    ETDCombineAB(e, h, e->unext, e->corr, NULL, 0);
+    PetscCall(ETDInverse(e, e->unext, U));
+  }
   PetscCall(PetscObjectStateGet((PetscObject)U, &e->unext_state));
   e->have_a = PETSC_FALSE;
   PetscFunctionReturn(0);
@@ -648,7 +665,7 @@ static PetscErrorCode ETDEstimatePartner(TS ts, TS_ETD *e)
 {
   PetscFunctionBegin;
   if (!e->last_ab || e->have_a) PetscFunctionReturn(0);
-  if (e->nc == 1) ETDCombineAB(e, e->ab_h, e->w, e->corr); /* the estimate was not kept */
+  if (e->nc == 1) ETDCombineAB(e, e->ab_h, e->w, e->corr, NULL, 0); /* the estimate was not kept */
   PetscCall(ETDInverse(e, e->corr, e->A));
   PetscCall(VecAYPX(e->A, -1.0, ts->vec_sol));
   e->have_a = PETSC_TRUE;
@@ -761,7 +778,7 @@ static PetscErrorCode TSInterpolate_ETD(TS ts, PetscReal t, Vec X)
   if (h == 0 && e->last_ab) PetscCall(ETDInverse(e, e->hu[0], X)); /* U0 is not kept in multistep steps */
   else if (h == 0) PetscCall(VecCopy(e->U0, X));
   else if (e->last_ab) {
-    ETDCombineAB(e, h, e->w, NULL);
+    ETDCombineAB(e, h, e->w, e->nc > 1 ? e->corr : NULL, NULL, 0);
     PetscCall(ETDInverse(e, e->w, X));
   } else {
     const PetscInt its = ts->snes_its; /* output does not count as the integrator's work */

@@ -23,6 +23,11 @@ PetscErrorCode SpectralSolve(Spectral sp, PetscReal alpha, PetscReal beta, Petsc
 PetscErrorCode SpectralSymbol(Spectral sp, PetscInt *n, PetscInt *per, const PetscReal **lambda);
 PetscErrorCode SpectralForward(Spectral sp, Vec x, PetscScalar *xhat);
 PetscErrorCode SpectralInverse(Spectral sp, const PetscScalar *xhat, Vec y);
+/* The inverse in two halves, for a caller that forms the coefficients in the same sweep as
+   something else: the buffer it reads (write scale times the transform there), then y from it
+   (the buffer's contents are lost). */
+PetscErrorCode SpectralInverseBuffer(Spectral sp, PetscScalar **xhat, PetscReal *scale);
+PetscErrorCode SpectralInverseFromBuffer(Spectral sp, Vec y);
 /* sum over the grid of x^2 for the field x whose forward transform is xhat (Parseval; collective). */
 PetscErrorCode SpectralSumSquares(Spectral sp, const PetscScalar *xhat, PetscReal *sum);
 /* Their weights: sum over the grid of x^2 = sum_k weight_k |xhat_k|^2 (the round trip's 1/norm in). */
