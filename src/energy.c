@@ -166,10 +166,12 @@ PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal 
    exchange, the same numbers. */
 static inline __attribute__((always_inline)) void StateRows(const App *app, const GridBox *b, const PetscReal *x, PetscBool owned, PetscReal *buf, PetscReal scale, PetscReal *p, const PetscReal ih2[3], StateSums *ss, FreeEnergyType energy, MobilityModel model)
 {
-  Thermo th = app->th;
+  Thermo   th  = app->th;
+  Mobility mob = app->mob;
 
-  th.type = energy;
-  const PetscReal om = th.omega, rt = th.rt, rho = th.rho, ca = th.ca, cb = th.cb, m0 = app->mob.m0, kappa = app->p.kappa;
+  th.type   = energy;
+  mob.model = model;
+  const PetscReal om = th.omega, rt = th.rt, kappa = app->p.kappa;
   const PetscInt  n = b->info.xm, my = b->info.ym, mz = b->info.zm;
   const PetscBool periodic = (PetscBool)(app->p.bc == BC_PERIODIC);
   PetscReal       fs = 0, fa = 0, cs = 0, cmin = PETSC_MAX_REAL, cmax = -PETSC_MAX_REAL, dmin = PETSC_MAX_REAL, dmax = -PETSC_MAX_REAL, mmax = 0;
@@ -195,16 +197,8 @@ static inline __attribute__((always_inline)) void StateRows(const App *app, cons
 #pragma omp simd reduction(+ : fs, fa, cs) reduction(min : cmin, dmin) reduction(max : cmax, dmax, mmax)
       for (PetscInt i = 0; i < n; i++) {
         const PetscReal c = u[i], y = 1 - c, gx = ux[i] - c, gy = uy[i] - c, gz = uz[i] - c;
-        PetscReal       f, d2f;
-        if (energy == FE_REGULAR_SOLUTION) { /* c log c + y log y = c log(c/y) + log y */
-          const PetscReal lr = log(c / y), ly = log(y);
-          f   = om * c * y + rt * (c * lr + ly);
-          d2f = -2 * om + rt / (c * y);
-        } else {
-          const PetscReal a = c - ca, bb = cb - c, sum = ca + cb - 2 * c;
-          f   = rho * a * a * bb * bb;
-          d2f = 2 * rho * (sum * sum - 2 * a * bb);
-        }
+        /* regular solution: c log c + y log y = c log(c/y) + log y, log(c/y) shared with f' */
+        const PetscReal f = energy == FE_REGULAR_SOLUTION ? om * c * y + rt * (c * log(c / y) + log(y)) : ThermoF(&th, c), d2f = ThermoD2F(&th, c);
         if (po) po[i] = scale * ThermoDF(&th, c); /* as the etd stages take it (ScaledDFC), bitwise */
         const PetscReal e = f + 0.5 * kappa * (gx * gx * ih2[0] + gy * gy * ih2[1] + gz * gz * ih2[2]);
         fs += e;
@@ -214,10 +208,9 @@ static inline __attribute__((always_inline)) void StateRows(const App *app, cons
         cmax = PetscMax(cmax, c);
         dmin = PetscMin(dmin, d2f);
         dmax = PetscMax(dmax, d2f);
-        if (model == MOBILITY_DEGENERATE) mmax = PetscMax(mmax, c * y > 0 ? m0 * c * y : 0);
+        mmax = PetscMax(mmax, MobilityValue(&mob, c));
       }
     }
-  if (model == MOBILITY_CONSTANT) mmax = m0;
   *ss = (StateSums){fs, fa, cs, cmin, cmax, dmin, dmax, mmax};
 }
 

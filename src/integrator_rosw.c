@@ -42,7 +42,7 @@ typedef struct {
   PetscInt64       id;     /* the vector summarised (PetscObjectGetId); -1: none */
   PetscObjectState state;  /* and its state */
   StateSums        ss;
-  PetscBool        have_std, have_P; /* have_P: r->P holds Mbar f'(c) */
+  PetscBool        have_std;
   PetscReal        std;
 } RoswSummary;
 
@@ -68,7 +68,7 @@ typedef struct {
   PetscReal        energy, energy_abs; /* F of the last accepted state, and its round-off scale */
   PetscObjectState energy_state;       /* the state of the TS's vector that energy is F of */
   RoswSummary      sum;
-  Vec              P;                  /* etd, constant mobility: Mbar f'(c) of the summarised state */
+  Vec              P;                  /* etd, constant mobility: Mbar f'(c) of the summarised state (else NULL) */
   PetscErrorCode (*choose)(TSAdapt, TS, PetscReal, PetscInt *, PetscReal *, PetscBool *, PetscReal *, PetscReal *, PetscReal *);
 } Rosw;
 
@@ -129,22 +129,32 @@ static PetscErrorCode RoswIFunction(TS ts, PetscReal t, Vec C, Vec Cdot, Vec F, 
   PetscFunctionReturn(0);
 }
 
-/* The summary of C (RoswSummary), with its spread if asked. */
-static PetscErrorCode RoswSummarise(Rosw *r, Vec C, PetscBool want_std)
+/* Whether the summary is of C as it is now (the object's id, not its address, names it). */
+static PetscErrorCode RoswSummaryOf(Rosw *r, Vec C, PetscBool *current)
 {
-  RoswSummary     *s = &r->sum;
   PetscInt64       id;
   PetscObjectState state;
 
   PetscFunctionBegin;
   PetscCall(PetscObjectGetId((PetscObject)C, &id));
   PetscCall(PetscObjectStateGet((PetscObject)C, &state));
-  if (id != s->id || state != s->state) {
+  *current = (PetscBool)(id == r->sum.id && state == r->sum.state);
+  PetscFunctionReturn(0);
+}
+
+/* The summary of C (RoswSummary), with its spread if asked. */
+static PetscErrorCode RoswSummarise(Rosw *r, Vec C, PetscBool want_std)
+{
+  RoswSummary *s       = &r->sum;
+  PetscBool    current = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  PetscCall(RoswSummaryOf(r, C, &current));
+  if (!current) {
     PetscCall(ComputeStateSumsC(r->app, r->da1, C, r->app->mob.m0, r->P, &s->ss));
-    s->id       = id;
-    s->state    = state;
+    PetscCall(PetscObjectGetId((PetscObject)C, &s->id));
+    PetscCall(PetscObjectStateGet((PetscObject)C, &s->state));
     s->have_std = PETSC_FALSE;
-    s->have_P   = (PetscBool)!!r->P;
   }
   if (want_std && !s->have_std) {
     PetscInt size;
@@ -274,11 +284,9 @@ static PetscErrorCode EtdPointwise(TS ts, Vec C, Vec P0, Vec *Pout, void *ctx)
   PetscFunctionBegin;
   (void)ts;
   if (!P0) { /* the accepted state: its summary has P, lent as it is */
-    PetscInt64       id;
-    PetscObjectState state;
-    PetscCall(PetscObjectGetId((PetscObject)C, &id));
-    PetscCall(PetscObjectStateGet((PetscObject)C, &state));
-    if (id == r->sum.id && state == r->sum.state && r->sum.have_P) {
+    PetscBool current = PETSC_FALSE;
+    PetscCall(RoswSummaryOf(r, C, &current));
+    if (current) {
       *Pout = r->P;
       PetscFunctionReturn(0);
     }
@@ -667,6 +675,8 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
     PetscCall(VecDuplicate(X, &r->Xs));
     PetscCall(VecDuplicate(r->C, &r->vatol));
   } else PetscCall(DMCreateGlobalVector(r->da1, &r->mu));
+  const PetscBool pointwise = (PetscBool)(app->p.integrator == INTEGRATOR_ETD && !r->general && app->mob.model == MOBILITY_CONSTANT);
+  if (pointwise) PetscCall(VecDuplicate(r->C, &r->P)); /* before the first summary, so that every summary has P */
   PetscCall(RoswFreeEnergy(r, r->C, &r->energy, &r->energy_abs));
 
   PetscCall(TSCreate(PetscObjectComm((PetscObject)app->da), ts));
@@ -675,12 +685,11 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
   PetscCall(RoswAttach(*ts, r));
   PetscCall(TSSetDM(*ts, r->dac));
   if (app->p.integrator == INTEGRATOR_ETD) {
-    const ETDProblem ep = r->general ? (ETDProblem){r->sp, r->nc, EtdRHSMulti, EtdLineariseMulti, NULL, r} : (ETDProblem){r->sp, 1, EtdRHS, EtdLinearise, app->mob.model == MOBILITY_CONSTANT ? EtdPointwise : NULL, r};
+    const ETDProblem ep = r->general ? (ETDProblem){r->sp, r->nc, EtdRHSMulti, EtdLineariseMulti, NULL, r} : (ETDProblem){r->sp, 1, EtdRHS, EtdLinearise, pointwise ? EtdPointwise : NULL, r};
     if (!r->general) {
       PetscCall(VecDuplicate(r->C, &r->zero));
       PetscCall(VecZeroEntries(r->zero));
     }
-    if (ep.pointwise) PetscCall(VecDuplicate(r->C, &r->P));
     PetscCall(TSETDRegister());
     PetscCall(TSSetType(*ts, TSUPHILLETD));
     PetscCall(TSETDSetProblem(*ts, &ep));

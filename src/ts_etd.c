@@ -278,9 +278,9 @@ static PetscErrorCode ETDFirstStage(TS ts, TS_ETD *e)
   if (e->have_g0) PetscFunctionReturn(0);
   PetscCall(e->p.rhs(ts, e->U0, e->G, e->p.ctx));
   PetscCall(ETDForward(e, e->G, e->g0));
-  if (e->p.pointwise) {
+  if (e->p.pointwise) { /* of the solution, still u0 at a step's first attempt: the callback may have P already */
     Vec P = e->P0;
-    PetscCall(e->p.pointwise(ts, e->U0, NULL, &P, e->p.ctx));
+    PetscCall(e->p.pointwise(ts, ts->vec_sol, NULL, &P, e->p.ctx));
     if (P != e->P0) PetscCall(VecCopy(P, e->P0));
   }
   e->have_g0 = PETSC_TRUE;
@@ -811,8 +811,10 @@ static PetscErrorCode ETDSetUpTables(TS_ETD *e)
   PetscCall(PetscFree(perm));
   const PetscInt m = PetscMax(e->nlam, 1) * nn;
   PetscCall(PetscMalloc5(m, &e->mell, m, &e->mphi1, m, &e->mphi2, m, &e->mphi3, m, &e->mhalf));
-  PetscCall(PetscMalloc1(6 * m, &e->abtab));
-  if (e->nc == 1) PetscFunctionReturn(0);
+  if (e->nc == 1) {
+    PetscCall(PetscMalloc1(6 * m, &e->abtab));
+    PetscFunctionReturn(0);
+  }
   PetscCall(SpectralScalarDM(e->p.sp, &da1));
   PetscCall(DMCreateGlobalVector(da1, &e->w1));
   PetscFunctionReturn(0);

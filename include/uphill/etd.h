@@ -22,7 +22,8 @@ typedef struct {
   /* optional, nc = 1: where G(U) = Lap_h P(U) - g Lap_h^2 U exactly (constant mobility), P pointwise,
      P = P(U) - P0 into *P (P0 NULL: P(U), and *P may come back as the callback's own vector,
      which holds it already: read it before the next call).  The later stages then need no
-     stencil: the transform of N(x) - N(u0) is -lambda (transform of P(x) - P(u0)) + b lambda (transform of x - u0). */
+     stencil: the transform of N(x) - N(u0) is -lambda (transform of P(x) - P(u0))
+     + b lambda (transform of x - u0). */
   PetscErrorCode (*pointwise)(TS ts, Vec U, Vec P0, Vec *P, void *ctx);
   void *ctx;
 } ETDProblem;

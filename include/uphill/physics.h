@@ -68,7 +68,8 @@ PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal 
 /* Every entry of X finite and c in the energy's domain, on every rank (collective). */
 PetscErrorCode StateInDomain(const App *app, Vec X, PetscBool *ok);
 /* What the transform integrators need of a binary state c alone (a scalar vector of da1), in
-   one pass over its ghosted array with two logarithms per cell (collective): F (docs/MODEL.md
+   one pass with two logarithms per cell (over its ghosted array; on one rank over c itself, no
+   ghost exchange) (collective): F (docs/MODEL.md
    section 3; NaN where c leaves the energy's domain), the sum of |cell energies| (a round-off
    scale), the mass, the range of c and of f''(c), the largest M(c); where P is given,
    P = scale f'(c).  The one definition of F for those integrators. */
@@ -76,7 +77,6 @@ typedef struct {
   PetscReal F, Fabs, mass, cmin, cmax, d2min, d2max, mmax;
 } StateSums;
 PetscErrorCode ComputeStateSumsC(const App *app, DM da1, Vec C, PetscReal scale, Vec P, StateSums *ss);
-/* The standard deviation of the scalar field C about its mean (given: csum / cells), in a
-   second pass (a 1e-6 mode about c0 = 0.5 would drown in <c^2> - <c>^2). */
+/* The standard deviation of the scalar field C about its mean (given), in a second pass (a 1e-6 mode about c0 = 0.5 would drown in <c^2> - <c>^2). */
 PetscErrorCode ComputeSpreadC(Vec C, PetscReal mean, PetscReal *std);
 #endif
