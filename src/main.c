@@ -29,7 +29,8 @@ static PetscErrorCode Run(void)
   RestartState rs;
   PetscBool    help_only, restart, auto_restart, stop;
   char         path[PETSC_MAX_PATH_LEN + 16];
-  int          lock = -1;
+  int          lock   = -1;
+  PetscBool    locked = PETSC_FALSE;
 
   PetscFunctionBegin;
   RunControlCatchSignals(); /* again: PetscInitialize installed PETSc's handlers */
@@ -43,7 +44,8 @@ static PetscErrorCode Run(void)
   PetscCall(PetscStrcmp(app.p.restart, "auto", &auto_restart));
   if (restart && auto_restart) PetscCall(CheckpointAutoResolve(&app, &restart));
   PetscCall(DMCreateGlobalVector(app.da, &X));
-  if (restart) PetscCall(CheckpointRestartLoad(&app, X, &rs)); /* validated before anything is written */
+  if (restart) PetscCall(RunControlLock(&app, PETSC_TRUE, &lock, &locked)); /* a live run there deletes checkpoints */
+  if (restart) PetscCall(CheckpointRestartLoad(&app, X, &rs));                 /* validated before anything is written */
   else if (app.p.mms) PetscCall(MMSExact(&app, 0.0, X));
   else PetscCall(InitialState(&app, X));
   PetscCall(SolverCreate(&app, X, &ts));
@@ -57,7 +59,7 @@ static PetscErrorCode Run(void)
   }
   if (restart) PetscCall(CheckpointRestartApply(&rs, ts));
   PetscCall(OutputPrepareDir(&app));
-  PetscCall(RunControlLock(&app, &lock)); /* before anything is written there */
+  if (!locked) PetscCall(RunControlLock(&app, PETSC_FALSE, &lock, &locked)); /* before anything is written there */
   PetscCall(ReportParameters(&app));
   PetscCall(RunControlCreate(&app, restart ? &rs : NULL, &rc));
   PetscCall(MonitorCreate(&app, restart ? &rs.mon : NULL, &mon));

@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <time.h>
 #include <stdlib.h>
@@ -289,18 +290,28 @@ static void LockTake(const App *app, int *fd, char *err, size_t len)
   if (ftruncate(*fd, 0) || pwrite(*fd, line, strlen(line), 0) != (ssize_t)strlen(line)) snprintf(err, len, "cannot write the lock file %s: %s", path, strerror(errno));
 }
 
-PetscErrorCode RunControlLock(const App *app, int *fd)
+/* Collective.  if_exists: only where OUTPUT_DIR exists already (a restart takes the lock before
+   it reads the checkpoints: a live run on the directory deletes its older ones as it goes).
+   *held says, on every rank, whether the lock is taken. */
+PetscErrorCode RunControlLock(const App *app, PetscBool if_exists, int *fd, PetscBool *held)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)app->da);
   PetscMPIInt rank;
+  struct stat st;
+  int         there = 1;
   char        err[2 * PETSC_MAX_PATH_LEN + 768] = "";
 
   PetscFunctionBegin;
-  *fd = -1;
+  *fd   = -1;
+  *held = PETSC_FALSE;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank && if_exists) there = !stat(app->p.output_dir, &st) && S_ISDIR(st.st_mode);
+  PetscCallMPI(MPI_Bcast(&there, 1, MPI_INT, 0, comm));
+  if (!there) PetscFunctionReturn(0);
   if (!rank) LockTake(app, fd, err, sizeof err);
   PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
   if (err[0]) UPHILL_USER_ERROR(comm, "%s", err);
+  *held = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
 

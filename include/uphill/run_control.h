@@ -9,7 +9,7 @@ typedef struct _p_RunControl *RunControl;
 void           RunControlCatchSignals(void);
 /* Rank 0 takes OUTPUT_DIR/uphill3d.lock for the run's life (fd: -1 on other ranks); a second
    run on the directory is refused, naming the holder.  Unlock at the end (exit also frees it). */
-PetscErrorCode RunControlLock(const App *app, int *fd);
+PetscErrorCode RunControlLock(const App *app, PetscBool if_exists, int *fd, PetscBool *held);
 void           RunControlUnlock(int *fd);
 /* Before stats.csv is opened: a new run refuses an OUTPUT_DIR holding checkpoints of another
    run; a restarted run tidies up after the run it continues (partial .tmp files, checkpoints
