@@ -528,13 +528,14 @@ static inline __attribute__((always_inline)) PetscReal ABSweep(PetscInt n, Petsc
 
 #pragma omp simd reduction(+ : ss)
   for (PetscInt k = 0; k < n; k++) {
-    const PetscReal *c  = t + 6 * lidx[k];
-    PetscReal        sk = 0;
+    const PetscInt  l  = 6 * lidx[k]; /* indexed, not a pointer: GCC gathers t[l + j] */
+    const PetscReal c0 = t[l], c1 = t[l + 1], c2 = t[l + 2], c3 = t[l + 3], c4 = t[l + 4], c5 = t[l + 5];
+    PetscReal       sk = 0;
     for (PetscInt q = 0; q < per; q++) {
       const PetscInt    i  = k * per + q;
-      const PetscScalar n0 = c[4] * y0[i] + c[5] * u0[i], n1 = c[4] * y1[i] + c[5] * u1[i], n2 = c[4] * y2[i] + c[5] * u2[i];
-      const PetscScalar d1 = (n0 - n1) * i1, d2 = (d1 - (n1 - n2) * i2) * i12, r = c[3] * d2;
-      const PetscScalar v = c[0] * u0[i] + c[1] * n0 + c[2] * d1 + a3 * r;
+      const PetscScalar n0 = c4 * y0[i] + c5 * u0[i], n1 = c4 * y1[i] + c5 * u1[i], n2 = c4 * y2[i] + c5 * u2[i];
+      const PetscScalar d1 = (n0 - n1) * i1, d2 = (d1 - (n1 - n2) * i2) * i12, r = c3 * d2;
+      const PetscScalar v = c0 * u0[i] + c1 * n0 + c2 * d1 + a3 * r;
       unew[i]             = v;
       if (inv) inv[i] = inorm * v;
       if (est) est[i] = r;
