@@ -5,9 +5,11 @@
    DCT-III = REDFT01).  FFTW's transforms are unnormalised: the round trip multiplies by N
    (periodic) or by prod 2 N_d (walls), folded into the stored 1/norm.  On one rank the DMDA's
    global order is the natural order and the slab is the whole grid, so the two scatters are
-   skipped.  Quasi-1D grids are transformed as 1 x N. */
+   skipped, and the cosine transforms go through an r2c of the same size (cosine_fft.c).
+   Quasi-1D grids are transformed as 1 x N. */
 #include <uphill/log_events.h>
 #include <uphill/spectral.h>
+#include "cosine_fft.h"
 #include <fftw3-mpi.h>
 #include <string.h>
 
@@ -18,6 +20,7 @@ struct _p_Spectral {
   PetscBool  serial;
   PetscBool  r2c;              /* periodic: r2c/c2r; walls: r2r cosine transforms */
   fftw_plan  forward, backward;
+  CosineFFT  cosine;           /* one rank, walls: the cosine transforms through an r2c */
   double    *rin;              /* slab in real space (r2c: rows padded to 2 (n_last/2 + 1)) */
   double    *out;              /* spectral coefficients (complex pairs for r2c) */
   PetscReal *lambda;           /* eigenvalue of -Lap_h of each local spectral coefficient */
@@ -129,12 +132,8 @@ static PetscErrorCode SpectralPlanSerial(Spectral s)
   if (s->r2c) {
     s->forward  = fftw_plan_many_dft_r2c((int)s->ndim, n, 1, s->rin, np, 1, 0, (fftw_complex *)s->out, nc, 1, 0, s->flags | FFTW_PRESERVE_INPUT);
     s->backward = fftw_plan_many_dft_c2r((int)s->ndim, n, 1, (fftw_complex *)s->out, nc, 1, 0, s->rin, np, 1, 0, s->flags);
-  } else {
-    const fftw_r2r_kind fk[3] = {FFTW_REDFT10, FFTW_REDFT10, FFTW_REDFT10}, bk[3] = {FFTW_REDFT01, FFTW_REDFT01, FFTW_REDFT01};
-    s->forward  = fftw_plan_r2r((int)s->ndim, n, s->rin, s->out, fk, s->flags | FFTW_PRESERVE_INPUT);
-    s->backward = fftw_plan_r2r((int)s->ndim, n, s->out, s->rin, bk, s->flags);
-  }
-  PetscCheck(s->forward && s->backward, PETSC_COMM_SELF, PETSC_ERR_LIB, "FFTW could not plan the transforms");
+    PetscCheck(s->forward && s->backward, PETSC_COMM_SELF, PETSC_ERR_LIB, "FFTW could not plan the transforms");
+  } else PetscCall(CosineFFTCreate(s->ndim, s->n, s->flags, &s->cosine)); /* 2-3x sooner than FFTW's REDFT plans */
   PetscFunctionReturn(0);
 }
 
@@ -283,18 +282,21 @@ static PetscErrorCode FromSlab(Spectral s, Vec y)
 /* One rank, and the arrays aligned as the planning buffers: the plans run on them directly. */
 static PetscBool SpectralDirect(Spectral s, const double *real, const double *coef)
 {
+  if (s->cosine) return PETSC_TRUE; /* FFTW sees only its own buffers */
   return (PetscBool)(s->serial && s->n[0] > 1 && fftw_alignment_of((double *)real) == fftw_alignment_of(s->rin) && (!coef || fftw_alignment_of((double *)coef) == fftw_alignment_of(s->out)));
 }
 
 static void ExecuteForward(Spectral s, const double *in, double *out)
 {
   if (s->r2c) fftw_execute_dft_r2c(s->forward, (double *)in, (fftw_complex *)out);
+  else if (s->cosine) CosineFFTForward(s->cosine, in, out);
   else fftw_execute_r2r(s->forward, (double *)in, out);
 }
 
 static void ExecuteBackward(Spectral s, double *in, double *out)
 {
   if (s->r2c) fftw_execute_dft_c2r(s->backward, (fftw_complex *)in, out);
+  else if (s->cosine) CosineFFTInverse(s->cosine, in, out);
   else fftw_execute_r2r(s->backward, in, out);
 }
 
@@ -472,6 +474,7 @@ PetscErrorCode SpectralDestroy(Spectral *sp)
   if (!s) PetscFunctionReturn(0);
   if (s->forward) fftw_destroy_plan(s->forward);
   if (s->backward) fftw_destroy_plan(s->backward);
+  PetscCall(CosineFFTDestroy(&s->cosine));
   fftw_free(s->rin);
   fftw_free(s->out);
   PetscCall(PetscFree2(s->lambda, s->weight));
