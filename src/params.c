@@ -614,7 +614,7 @@ PetscErrorCode ParamsReadExcept(MPI_Comm comm, int owned, Params *p)
   {
     const char *const fp[] = {"estimate", "measure"};
     int               m    = p->fft_measure ? 1 : 0;
-    PetscCall(OptEnum(PetscOptionsObject, comm, "-fft_planning", "FFTW plans of the transform integrators (etd, rosw): estimate (FFTW_ESTIMATE: deterministic, so two runs with the same options agree bit for bit) or measure (FFTW_MEASURE: faster transforms -- 1.2x (DFT) to 1.3x (cosine, no-flux walls) on whole runs at 48^3 -- planned by timing at the start, so two runs may differ in the last bits; the plans' wisdom goes into every checkpoint, so a restart on one rank repeats them and matches the run that wrote it -- on several ranks not always)", fp, 2, &m));
+    PetscCall(OptEnum(PetscOptionsObject, comm, "-fft_planning", "FFTW plans of the transform integrators (etd, rosw): estimate (FFTW_ESTIMATE: deterministic, so two runs with the same options agree bit for bit) or measure (FFTW_MEASURE: faster transforms -- 1.1x (48^3) to 1.3x (96^3) on whole periodic runs -- planned by timing at the start, so two runs may differ in the last bits; the plans' wisdom goes into every checkpoint, so a restart on one rank repeats them and matches the run that wrote it -- on several ranks not always)", fp, 2, &m));
     p->fft_measure = m ? PETSC_TRUE : PETSC_FALSE;
   }
   PetscCall(OptReal(PetscOptionsObject, comm, "-analysis_interval", "Simulation time between in-situ analyses (OUTPUT_DIR/analysis.csv, structure_factor.h5); 0: off", &p->analysis_interval));
