@@ -135,7 +135,6 @@ static PetscErrorCode InDomain(const App *app, Vec X, PetscBool (*in_domain)(con
 
 PetscErrorCode StateInDomain(const App *app, Vec X, PetscBool *ok) { return InDomain(app, X, app->ops->in_domain, ok); }
 
-
 static PetscErrorCode FreeEnergyOn(const App *app, DM da, Vec X, void (*energy)(const App *, const GridBox *, const PetscScalar *, const PetscReal[3], PetscReal[2]), PetscReal *F, PetscReal *Fabs)
 {
   GridBox            b;
@@ -156,7 +155,6 @@ static PetscErrorCode FreeEnergyOn(const App *app, DM da, Vec X, void (*energy)(
 }
 
 PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs) { return FreeEnergyOn(app, app->da, X, app->ops->energy, F, Fabs); }
-
 
 /* The integrals of a binary state c alone (ComputeStateSumsC), row by row: the logarithms once
    per cell and side, shared by f, f' and f''; the energy and mobility fixed by literals so that

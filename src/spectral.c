@@ -21,7 +21,7 @@ struct _p_Spectral {
   PetscBool  r2c;              /* periodic: r2c/c2r; walls: r2r cosine transforms */
   fftw_plan  forward, backward;
   CosineFFT  cosine;           /* one rank, walls: the cosine transforms through an r2c */
-  double    *rin;              /* slab in real space (r2c: rows padded to 2 (n_last/2 + 1)) */
+  double    *rin;              /* slab in real space (r2c: rows padded to 2 (n_last/2 + 1)); NULL with cosine */
   double    *out;              /* spectral coefficients (complex pairs for r2c) */
   PetscReal *lambda;           /* eigenvalue of -Lap_h of each local spectral coefficient */
   PetscReal *weight;           /* Parseval: sum_x x^2 = sum_k weight_k |xhat_k|^2 */
@@ -126,9 +126,9 @@ static PetscErrorCode SpectralPlanSerial(Spectral s)
   s->local_0_start = 0;
   s->nspec         = csize;
   s->nreal         = (PetscInt)size;
-  s->rin           = fftw_alloc_real(size);
+  s->rin           = s->r2c ? fftw_alloc_real(size) : NULL; /* the cosine path keeps its own */
   s->out           = fftw_alloc_real(s->r2c ? 2 * csize : size);
-  PetscCheck(s->rin && s->out, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot allocate FFT buffers");
+  PetscCheck((s->rin || !s->r2c) && s->out, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot allocate FFT buffers");
   if (s->r2c) {
     s->forward  = fftw_plan_many_dft_r2c((int)s->ndim, n, 1, s->rin, np, 1, 0, (fftw_complex *)s->out, nc, 1, 0, s->flags | FFTW_PRESERVE_INPUT);
     s->backward = fftw_plan_many_dft_c2r((int)s->ndim, n, 1, (fftw_complex *)s->out, nc, 1, 0, s->rin, np, 1, 0, s->flags);

@@ -297,7 +297,7 @@ static PetscErrorCode ETDNonlinearDifference(TS ts, TS_ETD *e, Vec X, const Pets
   if (e->p.pointwise) {
     Vec P = e->G;
     PetscCall(e->p.pointwise(ts, X, e->P0, &P, e->p.ctx));
-    PetscCall(SpectralForward(e->p.sp, e->G, dst));
+    PetscCall(SpectralForward(e->p.sp, P, dst));
     for (PetscInt k = 0; k < e->n; k++)
       for (PetscInt q = 0; q < e->per; q++) {
         const PetscInt i = k * e->per + q;
