@@ -411,7 +411,7 @@ PetscErrorCode MonitorSummary(Monitor mon, TS ts)
     PetscCall(PetscPrintf(comm, "uphill3d: %s (%s) at t = %.6e after %" PetscInt_FMT " steps (%s)\n", reason == TS_CONVERGED_USER ? "stopped on a signal" : reason > 0 ? "finished" : "STOPPED", TSConvergedReasons[reason], (double)t, steps, counts));
     const char *since = mon->first_step ? " since the restart" : "";
     if (mon->app->p.integrator == INTEGRATOR_ROSW) PetscCall(PetscPrintf(comm, "  integrator rosw: %" PetscInt_FMT " stages%s (%.2f per step), each one residual and one transform-inverted linear solve\n", nits, since, run ? (double)nits / run : 0.0));
-    else if (rosw) PetscCall(PetscPrintf(comm, "  integrator etd: %" PetscInt_FMT " stages%s (%.2f per step), each one residual and two transforms\n", nits, since, run ? (double)nits / run : 0.0));
+    else if (rosw) PetscCall(PetscPrintf(comm, "  integrator etd: %" PetscInt_FMT " stages%s (%.2f per step), each one residual and two transforms per component\n", nits, since, run ? (double)nits / run : 0.0));
     else PetscCall(PetscPrintf(comm, "  Newton iterations%s %" PetscInt_FMT " (%.2f per step), Krylov iterations %" PetscInt_FMT " (%.1f per Newton)\n", since, nits, run ? (double)nits / run : 0.0, lits, nits ? (double)lits / nits : 0.0));
     PetscCall(PetscPrintf(comm, "  free energy %.12e, mass drift %.3e (relative), c in [%.6f, %.6f]\n", (double)mon->obs.free_energy, (double)((mon->obs.mass - mon->mass0) / PetscAbsReal(mon->mass0)), (double)mon->obs.c_min, (double)mon->obs.c_max));
     PetscCall(PetscPrintf(comm, "  wall time%s %.2f s (%.3g s per step)\n", since, (double)(now - mon->wall0), run ? (double)(now - mon->wall0) / run : 0.0));

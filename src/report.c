@@ -33,7 +33,7 @@ static PetscErrorCode ReportIntegrator(const App *app)
   else if (p->integrator == INTEGRATOR_ETD && p->general) {
     PetscBool multistep;
     PetscCall(TSETDMultistep(p->ncomp, &multistep));
-    PetscCall(PetscPrintf(comm, "  integrator  etd: %s, linear part exact in the %s basis (a %" PetscInt_FMT "x%" PetscInt_FMT " matrix per wave number); error test relative to each std(c_i) (-integrator bdf: BDF2 + Newton-multigrid)\n", !multistep ? "exponential Runge-Kutta (ETDRK3)" : p->ncomp == 1 ? "exponential Adams-Bashforth (third order where stable, else second)" : "exponential Adams-Bashforth (second order)", p->bc == BC_PERIODIC ? "Fourier" : "cosine", p->ncomp, p->ncomp));
+    PetscCall(PetscPrintf(comm, "  integrator  etd: %s, linear part exact in the %s basis (a %" PetscInt_FMT "x%" PetscInt_FMT " matrix per wave number); error test relative to each std(c_i) (-integrator bdf: BDF2 + Newton-multigrid)\n", !multistep ? "exponential Runge-Kutta (ETDRK3)" : p->ncomp == 1 ? "exponential Adams-Bashforth (third order where stable, else second; -ts_etd_multistep false: ETDRK3)" : "exponential Adams-Bashforth (second order; -ts_etd_multistep false: ETDRK3)", p->bc == BC_PERIODIC ? "Fourier" : "cosine", p->ncomp, p->ncomp));
   }
   else if (p->integrator == INTEGRATOR_ETD) {
     PetscBool multistep;

@@ -6,8 +6,9 @@ Hessian at c0, L = L(c0), kappa the gradient matrix and K^2 the discrete Laplaci
 The run starts with a mode in c_1 only, a(0) = (A0, 0), so both eigenmodes are excited; the
 amplitudes of both components are measured (projection on cos) at t_end and compared with
 expm(A t_end) a(0).  Second argument: "default" runs the defaults (the etd integrator, its
-error test relative to each component's fluctuation): relative error <= 1e-2, as the binary
-linear-stability test with defaults; "bdf" the BDF2 path with an absolute tolerance of 1e-13
+error test relative to each component's fluctuation): relative error <= 1e-4 (measured 4e-6:
+the linear part is the exact linearisation about c0, docs/MODEL.md 3.9; with the scalar
+s I it had been 3.6e-2 for the multistep scheme, 1.6e-3 for ETDRK3); "bdf" the BDF2 path with an absolute tolerance of 1e-13
 on c (1e-7 of the amplitude) and tight Newton/Krylov tolerances: <= 1e-3 (nonlinear terms are
 O(A0) = 1e-6 relative here).
 
@@ -27,7 +28,7 @@ case, integrator = sys.argv[1], sys.argv[2]
 if integrator == "bdf":
     SOLVER, LIMIT = ["-integrator", "bdf", "-ts_rtol", 0, "-ts_atol", 1e-13, "-snes_rtol", 1e-12, "-snes_atol", 1e-16, "-ksp_rtol", 1e-12], 1e-3
 else:
-    SOLVER, LIMIT = [], 1e-2
+    SOLVER, LIMIT = [], 1e-4
 n, Lx, A0 = 64, 64.0, 1e-6
 c0 = np.array([0.3, 0.35])
 m_wave = 6 if case == "inside_grows" else 2  # inside: near the fastest-growing mode
