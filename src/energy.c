@@ -47,30 +47,39 @@ static void EnergyStrided(const App *app, const GridBox *b, const PetscScalar *x
   else EnergyRows(app, b, x, s, ih2, sums, FE_DOUBLE_WELL);
 }
 
-static inline PetscReal CellEnergyGeneral(const App *app, const PetscScalar *u, const PetscInt off[3], const PetscReal ih2[3])
+static inline __attribute__((always_inline)) PetscReal CellEnergyGeneral(const MultiModel *mm, const PetscScalar *u, const PetscInt off[3], const PetscReal ih2[3])
 {
-  const PetscInt nc = app->mm.nc, dof = 2 * nc;
+  const PetscInt nc = mm->nc, dof = 2 * nc;
   PetscReal      e  = 0;
   for (int d = 0; d < 3; d++) {
     PetscReal g[UPHILL_MAX_NC], s = 0;
     for (PetscInt r = 0; r < nc; r++) g[r] = u[off[d] * dof + r] - u[r];
     for (PetscInt r = 0; r < nc; r++)
-      for (PetscInt c = 0; c < nc; c++) s += app->mm.kappa[r * nc + c] * g[r] * g[c];
+      for (PetscInt c = 0; c < nc; c++) s += mm->kappa[r * nc + c] * g[r] * g[c];
     e += s * ih2[d];
   }
-  return MultiF(&app->mm, u) + 0.5 * e;
+  return MultiF(mm, u) + 0.5 * e;
+}
+
+static inline __attribute__((always_inline)) void EnergyGeneralRows(const App *app, const GridBox *b, const PetscScalar *x, const PetscReal ih2[3], PetscReal sums[2], PetscInt NC, PetscBool ATOMIC)
+{
+  MultiModel mm = app->mm;
+
+  mm.nc     = NC;
+  mm.atomic = ATOMIC;
+  GRID_FOR_OWNED(b, i, j, k)
+  {
+    const PetscReal e = CellEnergyGeneral(&mm, x + GridGhosted(b, i, j, k) * 2 * NC, b->off, ih2);
+    sums[0] += e;
+    sums[1] += PetscAbsReal(e);
+  }
 }
 
 void EnergyBinary(const App *app, const GridBox *b, const PetscScalar *x, const PetscReal ih2[3], PetscReal sums[2]) { EnergyStrided(app, b, x, 2, ih2, sums); }
 
 void EnergyGeneral(const App *app, const GridBox *b, const PetscScalar *x, const PetscReal ih2[3], PetscReal sums[2])
 {
-  GRID_FOR_OWNED(b, i, j, k)
-  {
-    const PetscReal e = CellEnergyGeneral(app, x + GridGhosted(b, i, j, k) * 2 * app->mm.nc, b->off, ih2);
-    sums[0] += e;
-    sums[1] += PetscAbsReal(e);
-  }
+  UPHILL_NCOMP_DISPATCH(EnergyGeneralRows, &app->mm, app, b, x, ih2, sums);
 }
 
 PetscBool InDomainBinary(const App *app, const PetscScalar *x, PetscInt n)

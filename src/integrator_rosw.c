@@ -316,16 +316,32 @@ static PetscErrorCode RoswApplyW(PC pc, Vec b, Vec y)
   PetscFunctionReturn(0);
 }
 
-/* The largest eigenvalue of the symmetric part of Lref^-1 L H - Hbar (a bound on the largest
-   real part of its eigenvalues: Bendixson), Lref^-1 L given. */
-static PetscReal EtdExcessCurvature(PetscInt nc, const PetscReal *LiL, const PetscReal *H, const PetscReal *Hbar)
+/* Over n/nc cells of c: m[0] = max sigma, the largest eigenvalue of the symmetric part of
+   Lref^-1 L(c) H(c) - Hbar (a bound on the largest real part of its eigenvalues: Bendixson),
+   m[1] = max theta, m[2] = max -(Lref^-1 L H) (nc = 1); nc and the mobility model as
+   literals (UPHILL_NCOMP_DISPATCH). */
+static inline __attribute__((always_inline)) void EtdLineariseCells(const MultiModel *model, const PetscScalar *c, PetscInt n, const PetscReal *Lref_ihalf, const PetscReal *Li, const PetscReal *Hbar, PetscReal m[3], PetscInt nc, PetscBool atomic)
 {
-  PetscReal A[UPHILL_MAX_NC * UPHILL_MAX_NC], D[UPHILL_MAX_NC * UPHILL_MAX_NC];
+  MultiModel        local = *model;
+  const MultiModel *mm    = &local;
 
-  LinalgMul(nc, LiL, H, A);
-  for (PetscInt i = 0; i < nc; i++)
-    for (PetscInt j = 0; j < nc; j++) D[i * nc + j] = 0.5 * (A[i * nc + j] + A[j * nc + i]) - Hbar[i * nc + j];
-  return LinalgSymMaxEig(nc, D);
+  local.nc     = nc;
+  local.atomic = atomic;
+  for (PetscInt i = 0; i < n; i += nc) {
+    PetscReal H[UPHILL_MAX_NC * UPHILL_MAX_NC], L[UPHILL_MAX_NC * UPHILL_MAX_NC], T[UPHILL_MAX_NC * UPHILL_MAX_NC], W[UPHILL_MAX_NC * UPHILL_MAX_NC], LiL[UPHILL_MAX_NC * UPHILL_MAX_NC], A[UPHILL_MAX_NC * UPHILL_MAX_NC];
+    MultiD2F(mm, c + i, H);
+    MultiL(mm, c + i, L);
+    LinalgMul(nc, Lref_ihalf, L, T);
+    LinalgMul(nc, T, Lref_ihalf, W);
+    LinalgMul(nc, Li, L, LiL);
+    LinalgMul(nc, LiL, H, A);
+    for (PetscInt a = 0; a < nc; a++)
+      for (PetscInt b = 0; b <= a; b++) A[a * nc + b] = A[b * nc + a] = 0.5 * (A[a * nc + b] + A[b * nc + a]) - Hbar[a * nc + b];
+    const PetscReal theta = LinalgSymMaxEig(nc, W), sigma = LinalgSymMaxEig(nc, A);
+    m[0]                  = PetscMax(m[0], sigma);
+    m[1]                  = PetscMax(m[1], theta);
+    m[2]                  = PetscMax(m[2], -(sigma + Hbar[0]));
+  }
 }
 
 /* N components, the matrix analogue of the binary linearisation: K = kappa; Lbar = L
@@ -357,18 +373,7 @@ static PetscErrorCode EtdLineariseMulti(TS ts, Vec C, PetscReal *Lbar, PetscReal
   LinalgMul(nc, r->Lref_ihalf, r->Lref_ihalf, Li);
   PetscCall(VecGetLocalSize(C, &n));
   PetscCall(VecGetArrayRead(C, &c));
-  for (PetscInt i = 0; i < n; i += nc) {
-    PetscReal H[UPHILL_MAX_NC * UPHILL_MAX_NC], L[UPHILL_MAX_NC * UPHILL_MAX_NC], T[UPHILL_MAX_NC * UPHILL_MAX_NC], W[UPHILL_MAX_NC * UPHILL_MAX_NC], LiL[UPHILL_MAX_NC * UPHILL_MAX_NC];
-    MultiD2F(mm, c + i, H);
-    MultiL(mm, c + i, L);
-    LinalgMul(nc, r->Lref_ihalf, L, T);
-    LinalgMul(nc, T, r->Lref_ihalf, W);
-    LinalgMul(nc, Li, L, LiL);
-    const PetscReal theta = LinalgSymMaxEig(nc, W), sigma = EtdExcessCurvature(nc, LiL, H, Hbar);
-    m[0]                  = PetscMax(m[0], sigma);
-    m[1]                  = PetscMax(m[1], theta);
-    m[2]                  = PetscMax(m[2], -(sigma + Hbar[0]));
-  }
+  UPHILL_NCOMP_DISPATCH(EtdLineariseCells, mm, mm, c, n, r->Lref_ihalf, Li, Hbar, m);
   PetscCall(VecRestoreArrayRead(C, &c));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, m, 3, MPIU_REAL, MPIU_MAX, PetscObjectComm((PetscObject)C)));
   if (!mm->atomic) m[1] = 1; /* Lbar = L */

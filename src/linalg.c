@@ -77,27 +77,12 @@ void LinalgSymEig2(const PetscReal *B, PetscReal *d, PetscReal *Q)
   Q[0] = c, Q[1] = s, Q[2] = -s, Q[3] = c;
 }
 
-PetscReal LinalgSymMaxEig(PetscInt n, const PetscReal *A)
+PetscReal LinalgSymMaxEigN(PetscInt n, const PetscReal *A)
 {
   PetscReal lambda[LA_MAX];
 
-  if (n == 1) return A[0];
-  if (n == 2) {
-    const PetscReal m = 0.5 * (A[0] + A[3]), d = 0.5 * (A[0] - A[3]);
-    return m + PetscSqrtReal(d * d + A[1] * A[2]);
-  }
   LinalgSymEig(n, A, lambda, NULL);
   return lambda[n - 1];
-}
-
-void LinalgMul(PetscInt n, const PetscReal *A, const PetscReal *B, PetscReal *C)
-{
-  for (PetscInt i = 0; i < n; i++)
-    for (PetscInt j = 0; j < n; j++) {
-      PetscReal s = 0;
-      for (PetscInt k = 0; k < n; k++) s += A[i * n + k] * B[k * n + j];
-      C[i * n + j] = s;
-    }
 }
 
 PetscReal LinalgSymSqrt(PetscInt n, const PetscReal *A, PetscReal *R, PetscReal *Rinv)

@@ -104,17 +104,7 @@ static inline __attribute__((always_inline)) void FluxGeneral(const MultiModel *
   for (PetscInt r = 0; r < nc; r++) flux[r] = m->atomic ? div[r] + y[r] : 2 * y[r];
 }
 
-/* The N-component kernels below take the number of components and the mobility model as
-   literals from each call site (the model copied with them set), as BinaryRows does with the
-   energy: the small loops over components unroll and the mobility branch folds away for the
-   common ternary cases. */
-#define UPHILL_NCOMP_DISPATCH(rows, m, ...) \
-  do { \
-    if ((m)->nc == 2 && (m)->atomic) rows(__VA_ARGS__, 2, PETSC_TRUE); \
-    else if ((m)->nc == 2) rows(__VA_ARGS__, 2, PETSC_FALSE); \
-    else rows(__VA_ARGS__, (m)->nc, (m)->atomic); \
-  } while (0)
-
+/* The N-component kernels take NC and ATOMIC as literals (UPHILL_NCOMP_DISPATCH, multicomp.h). */
 static inline __attribute__((always_inline)) void ResidualRows(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f, PetscInt NC, PetscBool ATOMIC)
 {
   MultiModel     mm = app->mm;

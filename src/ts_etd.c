@@ -487,10 +487,11 @@ static PetscErrorCode ETDPushHistory(TS ts, TS_ETD *e)
   PetscFunctionReturn(0);
 }
 
-/* N components: the nc x nc multipliers of each coefficient's eigenvalue, applied to vectors. */
-static void ETDCombineABMatrix(TS_ETD *e, PetscReal h, PetscScalar *unew, PetscScalar *est)
+/* N components: the nc x nc multipliers of each coefficient's eigenvalue, applied to vectors
+   (nc a literal where it is 2, the ternary: the small products unrolled). */
+static inline __attribute__((always_inline)) void ABMatrixSweep(TS_ETD *e, PetscInt nc, PetscReal h, PetscScalar *unew, PetscScalar *est)
 {
-  const PetscInt     nc = e->nc, per = e->per, nper = e->nper, nn = nc * nc;
+  const PetscInt     per = e->per, nper = e->nper, nn = nc * nc;
   const PetscReal    h1 = e->thist[0] - e->thist[1], h2 = e->thist[1] - e->thist[2], i1 = 1 / h1, i2 = 1 / h2, i12 = 1 / (h1 + h2), a3 = e->ab3_now ? 1 : 0;
   const PetscScalar *g0 = e->hg[0], *g1 = e->hg[1], *g2 = e->hg[2], *u0 = e->hu[0], *u1 = e->hu[1], *u2 = e->hu[2];
 
@@ -520,6 +521,12 @@ static void ETDCombineABMatrix(TS_ETD *e, PetscReal h, PetscScalar *unew, PetscS
       }
     }
   }
+}
+
+static void ETDCombineABMatrix(TS_ETD *e, PetscReal h, PetscScalar *unew, PetscScalar *est)
+{
+  if (e->nc == 2) ABMatrixSweep(e, 2, h, unew, est);
+  else ABMatrixSweep(e, e->nc, h, unew, est);
 }
 
 /* The sweep of ETDCombineAB over n coefficients of per reals each (2: complex, 1: cosine), with

@@ -9,13 +9,32 @@ void LinalgSymEig(PetscInt n, const PetscReal *A, PetscReal *lambda, PetscReal *
 /* n = 2 by one Jacobi rotation without LinalgSymEig's sweeps (eigenvalues in no set order):
    cheap enough per spectral coefficient. */
 void LinalgSymEig2(const PetscReal *A, PetscReal *lambda, PetscReal *V);
-/* The largest eigenvalue of symmetric A (closed form for n <= 2: cheap enough per grid point). */
-PetscReal LinalgSymMaxEig(PetscInt n, const PetscReal *A);
+/* n > 2: the largest eigenvalue of symmetric A by LinalgSymEig. */
+PetscReal LinalgSymMaxEigN(PetscInt n, const PetscReal *A);
+/* The largest eigenvalue of symmetric A (closed form for n <= 2: cheap enough per grid point;
+   inline, so that a caller with n a literal gets straight-line code). */
+static inline PetscReal LinalgSymMaxEig(PetscInt n, const PetscReal *A)
+{
+  if (n == 1) return A[0];
+  if (n == 2) {
+    const PetscReal m = 0.5 * (A[0] + A[3]), d = 0.5 * (A[0] - A[3]);
+    return m + PetscSqrtReal(d * d + A[1] * A[2]);
+  }
+  return LinalgSymMaxEigN(n, A);
+}
 /* R = A^1/2 of symmetric positive semidefinite A (round-off negative eigenvalues taken as 0)
    and Rinv = A^-1/2 (A positive definite), each unless NULL; returns A's smallest eigenvalue. */
 PetscReal LinalgSymSqrt(PetscInt n, const PetscReal *A, PetscReal *R, PetscReal *Rinv);
-/* C = A B. */
-void LinalgMul(PetscInt n, const PetscReal *A, const PetscReal *B, PetscReal *C);
+/* C = A B (inline, as LinalgSymMaxEig). */
+static inline void LinalgMul(PetscInt n, const PetscReal *A, const PetscReal *B, PetscReal *C)
+{
+  for (PetscInt i = 0; i < n; i++)
+    for (PetscInt j = 0; j < n; j++) {
+      PetscReal s = 0;
+      for (PetscInt k = 0; k < n; k++) s += A[i * n + k] * B[k * n + j];
+      C[i * n + j] = s;
+    }
+}
 /* The eigenvalues (ascending) of D = L G with L symmetric positive semidefinite and G
    symmetric: those of the symmetric L^1/2 G L^1/2, so they are real. */
 void LinalgProductEig(PetscInt n, const PetscReal *L, const PetscReal *G, PetscReal *lambda);

@@ -26,6 +26,17 @@ void           MultiScales(const MultiModel *m, const PetscReal *c0, PetscReal *
    g, the largest Hessian eigenvalue modulus at c0 (quadratic). */
 PetscReal      MultiEnergyScale(const MultiModel *m, PetscReal g);
 
+/* The N-component kernels (residual.c, energy.c, the etd linearisation) take the number of
+   components and the mobility model as literals from each call site (the model copied with them
+   set), as BinaryRows does with the energy: the small loops over components unroll and the
+   mobility branch folds away for the common ternary cases.  rows(..., NC, ATOMIC). */
+#define UPHILL_NCOMP_DISPATCH(rows, m, ...) \
+  do { \
+    if ((m)->nc == 2 && (m)->atomic) rows(__VA_ARGS__, 2, PETSC_TRUE); \
+    else if ((m)->nc == 2) rows(__VA_ARGS__, 2, PETSC_FALSE); \
+    else rows(__VA_ARGS__, (m)->nc, (m)->atomic); \
+  } while (0)
+
 static inline PetscReal MultiDependent(const MultiModel *m, const PetscReal *c)
 {
   PetscReal s = 1;
