@@ -446,10 +446,7 @@ static PetscErrorCode ETDPushHistory(TS ts, TS_ETD *e)
   PetscObjectState state;
 
   PetscFunctionBegin;
-  if (ts->steprestart) { /* TSStep clears the flag after the step (TSAdapt reads it too) */
-    e->nhist   = 0;
-    e->ab3_now = PETSC_FALSE; /* a restarted run starts from the same state as an uninterrupted one */
-  }
+  if (ts->steprestart) e->nhist = 0; /* TSStep clears the flag after the step (TSAdapt reads it too) */
   for (PetscInt j = 2; j > 0; j--) {
     e->hg[j]    = e->hg[j - 1];
     e->hu[j]    = e->hu[j - 1];
@@ -632,12 +629,9 @@ static PetscReal CubicMaxRoot(PetscReal p2, PetscReal p1, PetscReal p0)
    smallest curvature outside the spinodal, max(min f'', 0) (where f'' < 0 the growth is
    physical): so measured, the step where AB3 stops being stable matched the one where its step
    control stalled late in coarsening (2.7 at s = 6.1 on the quick-start alloy), and the linear
-   stage (s < 0) is AB3 throughout.  It is asked at 1.25 h to switch AB3 on and at h to keep it
-   on: right at the limit the parasitic root, though inside the unit circle, decays so slowly
-   that the step control cycled around it when the test was asked at h alone (48^3, late
-   coarsening, rtol 5e-4: 606 steps against AB2's 345; 1.25 h: 348; the hysteresis: 344), while
-   asked at 1.25 h alone AB2 took over late in problem (a) where AB3 was still stable (96^3:
-   F 0.073% off, with the hysteresis 0.033% in the same 117 steps). */
+   stage (s < 0) is AB3 throughout.  It is asked at 1.25 h: right at the limit the parasitic
+   root, though inside the unit circle, decays so slowly that the step control cycled around
+   it (48^3, late coarsening, rtol 5e-4: 606 steps against AB2's 345; 1.25 h: 348). */
 static PetscBool ETDThirdOrderStable(const TS_ETD *e, PetscReal h)
 {
   const PetscReal Lbar = e->lin.Lbar[0];
@@ -662,7 +656,7 @@ static PetscBool ETDThirdOrderStable(const TS_ETD *e, PetscReal h)
 static PetscErrorCode ETDStagesAB(TS_ETD *e, PetscReal h, Vec U)
 {
   PetscFunctionBegin;
-  e->ab3_now = ETDThirdOrderStable(e, (e->ab3_now ? 1 : 1.25) * h); /* hysteresis: see ETDThirdOrderStable */
+  e->ab3_now = ETDThirdOrderStable(e, 1.25 * h);
   if (e->nc == 1) { /* the inverse's input written in the same sweep */
     PetscScalar *inv;
     PetscReal    inorm;
