@@ -631,7 +631,9 @@ static PetscReal CubicMaxRoot(PetscReal p2, PetscReal p1, PetscReal p0)
    control stalled late in coarsening (2.7 at s = 6.1 on the quick-start alloy), and the linear
    stage (s < 0) is AB3 throughout.  It is asked at 1.25 h: right at the limit the parasitic
    root, though inside the unit circle, decays so slowly that the step control cycled around
-   it (48^3, late coarsening, rtol 5e-4: 606 steps against AB2's 345; 1.25 h: 348). */
+   it (48^3, late coarsening, rtol 5e-4: 606 steps against AB2's 345; 1.25 h: 348).  Keeping
+   AB3 on while stable at h (a hysteresis) let F rise by 1.1e-12 |F| near equilibrium
+   (energy_decrease_periodic): not adopted. */
 static PetscBool ETDThirdOrderStable(const TS_ETD *e, PetscReal h)
 {
   const PetscReal Lbar = e->lin.Lbar[0];
