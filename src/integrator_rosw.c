@@ -379,10 +379,9 @@ static PetscErrorCode EtdLineariseMulti(TS ts, Vec C, PetscReal *Lbar, PetscReal
   if (!mm->atomic) m[1] = 1; /* Lbar = L */
   for (PetscInt i = 0; i < nn; i++) S[i] = (Hbar[i] + (i % (nc + 1) == 0 ? m[0] : 0)) / m[1];
   if (!r->kappa_definite) { /* without gradient energy in some direction, no growth there: S >= 0 */
-    PetscReal minus[UPHILL_MAX_NC * UPHILL_MAX_NC];
-    for (PetscInt i = 0; i < nn; i++) minus[i] = -S[i];
-    const PetscReal lift = PetscMax(LinalgSymMaxEig(nc, minus), 0); /* -min eig S */
-    for (PetscInt i = 0; i < nc; i++) S[i * (nc + 1)] += lift;
+    PetscReal eig[UPHILL_MAX_NC];
+    LinalgSymEig(nc, S, eig, NULL); /* ascending */
+    for (PetscInt i = 0; i < nc; i++) S[i * (nc + 1)] += PetscMax(-eig[0], 0);
   }
   *smin = nc == 1 ? PetscMin(-m[2] / m[1], S[0]) : PETSC_MIN_REAL; /* N = 2: the binary's min f'' */
   for (PetscInt i = 0; i < nn; i++) {
