@@ -612,10 +612,13 @@ PetscErrorCode ParamsReadExcept(MPI_Comm comm, int owned, Params *p)
     p->mg_gauss_seidel = g ? PETSC_FALSE : PETSC_TRUE;
   }
   {
-    const char *const fp[] = {"estimate", "measure"};
-    int               m    = p->fft_measure ? 1 : 0;
-    PetscCall(OptEnum(PetscOptionsObject, comm, "-fft_planning", "FFTW plans of the transform integrators (etd, rosw): estimate (FFTW_ESTIMATE: deterministic, so two runs with the same options agree bit for bit) or measure (FFTW_MEASURE: faster transforms -- 1.1x (48^3) to 1.3x (96^3) on whole periodic runs -- planned by timing at the start, so two runs may differ in the last bits; the plans' wisdom goes into every checkpoint, so a restart on one rank repeats them and matches the run that wrote it -- on several ranks not always)", fp, 2, &m));
-    p->fft_measure = m ? PETSC_TRUE : PETSC_FALSE;
+    const char *const fp[] = {"auto", "estimate", "measure"};
+    int               m    = 0;
+    PetscMPIInt       size;
+    PetscCall(OptEnum(PetscOptionsObject, comm, "-fft_planning", "FFTW plans of the transform integrators (etd, rosw): estimate (FFTW_ESTIMATE: deterministic, so two runs with the same options agree bit for bit), measure (FFTW_MEASURE: planned by timing at the start -- 0.25 s at 48^3, 0.9 s at 128^3 -- faster transforms, 1.3x on a whole periodic run at 96^3, so two runs may differ in the last bits; the plans' wisdom goes into every checkpoint, and a restart on the same number of ranks repeats them bit for bit), or auto: measure from 2^18 = 64^3 cells per rank, where it pays, else estimate", fp, 3, &m));
+    PetscCallMPI(MPI_Comm_size(comm, &size));
+    p->fft_auto    = (PetscBool)(m == 0);
+    p->fft_measure = (PetscBool)(m == 2 || (m == 0 && (PetscReal)p->grid[0] * p->grid[1] * p->grid[2] >= UPHILL_FFT_MEASURE_CELLS * size));
   }
   PetscCall(OptReal(PetscOptionsObject, comm, "-analysis_interval", "Simulation time between in-situ analyses (OUTPUT_DIR/analysis.csv, structure_factor.h5); 0: off", &p->analysis_interval));
   PetscCall(OptReal(PetscOptionsObject, comm, "-output_interval", "Simulation time between field files OUTPUT_DIR/fields_NNNNNN.h5 (+ fields.xdmf); 0: off", &p->output_interval));

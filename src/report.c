@@ -42,7 +42,7 @@ static PetscErrorCode ReportIntegrator(const App *app)
   }
   else if (p->integrator == INTEGRATOR_ROSW) PetscCall(PetscPrintf(comm, "  integrator  rosw: Rosenbrock-W, W inverted by %s transforms; error test relative to std(c) (-integrator bdf: BDF2 + Newton-multigrid)\n", p->bc == BC_PERIODIC ? "Fourier" : "cosine"));
   else PetscCall(PetscPrintf(comm, "  integrator  bdf: BDF2 with Newton-multigrid%s\n", p->general ? " (-integrator etd: the exponential integrator, for N components with a positive definite mobility matrix)" : p->mms ? " (-mms has a source term: the transform integrators are not used)" : ""));
-  if (p->noise_temperature <= 0 && p->integrator != INTEGRATOR_BDF) PetscCall(PetscPrintf(comm, "  transforms  FFTW plans %s (-fft_planning)\n", p->fft_measure ? "measured: faster, two runs may differ in the last bits" : "estimated: deterministic"));
+  if (p->noise_temperature <= 0 && p->integrator != INTEGRATOR_BDF) PetscCall(PetscPrintf(comm, "  transforms  FFTW plans %s (-fft_planning%s)\n", p->fft_measure ? "measured: faster, two runs may differ in the last bits (a restart repeats its run's)" : "estimated: deterministic", p->fft_auto ? (p->fft_measure ? "; auto: 64^3 cells per rank or more" : "; auto: under 64^3 cells per rank") : ""));
   PetscFunctionReturn(0);
 }
 

@@ -11,6 +11,7 @@
 #include <uphill/spectral.h>
 #include "cosine_fft.h"
 #include <fftw3-mpi.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct _p_Spectral {
@@ -79,111 +80,167 @@ static PetscErrorCode SpectralEigenvalues(Spectral s, const App *app)
   PetscFunctionReturn(0);
 }
 
-/* A quasi-1D grid is one line: FFTW-MPI would put it all on the first rank anyway (its
-   distributed dimension has length 1), so plan serial 1D transforms there and none elsewhere. */
-static PetscErrorCode SpectralPlanLine(Spectral s, MPI_Comm comm)
+/* FFTW's wisdom the measured transforms were planned from, the same on every rank: what a restart
+   imports (SpectralWisdomImport) to plan the same transforms.  Process-wide, as FFTW's own wisdom
+   (and as it, malloc'ed: it outlives PetscFinalize). */
+static char *planned_wisdom;
+
+/* Sizes and FFTW buffers of this rank's part: a line, the whole grid (one rank: unpadded, as the
+   vectors themselves, so that the transforms can read and write their arrays directly --
+   SpectralDirect), or a slab of FFTW-MPI.  A quasi-1D grid is one line: FFTW-MPI would put it all
+   on the first rank anyway (its distributed dimension has length 1), so serial 1D transforms go
+   there and none elsewhere. */
+static PetscErrorCode SpectralLayout(Spectral s, MPI_Comm comm)
 {
   PetscMPIInt rank;
-  const int   n = (int)s->n[1];
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  s->inorm         = 1.0 / (PetscReal)(s->r2c ? n : 2 * n); /* no transform along the flat direction */
-  s->local_n0      = rank == 0 ? 1 : 0;
-  s->local_0_start = 0;
-  s->nspec         = s->local_n0 * (s->r2c ? n / 2 + 1 : n);
-  if (!s->local_n0) PetscFunctionReturn(0);
-  s->rin = fftw_alloc_real(2 * (n / 2 + 1));
-  s->out = fftw_alloc_real(2 * (n / 2 + 1));
-  PetscCheck(s->rin && s->out, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot allocate FFT buffers");
-  if (s->r2c) {
-    s->forward  = fftw_plan_dft_r2c_1d(n, s->rin, (fftw_complex *)s->out, s->flags);
-    s->backward = fftw_plan_dft_c2r_1d(n, (fftw_complex *)s->out, s->rin, s->flags);
-  } else {
-    s->forward  = fftw_plan_r2r_1d(n, s->rin, s->out, FFTW_REDFT10, s->flags);
-    s->backward = fftw_plan_r2r_1d(n, s->out, s->rin, FFTW_REDFT01, s->flags);
-  }
-  PetscCheck(s->forward && s->backward, PETSC_COMM_SELF, PETSC_ERR_LIB, "FFTW could not plan the transforms");
-  PetscFunctionReturn(0);
-}
-
-/* One rank: FFTW's serial planner (FFTW-MPI's one-process plans took 1.5x as long at 48^3),
-   out of place on the unpadded layout of the vectors themselves, so that the transforms can
-   read and write their arrays directly (SpectralDirect). */
-static PetscErrorCode SpectralPlanSerial(Spectral s)
-{
-  int       n[3], nc[3], np[3];
-  ptrdiff_t size = 1, csize = 1;
-
-  PetscFunctionBegin;
-  for (PetscInt d = 0; d < s->ndim; d++) n[d] = nc[d] = np[d] = (int)s->n[d];
-  if (s->r2c) nc[s->ndim - 1] = n[s->ndim - 1] / 2 + 1;
-  for (PetscInt d = 0; d < s->ndim; d++) {
-    size *= np[d];
-    csize *= nc[d];
-  }
-  s->local_n0      = n[0];
-  s->local_0_start = 0;
-  s->nspec         = csize;
-  s->nreal         = (PetscInt)size;
-  s->rin           = s->r2c ? fftw_alloc_real(size) : NULL; /* the cosine path keeps its own */
-  s->out           = fftw_alloc_real(s->r2c ? 2 * csize : size);
-  PetscCheck((s->rin || !s->r2c) && s->out, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot allocate FFT buffers");
-  if (s->r2c) {
-    s->forward  = fftw_plan_many_dft_r2c((int)s->ndim, n, 1, s->rin, np, 1, 0, (fftw_complex *)s->out, nc, 1, 0, s->flags | FFTW_PRESERVE_INPUT);
-    s->backward = fftw_plan_many_dft_c2r((int)s->ndim, n, 1, (fftw_complex *)s->out, nc, 1, 0, s->rin, np, 1, 0, s->flags);
-    PetscCheck(s->forward && s->backward, PETSC_COMM_SELF, PETSC_ERR_LIB, "FFTW could not plan the transforms");
-  } else PetscCall(CosineFFTCreate(s->ndim, s->n, s->flags, &s->cosine)); /* 2-3x sooner than FFTW's REDFT plans */
-  PetscFunctionReturn(0);
-}
-
-/* Several ranks: FFTW-MPI's plans on the slabs (buffers allocated by SpectralPlan). */
-static PetscErrorCode SpectralPlanMPI(Spectral s, MPI_Comm comm, const ptrdiff_t nd[])
-{
-  PetscFunctionBegin;
-  if (s->r2c) {
-    s->forward  = fftw_mpi_plan_dft_r2c(s->ndim, nd, s->rin, (fftw_complex *)s->out, comm, s->flags);
-    s->backward = fftw_mpi_plan_dft_c2r(s->ndim, nd, (fftw_complex *)s->out, s->rin, comm, s->flags);
-  } else {
-    fftw_r2r_kind fk[3] = {FFTW_REDFT10, FFTW_REDFT10, FFTW_REDFT10}, bk[3] = {FFTW_REDFT01, FFTW_REDFT01, FFTW_REDFT01};
-    s->forward  = fftw_mpi_plan_r2r(s->ndim, nd, s->rin, s->out, comm, fk, s->flags);
-    s->backward = fftw_mpi_plan_r2r(s->ndim, nd, s->out, s->rin, comm, bk, s->flags);
-  }
-  PetscCheck(s->forward && s->backward, PETSC_COMM_SELF, PETSC_ERR_LIB, "FFTW could not plan the transforms");
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode SpectralPlan(Spectral s, MPI_Comm comm)
-{
-  ptrdiff_t nd[3], alloc;
-
-  PetscFunctionBegin;
   s->inorm = 1;
   for (PetscInt d = 0; d < s->ndim; d++) s->inorm /= (PetscReal)(s->r2c ? s->n[d] : 2 * s->n[d]);
-  if (s->n[0] == 1) {
-    PetscCall(SpectralPlanLine(s, comm));
-    PetscFunctionReturn(0);
-  }
-  for (PetscInt d = 0; d < s->ndim; d++) nd[d] = s->n[d];
-  if (s->serial) {
-    PetscCall(SpectralPlanSerial(s));
-    PetscFunctionReturn(0);
-  }
-  if (s->r2c) {
-    ptrdiff_t nc[3] = {nd[0], nd[1], nd[2]};
-    nc[s->ndim - 1] = nd[s->ndim - 1] / 2 + 1;
-    alloc           = fftw_mpi_local_size(s->ndim, nc, comm, &s->local_n0, &s->local_0_start);
-    s->rin          = fftw_alloc_real(2 * alloc);
-    s->out          = fftw_alloc_real(2 * alloc);
-    s->nspec        = s->local_n0 * (s->ndim == 3 ? nd[1] : 1) * nc[s->ndim - 1];
+  if (s->n[0] == 1) { /* no transform along the flat direction */
+    const int n = (int)s->n[1];
+    s->inorm         = 1.0 / (PetscReal)(s->r2c ? n : 2 * n);
+    s->local_n0      = rank == 0 ? 1 : 0;
+    s->local_0_start = 0;
+    s->nspec         = s->local_n0 * (s->r2c ? n / 2 + 1 : n);
+    if (!s->local_n0) PetscFunctionReturn(0);
+    s->rin = fftw_alloc_real(2 * (n / 2 + 1));
+    s->out = fftw_alloc_real(2 * (n / 2 + 1));
+  } else if (s->serial) {
+    ptrdiff_t size = 1, csize = 1;
+    for (PetscInt d = 0; d < s->ndim; d++) {
+      size *= s->n[d];
+      csize *= (s->r2c && d == s->ndim - 1) ? s->n[d] / 2 + 1 : s->n[d];
+    }
+    s->local_n0      = s->n[0];
+    s->local_0_start = 0;
+    s->nspec         = csize;
+    s->nreal         = (PetscInt)size;
+    s->out = fftw_alloc_real(s->r2c ? 2 * csize : size);
+    PetscCheck(s->out, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot allocate FFT buffers");
+    if (!s->r2c) PetscFunctionReturn(0); /* the cosine path keeps its real-space buffer */
+    s->rin = fftw_alloc_real(size);
   } else {
+    ptrdiff_t nd[3], alloc;
+    for (PetscInt d = 0; d < s->ndim; d++) nd[d] = (s->r2c && d == s->ndim - 1) ? s->n[d] / 2 + 1 : s->n[d];
     alloc    = fftw_mpi_local_size(s->ndim, nd, comm, &s->local_n0, &s->local_0_start);
-    s->rin   = fftw_alloc_real(alloc);
-    s->out   = fftw_alloc_real(alloc);
+    s->rin   = fftw_alloc_real(s->r2c ? 2 * alloc : alloc);
+    s->out   = fftw_alloc_real(s->r2c ? 2 * alloc : alloc);
     s->nspec = s->local_n0 * (s->ndim == 3 ? nd[1] : 1) * nd[s->ndim - 1];
   }
   PetscCheck(s->rin && s->out, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot allocate FFT buffers");
-  PetscCall(SpectralPlanMPI(s, comm, nd));
+  PetscFunctionReturn(0);
+}
+
+/* The forward and backward plans on the buffers of SpectralLayout (collective with several ranks). */
+static PetscErrorCode SpectralMakePlans(Spectral s, MPI_Comm comm)
+{
+  const unsigned fl = s->flags;
+  int            n[3];
+  ptrdiff_t      nd[3];
+
+  PetscFunctionBegin;
+  for (PetscInt d = 0; d < s->ndim; d++) n[d] = (int)(nd[d] = s->n[d]);
+  if (s->n[0] == 1) {
+    if (!s->local_n0) PetscFunctionReturn(0);
+    if (s->r2c) {
+      s->forward  = fftw_plan_dft_r2c_1d(n[1], s->rin, (fftw_complex *)s->out, fl);
+      s->backward = fftw_plan_dft_c2r_1d(n[1], (fftw_complex *)s->out, s->rin, fl);
+    } else {
+      s->forward  = fftw_plan_r2r_1d(n[1], s->rin, s->out, FFTW_REDFT10, fl);
+      s->backward = fftw_plan_r2r_1d(n[1], s->out, s->rin, FFTW_REDFT01, fl);
+    }
+  } else if (s->serial && !s->r2c) {
+    PetscCall(CosineFFTCreate(s->ndim, s->n, fl, &s->cosine)); /* 2-3x sooner than FFTW's REDFT plans */
+    PetscFunctionReturn(0);
+  } else if (s->serial) { /* FFTW's serial planner: FFTW-MPI's one-process plans took 1.5x as long at 48^3 */
+    int nc[3] = {n[0], n[1], n[2]};
+    nc[s->ndim - 1] = n[s->ndim - 1] / 2 + 1;
+    s->forward      = fftw_plan_many_dft_r2c((int)s->ndim, n, 1, s->rin, n, 1, 0, (fftw_complex *)s->out, nc, 1, 0, fl | FFTW_PRESERVE_INPUT);
+    s->backward     = fftw_plan_many_dft_c2r((int)s->ndim, n, 1, (fftw_complex *)s->out, nc, 1, 0, s->rin, n, 1, 0, fl);
+  } else if (s->r2c) {
+    s->forward  = fftw_mpi_plan_dft_r2c(s->ndim, nd, s->rin, (fftw_complex *)s->out, comm, fl);
+    s->backward = fftw_mpi_plan_dft_c2r(s->ndim, nd, (fftw_complex *)s->out, s->rin, comm, fl);
+  } else {
+    fftw_r2r_kind fk[3] = {FFTW_REDFT10, FFTW_REDFT10, FFTW_REDFT10}, bk[3] = {FFTW_REDFT01, FFTW_REDFT01, FFTW_REDFT01};
+    s->forward  = fftw_mpi_plan_r2r(s->ndim, nd, s->rin, s->out, comm, fk, fl);
+    s->backward = fftw_mpi_plan_r2r(s->ndim, nd, s->out, s->rin, comm, bk, fl);
+  }
+  PetscCheck(s->forward && s->backward, PETSC_COMM_SELF, PETSC_ERR_LIB, "FFTW could not plan the transforms");
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SpectralFreePlans(Spectral s)
+{
+  PetscFunctionBegin;
+  if (s->forward) fftw_destroy_plan(s->forward);
+  if (s->backward) fftw_destroy_plan(s->backward);
+  s->forward = s->backward = NULL;
+  PetscCall(CosineFFTDestroy(&s->cosine));
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0's wisdom, merged with every rank's, becomes every rank's only wisdom and planned_wisdom
+   (collective).  Importing it over their own would not do: FFTW keeps an entry it has over an
+   imported one of the same rigour, and the order of the entries decides between some. */
+static PetscErrorCode SpectralShareWisdom(MPI_Comm comm)
+{
+  PetscMPIInt rank;
+  char       *w   = NULL;
+  int         len = 0, ok;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  fftw_mpi_gather_wisdom(comm);
+  if (!rank) {
+    w   = fftw_export_wisdom_to_string();
+    len = w ? (int)strlen(w) + 1 : 0;
+  }
+  PetscCallMPI(MPI_Bcast(&len, 1, MPI_INT, 0, comm));
+  PetscCheck(len, comm, PETSC_ERR_LIB, "FFTW exported no wisdom after measuring its plans");
+  if (rank) w = (char *)malloc((size_t)len);
+  PetscCheck(w, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot allocate FFTW's wisdom");
+  PetscCallMPI(MPI_Bcast(w, len, MPI_CHAR, 0, comm));
+  fftw_forget_wisdom();
+  ok = fftw_import_wisdom_from_string(w);
+  PetscCheck(ok, PETSC_COMM_SELF, PETSC_ERR_LIB, "FFTW does not accept rank 0's wisdom");
+  free(planned_wisdom);
+  planned_wisdom = w;
+  PetscFunctionReturn(0);
+}
+
+/* Measured plans (FFTW_MEASURE) depend on timings: two runs may choose differently, and so may two
+   ranks for the same local problem.  Where planning measured anything (not all of it came from
+   wisdom a restart imported), the wisdom is shared (SpectralShareWisdom) and the transforms are
+   planned again from it alone -- the plans a restart that imports it will make (checkpoint.c
+   stores planned_wisdom): the restarted run repeats this one bit for bit, on any number of ranks. */
+static PetscErrorCode SpectralPlan(Spectral s, MPI_Comm comm)
+{
+  char *before, *after;
+  int   measured, any;
+
+  PetscFunctionBegin;
+  PetscCall(SpectralLayout(s, comm));
+  if (s->flags & FFTW_ESTIMATE) { /* FFTW_MEASURE is 0 */
+    PetscCall(SpectralMakePlans(s, comm));
+    PetscFunctionReturn(0);
+  }
+  before = fftw_export_wisdom_to_string();
+  PetscCall(SpectralMakePlans(s, comm));
+  after    = fftw_export_wisdom_to_string();
+  measured = !planned_wisdom || !before || !after || strcmp(before, after);
+  free(before);
+  free(after);
+  PetscCallMPI(MPI_Allreduce(&measured, &any, 1, MPI_INT, MPI_LOR, comm));
+  if (!any) {
+    PetscCall(PetscInfo(NULL, "FFTW plans from the imported wisdom alone\n"));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(SpectralShareWisdom(comm));
+  PetscCall(PetscInfo(NULL, "FFTW plans measured; planned again from rank 0's wisdom, shared\n"));
+  PetscCall(SpectralFreePlans(s));
+  PetscCall(SpectralMakePlans(s, comm));
   PetscFunctionReturn(0);
 }
 
@@ -440,19 +497,16 @@ PetscErrorCode SpectralInverseFromBuffer(Spectral s, Vec y)
   PetscFunctionReturn(0);
 }
 
-/* FFTW's wisdom (what its planner measured), gathered from every rank: rank 0 gets the string
-   (free with free()), the others NULL.  Imported before planning, the same problems get the same
-   plans without measuring: the bits of a restarted run then match. */
+/* The wisdom the measured transforms were planned from (SpectralPlan): rank 0 gets a copy (free
+   with free()), the others NULL.  Imported before planning, it gives the same plans without
+   measuring: the bits of a restarted run then match. */
 PetscErrorCode SpectralWisdomExport(MPI_Comm comm, char **wisdom)
 {
-  PetscMPIInt size, rank;
+  PetscMPIInt rank;
 
   PetscFunctionBegin;
-  PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  fftw_mpi_init();
-  if (size > 1) fftw_mpi_gather_wisdom(comm);
-  *wisdom = rank ? NULL : fftw_export_wisdom_to_string();
+  *wisdom = !rank && planned_wisdom ? strdup(planned_wisdom) : NULL;
   PetscFunctionReturn(0);
 }
 
@@ -463,6 +517,8 @@ PetscErrorCode SpectralWisdomImport(const char *wisdom, PetscBool *ok)
   if (!wisdom || !wisdom[0]) PetscFunctionReturn(0);
   fftw_mpi_init(); /* wisdom may name FFTW-MPI's solvers: registered only by this */
   *ok = fftw_import_wisdom_from_string(wisdom) ? PETSC_TRUE : PETSC_FALSE;
+  free(planned_wisdom);
+  planned_wisdom = *ok ? strdup(wisdom) : NULL;
   PetscFunctionReturn(0);
 }
 
@@ -472,9 +528,7 @@ PetscErrorCode SpectralDestroy(Spectral *sp)
 
   PetscFunctionBegin;
   if (!s) PetscFunctionReturn(0);
-  if (s->forward) fftw_destroy_plan(s->forward);
-  if (s->backward) fftw_destroy_plan(s->backward);
-  PetscCall(CosineFFTDestroy(&s->cosine));
+  PetscCall(SpectralFreePlans(s));
   fftw_free(s->rin);
   fftw_free(s->out);
   PetscCall(PetscFree2(s->lambda, s->weight));

@@ -22,13 +22,13 @@ and checkpoints every 0.005 s, 8-12 of them in the first 60 steps).
 
 Cases bdf_*: the same with the BDF2 + Newton-multigrid integrator.
 
-Case measured_np1 (-fft_planning measure, 3D periodic and the quasi-2D no-flux problem): FFTW's
-measured plans are chosen by timing, so two runs may differ in the last bits; the checkpoint
-stores FFTW's wisdom (attribute fftw_wisdom) and a restart imports it before planning, so a run
-continued from a checkpoint of run A repeats A bit for bit.  (measured_np2, the same on 2
-ranks, is not a CTest: FFTW-MPI's measured plans were not always repeated -- c differed by
-5e-14..2e-13 after 12 steps in 4 of 6 tries -- so -fft_planning measure promises bitwise
-restarts on one rank only.)
+Cases measured_np1, measured_np2 (-fft_planning measure, 3D periodic and the quasi-2D no-flux
+problem, 1 and 2 ranks): FFTW's measured plans are chosen by timing, so two runs may differ in the
+last bits, and so may two ranks' plans for the same local problem; the run plans once more from
+rank 0's wisdom, shared by all ranks, the checkpoint stores that wisdom (attribute fftw_wisdom) and
+a restart imports it before planning, so a run continued from a checkpoint of run A repeats A bit
+for bit.  (Before the sharing, FFTW-MPI's plans were not always repeated on 2 ranks -- c differed
+by 5e-14..2e-13 after 12 steps in 4 of 6 tries; with it, 23 of 23 tries were bitwise.)
 
 Usage: test_restart_equivalence.py np1|np2|np4_to_np2|np2_to_np1|walltime_np1|bdf_np1|bdf_np2_to_np1|measured_np1|measured_np2"""
 import os
@@ -48,7 +48,7 @@ CASES = {  # ranks of the straight run and of the continued segments, segments, 
     "bdf_np2_to_np1": dict(np_a=2, np_b=1, n=24, cuts=(12,), extra=C.BDF),
     "walltime_np1": None,
     "measured_np1": None,
-    "measured_np2": None,  # not a CTest: see the docstring
+    "measured_np2": None,
 }
 TOL = 1e-9
 
