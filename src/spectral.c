@@ -217,8 +217,9 @@ static PetscErrorCode SpectralShareWisdom(MPI_Comm comm)
    stores planned_wisdom): the restarted run repeats this one bit for bit, on any number of ranks. */
 static PetscErrorCode SpectralPlan(Spectral s, MPI_Comm comm)
 {
-  char *before, *after;
-  int   measured, any;
+  char  *before, *after;
+  int    measured, any;
+  double t0, t;
 
   PetscFunctionBegin;
   PetscCall(SpectralLayout(s, comm));
@@ -226,6 +227,7 @@ static PetscErrorCode SpectralPlan(Spectral s, MPI_Comm comm)
     PetscCall(SpectralMakePlans(s, comm));
     PetscFunctionReturn(0);
   }
+  t0     = MPI_Wtime();
   before = fftw_export_wisdom_to_string();
   PetscCall(SpectralMakePlans(s, comm));
   after    = fftw_export_wisdom_to_string();
@@ -241,6 +243,9 @@ static PetscErrorCode SpectralPlan(Spectral s, MPI_Comm comm)
   PetscCall(PetscInfo(NULL, "FFTW plans measured; planned again from rank 0's wisdom, shared\n"));
   PetscCall(SpectralFreePlans(s));
   PetscCall(SpectralMakePlans(s, comm));
+  t = MPI_Wtime() - t0; /* a long wait before the first step should not look like a hang */
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &t, 1, MPI_DOUBLE, MPI_MAX, comm));
+  if (t > 1) PetscCall(PetscPrintf(comm, "  transforms  FFTW measured its plans in %.1f s (a restart on as many ranks reuses them; -fft_planning estimate: no measuring)\n", t));
   PetscFunctionReturn(0);
 }
 
