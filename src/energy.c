@@ -49,16 +49,7 @@ static void EnergyStrided(const App *app, const GridBox *b, const PetscScalar *x
 
 static inline __attribute__((always_inline)) PetscReal CellEnergyGeneral(const MultiModel *mm, const PetscScalar *u, const PetscInt off[3], const PetscReal ih2[3])
 {
-  const PetscInt nc = mm->nc, dof = 2 * nc;
-  PetscReal      e  = 0;
-  for (int d = 0; d < 3; d++) {
-    PetscReal g[UPHILL_MAX_NC], s = 0;
-    for (PetscInt r = 0; r < nc; r++) g[r] = u[off[d] * dof + r] - u[r];
-    for (PetscInt r = 0; r < nc; r++)
-      for (PetscInt c = 0; c < nc; c++) s += mm->kappa[r * nc + c] * g[r] * g[c];
-    e += s * ih2[d];
-  }
-  return MultiF(mm, u) + 0.5 * e;
+  return MultiF(mm, u) + 0.5 * MultiGradientEnergy(mm, u, 2 * mm->nc, off, ih2);
 }
 
 static inline __attribute__((always_inline)) void EnergyGeneralRows(const App *app, const GridBox *b, const PetscScalar *x, const PetscReal ih2[3], PetscReal sums[2], PetscInt NC, PetscBool ATOMIC)
@@ -144,6 +135,16 @@ static PetscErrorCode InDomain(const App *app, Vec X, PetscBool (*in_domain)(con
 
 PetscErrorCode StateInDomain(const App *app, Vec X, PetscBool *ok) { return InDomain(app, X, app->ops->in_domain, ok); }
 
+/* F (and the sum of |cell energies|) from this rank's sums of the energy density (collective). */
+static PetscErrorCode FreeEnergyFromSums(const App *app, DM da, PetscReal sums[2], PetscReal *F, PetscReal *Fabs)
+{
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)da)));
+  *F = sums[0] * app->dV;
+  if (Fabs) *Fabs = sums[1] * app->dV;
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode FreeEnergyOn(const App *app, DM da, Vec X, void (*energy)(const App *, const GridBox *, const PetscScalar *, const PetscReal[3], PetscReal[2]), PetscReal *F, PetscReal *Fabs)
 {
   GridBox            b;
@@ -157,13 +158,39 @@ static PetscErrorCode FreeEnergyOn(const App *app, DM da, Vec X, void (*energy)(
   PetscCall(GridGetGhostedArrayRead(da, X, &Xl, &xl));
   energy(app, &b, xl, ih2, sums);
   PetscCall(GridRestoreGhostedArrayRead(da, &Xl, &xl));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)da)));
-  *F = sums[0] * app->dV;
-  if (Fabs) *Fabs = sums[1] * app->dV;
+  PetscCall(FreeEnergyFromSums(app, da, sums, F, Fabs));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs) { return FreeEnergyOn(app, app->da, X, app->ops->energy, F, Fabs); }
+
+PetscErrorCode ComputePotentialAndFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs)
+{
+  GridBox            b;
+  KernelCoef         k;
+  Vec                Xl;
+  const PetscScalar *xl;
+  PetscScalar       *xg;
+  PetscReal          ih2[3], sums[2] = {0, 0};
+
+  PetscFunctionBegin;
+  PetscCheck(app->p.general, PetscObjectComm((PetscObject)X), PETSC_ERR_PLIB, "the fused potential and energy pass is for the N-component model");
+  if (app->mm.type == FE_QUADRATIC) { /* no logarithms to share */
+    PetscCall(ComputeConsistentPotential(app, X));
+    PetscCall(ComputeFreeEnergy(app, X, F, Fabs));
+    PetscFunctionReturn(0);
+  }
+  for (int d = 0; d < 3; d++) ih2[d] = 1.0 / (app->h[d] * app->h[d]);
+  KernelCoefficients(app, &k);
+  PetscCall(GridGetBox(app->da, &b));
+  PetscCall(GridGetGhostedArrayRead(app->da, X, &Xl, &xl));
+  PetscCall(VecGetArray(X, &xg));
+  PotentialEnergyGeneral(&b, app, &k, xl, xg, ih2, sums);
+  PetscCall(VecRestoreArray(X, &xg));
+  PetscCall(GridRestoreGhostedArrayRead(app->da, &Xl, &xl));
+  PetscCall(FreeEnergyFromSums(app, app->da, sums, F, Fabs));
+  PetscFunctionReturn(0);
+}
 
 /* The integrals of a binary state c alone (ComputeStateSumsC), row by row: the logarithms once
    per cell and side, shared by f, f' and f''; the energy and mobility fixed by literals so that

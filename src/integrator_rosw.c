@@ -60,6 +60,8 @@ typedef struct {
   Vec              zero;      /* dc/dt = 0: the etd path's residual is the right-hand side */
   Vec              X;         /* the mixed state (c, mu) the rest of the program reads (borrowed) */
   Vec              Xs;        /* N components: a mixed work state */
+  PetscObjectId    xs_id;     /* ... holds c and mu(c) of this vector (-1: none) */
+  PetscObjectState xs_state;  /* ... in this state */
   Vec              vatol;     /* N components: each component's absolute tolerance */
   PetscReal        Lref[UPHILL_MAX_NC * UPHILL_MAX_NC], Lref_ihalf[UPHILL_MAX_NC * UPHILL_MAX_NC]; /* L(mean c), its R^-1/2 */
   PetscObjectState synced;    /* the state of C that X was last filled from */
@@ -228,6 +230,7 @@ static PetscErrorCode EtdLinearise(TS ts, Vec C, PetscReal *Lbar, PetscReal *S, 
 /* N components: G(c) = -F_c(c, mu(c), 0)/tau, the c rows of the mixed residual (residual.c) at
    the state filled from c. */
 static PetscErrorCode RoswFillState(Rosw *r, Vec C, Vec X);
+static PetscErrorCode RoswWorkStateOf(Rosw *r, Vec C, PetscBool set, PetscBool *holds);
 static PetscErrorCode EtdRHSMulti(TS ts, Vec C, Vec G, void *ctx)
 {
   Rosw              *r = (Rosw *)ctx;
@@ -402,7 +405,8 @@ static PetscErrorCode RoswFreeEnergy(Rosw *r, Vec C, PetscReal *F, PetscReal *Fa
     PetscFunctionReturn(0);
   }
   PetscCall(VecStrideSubSetScatter(C, r->nc, RoswComponents, RoswComponents, r->Xs, INSERT_VALUES));
-  PetscCall(ComputeFreeEnergy(r->app, r->Xs, F, Fabs));
+  PetscCall(ComputePotentialAndFreeEnergy(r->app, r->Xs, F, Fabs)); /* mu for the next right-hand side */
+  PetscCall(RoswWorkStateOf(r, C, PETSC_TRUE, NULL));
   PetscFunctionReturn(0);
 }
 
@@ -482,11 +486,35 @@ static PetscErrorCode RoswPostEvaluate(TS ts)
 }
 
 /* X = (c, mu(c)) from C. */
+/* Whether the work state Xs holds C as it is now and mu of it; with set, record that it does. */
+static PetscErrorCode RoswWorkStateOf(Rosw *r, Vec C, PetscBool set, PetscBool *holds)
+{
+  PetscObjectId    id;
+  PetscObjectState state;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectGetId((PetscObject)C, &id));
+  PetscCall(PetscObjectStateGet((PetscObject)C, &state));
+  if (set) {
+    r->xs_id    = id;
+    r->xs_state = state;
+  }
+  if (holds) *holds = (PetscBool)(id == r->xs_id && state == r->xs_state);
+  PetscFunctionReturn(0);
+}
+
+/* X = (c, mu(c)) from C.  Into the work state Xs, where the energy test of an accepted state
+   (RoswFreeEnergy) has left it already, nothing is done: the next step's right-hand side. */
 static PetscErrorCode RoswFillState(Rosw *r, Vec C, Vec X)
 {
+  PetscBool holds = PETSC_FALSE;
+
   PetscFunctionBegin;
+  if (X == r->Xs) PetscCall(RoswWorkStateOf(r, C, PETSC_FALSE, &holds));
+  if (holds) PetscFunctionReturn(0);
   PetscCall(VecStrideSubSetScatter(C, r->nc, RoswComponents, RoswComponents, X, INSERT_VALUES));
   PetscCall(ComputeConsistentPotential(r->app, X));
+  if (X == r->Xs) PetscCall(RoswWorkStateOf(r, C, PETSC_TRUE, NULL));
   PetscFunctionReturn(0);
 }
 
@@ -522,7 +550,12 @@ PetscErrorCode SolverObservables(TS ts, const App *app, Observables *obs)
   }
   PetscCall(PetscObjectStateGet((PetscObject)C, &state));
   if (r->general) { /* the c entries of the work state suffice */
-    PetscCall(VecStrideSubSetScatter(C, r->nc, RoswComponents, RoswComponents, r->Xs, INSERT_VALUES));
+    PetscBool holds;
+    PetscCall(RoswWorkStateOf(r, C, PETSC_FALSE, &holds));
+    if (!holds) {
+      r->xs_id = -1; /* its mu is not of the c written now */
+      PetscCall(VecStrideSubSetScatter(C, r->nc, RoswComponents, RoswComponents, r->Xs, INSERT_VALUES));
+    }
     PetscCall(ComputeObservablesGivenF(app, r->Xs, state == r->energy_state ? &r->energy : NULL, obs));
     PetscFunctionReturn(0);
   }
@@ -673,6 +706,7 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
   r->app          = app;
   r->X            = X;
   r->energy_state = -1;
+  r->xs_id        = -1;
   r->sum.id       = -1;
   r->nc           = app->p.ncomp;
   r->general      = app->p.general;

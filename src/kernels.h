@@ -15,6 +15,7 @@ void           ReducedResidualC(const GridBox *b, const App *app, const KernelCo
 /* p = scale f'(c) - p0 at n cells (p0 may be NULL): the etd integrator's pointwise stages. */
 void           ScaledDFC(const App *app, const PetscReal *c, const PetscReal *p0, PetscInt n, PetscReal scale, PetscReal *p);
 void           PotentialGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, PetscScalar *xg);
+void           PotentialEnergyGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg, const PetscReal ih2[3], PetscReal sums[2]);
 void           ActionStateBinary(const App *app, const PetscScalar *x, PetscInt n, PetscReal *f2);
 void           ActionStateGeneral(const App *app, const PetscScalar *x, PetscInt n, PetscReal *f2);
 void           ActionBinary(const GridBox *b, const App *app, const KernelCoef *k, PetscReal shift, const PetscScalar *x, const PetscReal *f2, const PetscScalar *v, PetscScalar *y);

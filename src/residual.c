@@ -214,7 +214,19 @@ PetscErrorCode FormIFunction(TS ts, PetscReal t, Vec X, Vec Xdot, Vec F, void *c
   PetscFunctionReturn(0);
 }
 
-/* mu = (f'(c) - kappa Lap_h c)/E: the algebraic constraint F_mu = 0 solved for mu. */
+/* mu = (f'(c) - kappa Lap_h c)/E at one cell from f' (df): the algebraic constraint F_mu = 0
+   solved for mu. */
+static inline __attribute__((always_inline)) void CellPotentialGeneral(const GridBox *b, const KernelCoef *k, const PetscScalar *u, const PetscReal *df, PetscInt NC, PetscScalar *mu)
+{
+  const PetscInt dof = 2 * NC;
+  for (PetscInt r = 0; r < NC; r++) {
+    PetscReal lap = 0;
+    for (PetscInt d = 0; d < b->info.dim; d++)
+      for (PetscInt c = 0; c < NC; c++) lap += k->kE[r * NC + c] * k->ih2[d] * (u[b->off[d] * dof + c] - 2 * u[c] + u[-b->off[d] * dof + c]);
+    mu[r] = k->iE * df[r] - lap;
+  }
+}
+
 static inline __attribute__((always_inline)) void PotentialGeneralRows(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg, PetscInt NC, PetscBool ATOMIC)
 {
   MultiModel     mm  = app->mm;
@@ -227,13 +239,36 @@ static inline __attribute__((always_inline)) void PotentialGeneralRows(const Gri
     const PetscScalar *u = xl + GridGhosted(b, i, j, kk) * dof;
     PetscReal          df[UPHILL_MAX_NC];
     MultiDF(&mm, u, df);
-    for (PetscInt r = 0; r < NC; r++) {
-      PetscReal lap = 0;
-      for (PetscInt d = 0; d < b->info.dim; d++)
-        for (PetscInt c = 0; c < NC; c++) lap += k->kE[r * NC + c] * k->ih2[d] * (u[b->off[d] * dof + c] - 2 * u[c] + u[-b->off[d] * dof + c]);
-      xg[GridOwned(b, i, j, kk) * dof + NC + r] = k->iE * df[r] - lap;
-    }
+    CellPotentialGeneral(b, k, u, df, NC, xg + GridOwned(b, i, j, kk) * dof + NC);
   }
+}
+
+/* The regular solution's mu and the sums of the energy density (energy.c's CellEnergyGeneral:
+   bulk + gradient; and of its modulus) in one pass, the logarithms once a cell: the same bits as
+   PotentialGeneral and EnergyGeneral, for one pass over the state instead of two. */
+static inline __attribute__((always_inline)) void PotentialEnergyGeneralRows(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg, const PetscReal ih2[3], PetscReal sums[2], PetscInt NC, PetscBool ATOMIC)
+{
+  MultiModel     mm  = app->mm;
+  const PetscInt dof = 2 * NC;
+
+  mm.nc     = NC;
+  mm.atomic = ATOMIC;
+  GRID_FOR_OWNED(b, i, j, kk)
+  {
+    const PetscScalar *u = xl + GridGhosted(b, i, j, kk) * dof;
+    PetscReal          x[UPHILL_MAX_COMPONENTS], lx[UPHILL_MAX_COMPONENTS], df[UPHILL_MAX_NC];
+    MultiLogs(&mm, u, x, lx);
+    MultiDFLogs(&mm, x, lx, df);
+    CellPotentialGeneral(b, k, u, df, NC, xg + GridOwned(b, i, j, kk) * dof + NC);
+    const PetscReal e = MultiFLogs(&mm, x, lx) + 0.5 * MultiGradientEnergy(&mm, u, dof, b->off, ih2);
+    sums[0] += e;
+    sums[1] += PetscAbsReal(e);
+  }
+}
+
+void PotentialEnergyGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg, const PetscReal ih2[3], PetscReal sums[2])
+{
+  UPHILL_NCOMP_DISPATCH(PotentialEnergyGeneralRows, &app->mm, b, app, k, xl, xg, ih2, sums);
 }
 
 void PotentialGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg)

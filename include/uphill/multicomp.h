@@ -53,29 +53,58 @@ static inline PetscBool MultiInDomain(const MultiModel *m, const PetscReal *c)
   return MultiDependent(m, c) > 0 ? PETSC_TRUE : PETSC_FALSE;
 }
 
-static inline PetscReal MultiF(const MultiModel *m, const PetscReal *c)
+/* The regular solution's pieces from all N fractions x (x_N = 1 - sum c dependent) and their
+   logarithms lx, computed once a cell where both f and f' are wanted (PotentialEnergyGeneral):
+   MultiF and MultiDF go through them too, so that every path gives the same bits. */
+static inline void MultiLogs(const MultiModel *m, const PetscReal *c, PetscReal *x, PetscReal *lx)
 {
-  const PetscInt nc = m->nc, N = nc + 1;
-  PetscReal      f = 0;
-  if (m->type == FE_QUADRATIC) {
-    for (PetscInt i = 0; i < nc; i++)
-      for (PetscInt j = 0; j < nc; j++) f += 0.5 * (c[i] - m->cref[i]) * m->G[i * nc + j] * (c[j] - m->cref[j]);
-    return f;
-  }
-  PetscReal x[UPHILL_MAX_COMPONENTS];
+  const PetscInt nc = m->nc;
   for (PetscInt i = 0; i < nc; i++) x[i] = c[i];
   x[nc] = MultiDependent(m, c);
+  for (PetscInt i = 0; i <= nc; i++) lx[i] = PetscLogReal(x[i]);
+}
+
+static inline PetscReal MultiFLogs(const MultiModel *m, const PetscReal *x, const PetscReal *lx)
+{
+  const PetscInt N = m->nc + 1;
+  PetscReal      f = 0;
   for (PetscInt i = 0; i < N; i++) {
     for (PetscInt j = i + 1; j < N; j++) f += m->omega[i * N + j] * x[i] * x[j];
-    f += m->rt * x[i] * PetscLogReal(x[i]);
+    f += m->rt * x[i] * lx[i];
   }
   return f;
 }
 
 /* df_i = df/dc_i (i < N-1, c_N = 1 - sum c_i dependent). */
-static inline void MultiDF(const MultiModel *m, const PetscReal *c, PetscReal *df)
+static inline void MultiDFLogs(const MultiModel *m, const PetscReal *x, const PetscReal *lx, PetscReal *df)
 {
   const PetscInt nc = m->nc, N = nc + 1;
+  PetscReal      gN = 0;
+  for (PetscInt j = 0; j < N; j++) gN += m->omega[nc * N + j] * x[j];
+  for (PetscInt i = 0; i < nc; i++) {
+    PetscReal g = 0;
+    for (PetscInt j = 0; j < N; j++) g += m->omega[i * N + j] * x[j];
+    df[i] = g - gN + m->rt * (lx[i] - lx[nc]);
+  }
+}
+
+static inline PetscReal MultiF(const MultiModel *m, const PetscReal *c)
+{
+  const PetscInt nc = m->nc;
+  PetscReal      f = 0, x[UPHILL_MAX_COMPONENTS], lx[UPHILL_MAX_COMPONENTS];
+  if (m->type == FE_QUADRATIC) {
+    for (PetscInt i = 0; i < nc; i++)
+      for (PetscInt j = 0; j < nc; j++) f += 0.5 * (c[i] - m->cref[i]) * m->G[i * nc + j] * (c[j] - m->cref[j]);
+    return f;
+  }
+  MultiLogs(m, c, x, lx);
+  return MultiFLogs(m, x, lx);
+}
+
+static inline void MultiDF(const MultiModel *m, const PetscReal *c, PetscReal *df)
+{
+  const PetscInt nc = m->nc;
+  PetscReal      x[UPHILL_MAX_COMPONENTS], lx[UPHILL_MAX_COMPONENTS];
   if (m->type == FE_QUADRATIC) {
     for (PetscInt i = 0; i < nc; i++) {
       PetscReal s = 0;
@@ -84,15 +113,24 @@ static inline void MultiDF(const MultiModel *m, const PetscReal *c, PetscReal *d
     }
     return;
   }
-  PetscReal x[UPHILL_MAX_COMPONENTS], gN = 0;
-  for (PetscInt i = 0; i < nc; i++) x[i] = c[i];
-  x[nc] = MultiDependent(m, c);
-  for (PetscInt j = 0; j < N; j++) gN += m->omega[nc * N + j] * x[j];
-  for (PetscInt i = 0; i < nc; i++) {
-    PetscReal g = 0;
-    for (PetscInt j = 0; j < N; j++) g += m->omega[i * N + j] * x[j];
-    df[i] = g - gN + m->rt * PetscLogReal(x[i] / x[nc]);
+  MultiLogs(m, c, x, lx);
+  MultiDFLogs(m, x, lx, df);
+}
+
+/* The gradient energy of a cell, sum over directions of ih2_d g_d^T kappa g_d with g_d the
+   forward difference (u: the cell's entries in a ghosted state of dof entries a cell). */
+static inline PetscReal MultiGradientEnergy(const MultiModel *m, const PetscReal *u, PetscInt dof, const PetscInt off[3], const PetscReal ih2[3])
+{
+  const PetscInt nc = m->nc;
+  PetscReal      e  = 0;
+  for (int d = 0; d < 3; d++) {
+    PetscReal g[UPHILL_MAX_NC], s = 0;
+    for (PetscInt r = 0; r < nc; r++) g[r] = u[off[d] * dof + r] - u[r];
+    for (PetscInt r = 0; r < nc; r++)
+      for (PetscInt c = 0; c < nc; c++) s += m->kappa[r * nc + c] * g[r] * g[c];
+    e += s * ih2[d];
   }
+  return e;
 }
 
 /* H_ij = d^2 f / dc_i dc_j. */

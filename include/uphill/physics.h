@@ -65,6 +65,9 @@ PetscErrorCode ComputeObservables(const App *app, Vec X, Observables *obs);
 PetscErrorCode ComputeObservablesGivenF(const App *app, Vec X, const PetscReal *F, Observables *obs);
 /* The discrete F alone (one pass); Fabs, if asked, sums |cell energies| (a round-off scale). */
 PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs);
+/* N components: ComputeConsistentPotential and ComputeFreeEnergy of X in one pass over it (the
+   regular solution's logarithms once a cell), with the same bits as the two. */
+PetscErrorCode ComputePotentialAndFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs);
 /* Every entry of X finite and c in the energy's domain, on every rank (collective). */
 PetscErrorCode StateInDomain(const App *app, Vec X, PetscBool *ok);
 /* What the transform integrators need of a binary state c alone (a scalar vector of da1), in
