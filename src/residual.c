@@ -227,7 +227,10 @@ static inline __attribute__((always_inline)) void CellPotentialGeneral(const Gri
   }
 }
 
-static inline __attribute__((always_inline)) void PotentialGeneralRows(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg, PetscInt NC, PetscBool ATOMIC)
+/* mu at the owned cells; with ENERGY (the regular solution only) also the sums of the energy
+   density (energy.c's CellEnergyGeneral: bulk + gradient; and of its modulus), the logarithms
+   once a cell: the same bits as PotentialGeneral and EnergyGeneral in one pass instead of two. */
+static inline __attribute__((always_inline)) void PotentialGeneralRows(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg, const PetscReal *ih2, PetscReal *sums, PetscBool ENERGY, PetscInt NC, PetscBool ATOMIC)
 {
   MultiModel     mm  = app->mm;
   const PetscInt dof = 2 * NC;
@@ -238,42 +241,26 @@ static inline __attribute__((always_inline)) void PotentialGeneralRows(const Gri
   {
     const PetscScalar *u = xl + GridGhosted(b, i, j, kk) * dof;
     PetscReal          df[UPHILL_MAX_NC];
-    MultiDF(&mm, u, df);
+    if (ENERGY) {
+      PetscReal x[UPHILL_MAX_COMPONENTS], lx[UPHILL_MAX_COMPONENTS];
+      MultiLogs(&mm, u, x, lx);
+      MultiDFLogs(&mm, x, lx, df);
+      const PetscReal e = MultiFLogs(&mm, x, lx) + 0.5 * MultiGradientEnergy(&mm, u, dof, b->off, ih2);
+      sums[0] += e;
+      sums[1] += PetscAbsReal(e);
+    } else MultiDF(&mm, u, df);
     CellPotentialGeneral(b, k, u, df, NC, xg + GridOwned(b, i, j, kk) * dof + NC);
-  }
-}
-
-/* The regular solution's mu and the sums of the energy density (energy.c's CellEnergyGeneral:
-   bulk + gradient; and of its modulus) in one pass, the logarithms once a cell: the same bits as
-   PotentialGeneral and EnergyGeneral, for one pass over the state instead of two. */
-static inline __attribute__((always_inline)) void PotentialEnergyGeneralRows(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg, const PetscReal ih2[3], PetscReal sums[2], PetscInt NC, PetscBool ATOMIC)
-{
-  MultiModel     mm  = app->mm;
-  const PetscInt dof = 2 * NC;
-
-  mm.nc     = NC;
-  mm.atomic = ATOMIC;
-  GRID_FOR_OWNED(b, i, j, kk)
-  {
-    const PetscScalar *u = xl + GridGhosted(b, i, j, kk) * dof;
-    PetscReal          x[UPHILL_MAX_COMPONENTS], lx[UPHILL_MAX_COMPONENTS], df[UPHILL_MAX_NC];
-    MultiLogs(&mm, u, x, lx);
-    MultiDFLogs(&mm, x, lx, df);
-    CellPotentialGeneral(b, k, u, df, NC, xg + GridOwned(b, i, j, kk) * dof + NC);
-    const PetscReal e = MultiFLogs(&mm, x, lx) + 0.5 * MultiGradientEnergy(&mm, u, dof, b->off, ih2);
-    sums[0] += e;
-    sums[1] += PetscAbsReal(e);
   }
 }
 
 void PotentialEnergyGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg, const PetscReal ih2[3], PetscReal sums[2])
 {
-  UPHILL_NCOMP_DISPATCH(PotentialEnergyGeneralRows, &app->mm, b, app, k, xl, xg, ih2, sums);
+  UPHILL_NCOMP_DISPATCH(PotentialGeneralRows, &app->mm, b, app, k, xl, xg, ih2, sums, PETSC_TRUE);
 }
 
 void PotentialGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg)
 {
-  UPHILL_NCOMP_DISPATCH(PotentialGeneralRows, &app->mm, b, app, k, xl, xg);
+  UPHILL_NCOMP_DISPATCH(PotentialGeneralRows, &app->mm, b, app, k, xl, xg, NULL, NULL, PETSC_FALSE);
 }
 
 /* mu = (f'(c) - kappa Lap_h c)/E at the owned cells from the ghosted c, row by row; s is the
