@@ -485,7 +485,6 @@ static PetscErrorCode RoswPostEvaluate(TS ts)
   PetscFunctionReturn(0);
 }
 
-/* X = (c, mu(c)) from C. */
 /* Whether the work state Xs holds C as it is now and mu of it; with set, record that it does. */
 static PetscErrorCode RoswWorkStateOf(Rosw *r, Vec C, PetscBool set, PetscBool *holds)
 {
