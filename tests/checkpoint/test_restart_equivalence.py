@@ -22,15 +22,15 @@ and checkpoints every 0.005 s, 8-12 of them in the first 60 steps).
 
 Cases bdf_*: the same with the BDF2 + Newton-multigrid integrator.
 
-Cases measured_np1, measured_np2 (-fft_planning measure, 3D periodic and the quasi-2D no-flux
-problem, 1 and 2 ranks): FFTW's measured plans are chosen by timing, so two runs may differ in the
+Cases measured_np1, measured_np2, measured_np3 (-fft_planning measure, 3D periodic and the
+quasi-2D no-flux problem, 1, 2 and 3 ranks -- 3: slabs of unequal size): FFTW's measured plans are chosen by timing, so two runs may differ in the
 last bits, and so may two ranks' plans for the same local problem; the run plans once more from
 rank 0's wisdom, shared by all ranks, the checkpoint stores that wisdom (attribute fftw_wisdom) and
 a restart imports it before planning, so a run continued from a checkpoint of run A repeats A bit
 for bit.  (Before the sharing, FFTW-MPI's plans were not always repeated on 2 ranks -- c differed
 by 5e-14..2e-13 after 12 steps in 4 of 6 tries; with it, 23 of 23 tries were bitwise.)
 
-Usage: test_restart_equivalence.py np1|np2|np4_to_np2|np2_to_np1|walltime_np1|bdf_np1|bdf_np2_to_np1|measured_np1|measured_np2"""
+Usage: test_restart_equivalence.py np1|np2|np4_to_np2|np2_to_np1|walltime_np1|bdf_np1|bdf_np2_to_np1|measured_np1|measured_np2|measured_np3"""
 import os
 import sys
 
@@ -49,6 +49,7 @@ CASES = {  # ranks of the straight run and of the continued segments, segments, 
     "walltime_np1": None,
     "measured_np1": None,
     "measured_np2": None,
+    "measured_np3": None,
 }
 TOL = 1e-9
 
@@ -85,7 +86,7 @@ def main():
         T.die("usage: test_restart_equivalence.py " + "|".join(CASES))
     case = CASES[sys.argv[1]]
     if sys.argv[1].startswith("measured"):
-        return measured(2 if sys.argv[1].endswith("np2") else 1)
+        return measured(int(sys.argv[1][-1]))
     if case is None:
         return walltime()
     n, cuts, H = case["n"], case["cuts"], case["cuts"][0]
