@@ -763,7 +763,7 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
      linear part on the interfaces (docs/MODEL.md 3.9): on a ternary run the multistep scheme was
      0.58% off at 3e-4, 0.077% at 3e-5 (ETDRK3: 1.2% at 1e-3, 0.076% at 3e-4, 3.6x the time) */
   PetscBool multistep;
-  PetscCall(TSETDMultistep(app->p.ncomp, &multistep));
+  PetscCall(TSETDMultistep(&multistep));
   const PetscBool constant_nc = (PetscBool)(app->p.ncomp > 1 && !app->p.atomic);
   const PetscReal rtol        = app->p.integrator == INTEGRATOR_ROSW ? 3e-4 : constant_nc ? (multistep ? 3e-5 : 3e-4) : multistep ? 5e-4 : 1e-3;
   PetscCall(TSSetTolerances(*ts, 1e-12, NULL, rtol, NULL));

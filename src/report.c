@@ -32,12 +32,12 @@ static PetscErrorCode ReportIntegrator(const App *app)
   if (p->noise_temperature > 0) PetscCall(ReportNoise(app));
   else if (p->integrator == INTEGRATOR_ETD && p->general) {
     PetscBool multistep;
-    PetscCall(TSETDMultistep(p->ncomp, &multistep));
+    PetscCall(TSETDMultistep(&multistep));
     PetscCall(PetscPrintf(comm, "  integrator  etd: %s, linear part exact in the %s basis (a %" PetscInt_FMT "x%" PetscInt_FMT " matrix per wave number); error test relative to each std(c_i) (-integrator bdf: BDF2 + Newton-multigrid)\n", !multistep ? "exponential Runge-Kutta (ETDRK3)" : p->ncomp == 1 ? "exponential Adams-Bashforth (third order where stable, else second; -ts_etd_multistep false: ETDRK3)" : "exponential Adams-Bashforth (second order; -ts_etd_multistep false: ETDRK3)", p->bc == BC_PERIODIC ? "Fourier" : "cosine", p->ncomp, p->ncomp));
   }
   else if (p->integrator == INTEGRATOR_ETD) {
     PetscBool multistep;
-    PetscCall(TSETDMultistep(p->ncomp, &multistep));
+    PetscCall(TSETDMultistep(&multistep));
     PetscCall(PetscPrintf(comm, "  integrator  etd: %s, linear part exact in the %s basis; error test relative to std(c) (-integrator rosw: Rosenbrock-W; bdf: BDF2 + Newton-multigrid)\n", multistep ? "exponential Adams-Bashforth (third order where stable, else second; -ts_etd_multistep false: ETDRK3)" : "exponential Runge-Kutta (ETDRK3)", p->bc == BC_PERIODIC ? "Fourier" : "cosine"));
   }
   else if (p->integrator == INTEGRATOR_ROSW) PetscCall(PetscPrintf(comm, "  integrator  rosw: Rosenbrock-W, W inverted by %s transforms; error test relative to std(c) (-integrator bdf: BDF2 + Newton-multigrid)\n", p->bc == BC_PERIODIC ? "Fourier" : "cosine"));

@@ -52,7 +52,7 @@ typedef struct {
   PetscInt         order;           /* 2: ETDRK2; 3: ETDRK3 */
   PetscReal        b, g;            /* nc = 1: l_k = -(b lambda_k + g lambda_k^2) */
   PetscReal        phi_h, phi_b, phi_g; /* what phi1, phi2 were computed for */
-  PetscReal        tab_h, tab_b, tab_g; /* nc = 1: what the tables (mell, mphi1..3) were computed for */
+  PetscReal        tab_h, tab_b, tab_g; /* nc = 1: what the tables (mphi1..3) were computed for */
   PetscBool        have_g0;         /* g0 is the transform of G(U0) */
   /* nc > 1: coefficient arrays hold the components' transforms one after another (nper apart),
      and the multipliers are nc x nc matrices per distinct eigenvalue (lidx: each coefficient's) */
@@ -140,15 +140,15 @@ static void ETDPhi(TS_ETD *e, PetscReal h)
   e->phi_g = g;
 }
 
-/* nc = 1, the multistep scheme: l, phi1..3 of step h once per distinct eigenvalue (~20x fewer
-   than coefficients on a cube), into the tables the coefficients index with lidx. */
+/* nc = 1, the multistep scheme: phi1..3 of step h once per distinct eigenvalue (~20x fewer than
+   coefficients on a cube), into the tables the coefficients index with lidx (l itself the
+   combination forms from each coefficient's eigenvalue). */
 static void ETDPhiTable(TS_ETD *e, PetscReal h)
 {
   if (h == e->tab_h && e->b == e->tab_b && e->g == e->tab_g) return;
   for (PetscInt u = 0; u < e->nlam; u++) {
     const PetscReal lam = e->ulam[u], l = -(e->b * lam + e->g * lam * lam), z = h * l;
     PetscReal       half;
-    e->mell[u] = l;
     PhiClosed(z, exp(0.5 * z), &e->mphi1[u], &e->mphi2[u], &e->mphi3[u], &half);
     PhiNearZero(z, &e->mphi1[u], &e->mphi2[u], &e->mphi3[u], &half);
   }
@@ -915,19 +915,13 @@ static PetscErrorCode TSDestroy_ETD(TS ts)
   PetscFunctionReturn(0);
 }
 
-/* The multistep scheme for every nc: with the linear part the exact linearisation about a
-   uniform state (the matrix S of N components, docs/MODEL.md 3.9) a coupled mode's growth is
-   within 4e-6 at the default tolerance (it was 3.6% off with a scalar S). */
-static PetscBool ETDMultistepDefault(PetscInt nc)
-{
-  (void)nc;
-  return PETSC_TRUE;
-}
-
-PetscErrorCode TSETDMultistep(PetscInt nc, PetscBool *multistep)
+/* The multistep scheme by default for every nc: with the linear part the exact linearisation
+   about a uniform state (the matrix S of N components, docs/MODEL.md 3.9) a coupled mode's
+   growth is within 4e-6 at the default tolerance (it was 3.6% off with a scalar S). */
+PetscErrorCode TSETDMultistep(PetscBool *multistep)
 {
   PetscFunctionBegin;
-  *multistep = ETDMultistepDefault(nc);
+  *multistep = PETSC_TRUE;
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-ts_etd_multistep", multistep, NULL));
   PetscFunctionReturn(0);
 }
@@ -966,6 +960,7 @@ static PetscErrorCode TSCreate_ETD(TS ts)
   ts->data                = e;
   e->order                = 3;
   e->ab3                  = PETSC_TRUE;
+  e->multistep            = PETSC_TRUE; /* TSETDMultistep's default */
   ts->ops->step           = TSStep_ETD;
   ts->ops->evaluatestep   = TSEvaluateStep_ETD;
   ts->ops->interpolate    = TSInterpolate_ETD;
@@ -997,7 +992,6 @@ PetscErrorCode TSETDSetProblem(TS ts, const ETDProblem *p)
   PetscFunctionBegin;
   PetscCall(PetscObjectTypeCompare((PetscObject)ts, TSUPHILLETD, &is));
   PetscCheck(is, PetscObjectComm((PetscObject)ts), PETSC_ERR_ARG_WRONG, "the TS is not of type %s", TSUPHILLETD);
-  ((TS_ETD *)ts->data)->p         = *p;
-  ((TS_ETD *)ts->data)->multistep = ETDMultistepDefault(p->nc); /* -ts_etd_multistep: TSSetFromOptions */
+  ((TS_ETD *)ts->data)->p = *p;
   PetscFunctionReturn(0);
 }

@@ -30,10 +30,10 @@ typedef struct {
 } ETDProblem;
 
 PetscErrorCode TSETDRegister(void);
-/* Whether a run with nc entries per cell takes the multistep scheme: binary runs (nc = 1) by
-   default, N components not; -ts_etd_multistep decides.  Readable before the TS exists (the
-   parameter report, the default tolerance). */
-PetscErrorCode TSETDMultistep(PetscInt nc, PetscBool *multistep);
+/* Whether a run takes the multistep scheme: by default yes (binary and N components),
+   -ts_etd_multistep decides.  Readable before the TS exists (the parameter report, the default
+   tolerance). */
+PetscErrorCode TSETDMultistep(PetscBool *multistep);
 /* After TSSetType(ts, TSUPHILLETD). */
 PetscErrorCode TSETDSetProblem(TS ts, const ETDProblem *p);
 #endif
