@@ -651,31 +651,15 @@ typedef struct {
   TSType       type;
   PetscMPIInt  size;
   const char  *checksum;
-  char        *wisdom; /* FFTW's wisdom (-fft_planning measure), the same on every rank; NULL: none */
+  const char  *wisdom; /* FFTW's wisdom (-fft_planning measure), the same on every rank; NULL: none */
 } CkptWrite;
 
-/* FFTW's wisdom on every rank (collective), for the checkpoint; NULL without measured plans or
-   when too long to be read back. */
-static PetscErrorCode CheckpointWisdom(const App *app, MPI_Comm comm, char **wisdom)
+/* FFTW's wisdom for the checkpoint, the same on every rank (SpectralWisdom); NULL without
+   measured plans or when too long to be read back. */
+static const char *CheckpointWisdom(const App *app)
 {
-  char       *s = NULL;
-  PetscMPIInt rank;
-  int         len = 0;
-
-  PetscFunctionBegin;
-  *wisdom = NULL;
-  if (!app->p.fft_measure) PetscFunctionReturn(0);
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCall(SpectralWisdomExport(comm, &s));
-  if (!rank) len = s ? (int)strlen(s) : 0;
-  PetscCallMPI(MPI_Bcast(&len, 1, MPI_INT, 0, comm));
-  if (len > 0 && len < CKPT_WISDOM_MAX) {
-    PetscCall(PetscMalloc1(len + 1, wisdom));
-    if (!rank) memcpy(*wisdom, s, (size_t)len + 1);
-    PetscCallMPI(MPI_Bcast(*wisdom, len + 1, MPI_CHAR, 0, comm));
-  }
-  free(s);
-  PetscFunctionReturn(0);
+  const char *w = app->p.fft_measure ? SpectralWisdom() : NULL;
+  return w && w[0] && strlen(w) < CKPT_WISDOM_MAX ? w : NULL;
 }
 
 static PetscErrorCode WriteCheckpointBody(PetscViewer v, void *ctx)
@@ -772,7 +756,7 @@ PetscErrorCode CheckpointWrite(const App *app, TS ts, Monitor mon, OutputSeries 
   CheckpointPath(dir, w.step, path, len);
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
 
-  PetscCall(CheckpointWisdom(app, comm, &w.wisdom));
+  w.wisdom = CheckpointWisdom(app);
   PetscCall(OutputCreateIODM(app, 2 * app->p.ncomp, &w.io));
   PetscCall(OutputChecksum(w.io, X, &sum, NULL));
   OutputChecksumString(sum, str);
@@ -780,7 +764,6 @@ PetscErrorCode CheckpointWrite(const App *app, TS ts, Monitor mon, OutputSeries 
   PetscCall(PetscTime(&t0));
   PetscCall(OutputWriteHDF5(comm, tmp, OutputFileBytes(app, 2 * app->p.ncomp), WriteCheckpointBody, &w, err, sizeof err));
   PetscCall(DMDestroy(&w.io));
-  PetscCall(PetscFree(w.wisdom));
   if (err[0]) UPHILL_USER_ERROR(comm, "cannot write checkpoint %s: %s; stopping (the older checkpoints are kept)", path, err);
 
   PetscCallMPI(MPI_Barrier(comm));

@@ -228,10 +228,10 @@ static PetscErrorCode SpectralPlan(Spectral s, MPI_Comm comm)
     PetscFunctionReturn(0);
   }
   t0     = MPI_Wtime();
-  before = fftw_export_wisdom_to_string();
+  before = planned_wisdom ? fftw_export_wisdom_to_string() : NULL; /* wisdom imported: did it suffice? */
   PetscCall(SpectralMakePlans(s, comm));
-  after    = fftw_export_wisdom_to_string();
-  measured = !planned_wisdom || !before || !after || strcmp(before, after);
+  after    = before ? fftw_export_wisdom_to_string() : NULL;
+  measured = !before || !after || strcmp(before, after);
   free(before);
   free(after);
   PetscCallMPI(MPI_Allreduce(&measured, &any, 1, MPI_INT, MPI_LOR, comm));
@@ -502,17 +502,12 @@ PetscErrorCode SpectralInverseFromBuffer(Spectral s, Vec y)
   PetscFunctionReturn(0);
 }
 
-/* The wisdom the measured transforms were planned from (SpectralPlan): rank 0 gets a copy (free
-   with free()), the others NULL.  Imported before planning, it gives the same plans without
-   measuring: the bits of a restarted run then match. */
-PetscErrorCode SpectralWisdomExport(MPI_Comm comm, char **wisdom)
+/* The wisdom the measured transforms were planned from (SpectralPlan), the same on every rank;
+   NULL: none.  Imported before planning, it gives the same plans without measuring: the bits of
+   a restarted run then match. */
+const char *SpectralWisdom(void)
 {
-  PetscMPIInt rank;
-
-  PetscFunctionBegin;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  *wisdom = !rank && planned_wisdom ? strdup(planned_wisdom) : NULL;
-  PetscFunctionReturn(0);
+  return planned_wisdom;
 }
 
 PetscErrorCode SpectralWisdomImport(const char *wisdom, PetscBool *ok)

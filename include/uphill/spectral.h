@@ -32,10 +32,10 @@ PetscErrorCode SpectralInverseFromBuffer(Spectral sp, Vec y);
 PetscErrorCode SpectralSumSquares(Spectral sp, const PetscScalar *xhat, PetscReal *sum);
 /* Their weights: sum over the grid of x^2 = sum_k weight_k |xhat_k|^2 (the round trip's 1/norm in). */
 PetscErrorCode SpectralParsevalWeights(Spectral sp, const PetscReal **weight);
-/* FFTW's wisdom for checkpoints (-fft_planning measure): gathered to rank 0 (a string to free()
-   there, NULL elsewhere), and imported (every rank, before SpectralCreate; ok false: FFTW did
-   not accept it, e.g. another FFTW version wrote it). */
-PetscErrorCode SpectralWisdomExport(MPI_Comm comm, char **wisdom);
+/* FFTW's wisdom for checkpoints (-fft_planning measure): what the transforms were planned from,
+   the same string on every rank (NULL: none), and imported (every rank, before SpectralCreate;
+   ok false: FFTW did not accept it, e.g. another FFTW version wrote it). */
+const char    *SpectralWisdom(void);
 PetscErrorCode SpectralWisdomImport(const char *wisdom, PetscBool *ok);
 /* The scalar (one value per cell) DMDA the transforms work on. */
 PetscErrorCode SpectralScalarDM(Spectral sp, DM *da1);
