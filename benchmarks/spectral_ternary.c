@@ -21,7 +21,8 @@
    discretisation.  A step costs the stencil pass for G, two forward and two inverse transforms.
 
    F(t_end) is computed as uphill3d's src/energy.c (EnergyGeneral) computes it.
-   Last line: RESULT status=ok|unstable steps=.. dt=.. wall=.. ns_per_point_step=.. F=.. mass_drift=.. */
+   With -trace_every T, a line TRACE t=.. F=.. at the first step end at or past each multiple of T
+   (not timed).  Last line: RESULT status=ok|unstable steps=.. dt=.. wall=.. ns_per_point_step=.. F=.. mass_drift=.. */
 #include <fftw3.h>
 #include <hdf5.h>
 #include <math.h>
@@ -37,7 +38,7 @@ static const double PI = 3.14159265358979323846;
 
 typedef struct {
   const char *input;
-  double      t_end, dt, S, A_M_scale;
+  double      t_end, dt, S, A_M_scale, trace; /* trace: print F every this much time (0: never) */
   int         sbdf2, atomic;
   double      omega[9], M[3], Lc[4], K[4]; /* Omega_ij (J/mol), atomic M_k or constant L, kappa_ij */
   double      rt, vm;
@@ -77,6 +78,7 @@ static void ParseOptions(int argc, char **argv, Opts *o)
     else if (!strcmp(k, "-dt")) ParseList(k, v, &o->dt, 1);
     else if (!strcmp(k, "-S")) ParseList(k, v, &o->S, 1);
     else if (!strcmp(k, "-A_M_scale")) ParseList(k, v, &o->A_M_scale, 1);
+    else if (!strcmp(k, "-trace_every")) ParseList(k, v, &o->trace, 1);
     else if (!strcmp(k, "-scheme") && (!strcmp(v, "sbdf1") || !strcmp(v, "sbdf2"))) o->sbdf2 = !strcmp(v, "sbdf2");
     else if (!strcmp(k, "-omega_matrix")) ParseList(k, v, o->omega, 9);
     else if (!strcmp(k, "-atomic_mobilities")) ParseList(k, v, o->M, 3), o->atomic = 1;
@@ -317,12 +319,19 @@ int main(int argc, char **argv)
   const double dt    = steps ? o.t_end / steps : 0;
   const double t0    = now();
   int          ok    = 1;
+  double       paused = 0, next_trace = o.trace;
   for (long n = 0; n < steps && ok; n++) {
     ok = Step(&o, &s, dt, o.sbdf2 && n > 0);
     for (size_t p = 0; p < s.npts && ok; p++)
       if (!isfinite(s.c[0][p]) || !isfinite(s.c[1][p])) ok = 0;
+    if (ok && o.trace > 0 && (n + 1) * dt >= next_trace * (1 - 1e-12)) { /* not timed */
+      const double tp0 = now();
+      printf("TRACE t=%.9g F=%.12f\n", (n + 1) * dt, FreeEnergy(&o, &s));
+      while (next_trace <= (n + 1) * dt * (1 + 1e-12)) next_trace += o.trace;
+      paused += now() - tp0;
+    }
   }
-  const double wall = now() - t0;
+  const double wall = now() - t0 - paused;
   double       drift = 0;
   for (int r = 0; r < 2; r++) {
     double m = 0;

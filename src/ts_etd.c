@@ -35,7 +35,7 @@ extern double exp(double) __attribute__((__simd__("notinbranch")));
 
 /* The linearisation of a step: l_k = -lambda_k Lbar (S + lambda_k K). */
 typedef struct {
-  PetscReal Lbar[ETD_NN], K[ETD_NN], S[ETD_NN];
+  PetscReal Lbar[ETD_NN], K[ETD_NN], S[ETD_NN], excess;
 } ETDLinear;
 
 typedef struct {
@@ -168,15 +168,34 @@ static void ETDMatrixFunction(PetscInt nc, const PetscReal *T, const PetscReal *
     }
 }
 
+/* The share of the linearisation's excess (etd.h) kept at eigenvalue lambda for step h, with
+   lmax the largest eigenvalue of Lbar.  Left out, the excess makes an explicit decay rate of at
+   most lambda lmax x (the worst cell's, in its direction), which the multistep scheme integrates
+   stably while h times it stays within AB2's real interval, 1: so the long waves of a step (the
+   coarsening) get the linearisation about the mean, and only where h lambda lmax x > 1 is the
+   rest of the bound kept, x_k = x - 1/(h lambda lmax).  Problem (e) (32^3 ternary to t = 100,
+   default tolerance): with the whole bound at every wave 317 steps, F 0.33% off at worst over
+   the run, 0.09% at its end; so 274 steps, 0.063% and 0.064%; to t = 1000, 1063 steps against
+   1034.  (Leaving out more -- 2/(h lambda lmax) -- was 3x more accurate to t = 100 and took 22%
+   more steps to t = 1000, stability-limited; a rule from AB2's stiff limit, the explicit part
+   below half the exact one at every wave, 57% more.) */
+static inline PetscReal ETDExcessAt(PetscReal x, PetscReal lambda, PetscReal h, PetscReal lmax)
+{
+  if (!(x > 0) || lambda <= 0) return 0;
+  return PetscMax(x - 1 / (h * lambda * lmax), 0);
+}
+
 /* nc > 1: the multiplier matrices of step h for every distinct eigenvalue lambda:
-   B = -lambda R (S + lambda K) R = Q D Q^T (symmetric), phi(h l) = (R Q) phi(h D) (Q^T R^-1). */
+   B = -lambda R (S_k + lambda K) R = Q D Q^T (symmetric), phi(h l) = (R Q) phi(h D) (Q^T R^-1),
+   S_k = S + x_k I (ETDExcessAt). */
 static void ETDPhiMatrix(TS_ETD *e, PetscReal h)
 {
   const PetscInt  nc = e->nc, nn = nc * nc;
   const ETDLinear *lin = &e->lin;
-  PetscReal       R[ETD_NN], Ri[ETD_NN], RK[ETD_NN], RKR[ETD_NN], LK[ETD_NN], RS[ETD_NN], RSR[ETD_NN], LS[ETD_NN];
+  PetscReal       R[ETD_NN], Ri[ETD_NN], RK[ETD_NN], RKR[ETD_NN], LK[ETD_NN], RS[ETD_NN], RSR[ETD_NN], LS[ETD_NN], leig[UPHILL_MAX_NC];
 
   if (h == e->phi_h && !memcmp(&e->lin, &e->phi_lin, sizeof e->lin)) return;
+  LinalgSymEig(nc, lin->Lbar, leig, NULL); /* ascending */
   LinalgSymSqrt(nc, lin->Lbar, R, Ri);
   LinalgMul(nc, R, lin->K, RK);
   LinalgMul(nc, RK, R, RKR);
@@ -185,11 +204,11 @@ static void ETDPhiMatrix(TS_ETD *e, PetscReal h)
   LinalgMul(nc, RS, R, RSR);
   LinalgMul(nc, lin->Lbar, lin->S, LS);
   for (PetscInt u = 0; u < e->nlam; u++) {
-    const PetscReal lam = e->ulam[u];
+    const PetscReal lam = e->ulam[u], x = ETDExcessAt(lin->excess, lam, h, leig[nc - 1]);
     PetscReal       B[ETD_NN], Q[ETD_NN], T[ETD_NN], Ui[ETD_NN], d[UPHILL_MAX_NC], f[4][UPHILL_MAX_NC];
-    for (PetscInt i = 0; i < nn; i++) {
-      B[i]               = -lam * (RSR[i] + lam * RKR[i]);
-      e->mell[u * nn + i] = -lam * (LS[i] + lam * LK[i]);
+    for (PetscInt i = 0; i < nn; i++) { /* R R = Lbar */
+      B[i]               = -lam * (RSR[i] + x * lin->Lbar[i] + lam * RKR[i]);
+      e->mell[u * nn + i] = -lam * (LS[i] + x * lin->Lbar[i] + lam * LK[i]);
     }
     if (nc == 2) LinalgSymEig2(B, d, Q);
     else LinalgSymEig(nc, B, d, Q);
@@ -704,7 +723,7 @@ static PetscErrorCode TSStep_ETD(TS ts)
 
   PetscFunctionBegin;
   e->have_g0 = PETSC_FALSE;
-  PetscCall(e->p.linearise(ts, ts->vec_sol, e->lin.Lbar, e->lin.S, &e->smin, e->lin.K, e->p.ctx));
+  PetscCall(e->p.linearise(ts, ts->vec_sol, e->lin.Lbar, e->lin.S, &e->lin.excess, &e->smin, e->lin.K, e->p.ctx));
   e->b = e->lin.Lbar[0] * e->lin.S[0]; /* nc = 1 */
   e->g = e->lin.Lbar[0] * e->lin.K[0];
   if (e->multistep) PetscCall(ETDPushHistory(ts, e));
