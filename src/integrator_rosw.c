@@ -63,6 +63,7 @@ typedef struct {
   PetscObjectId    xs_id;     /* ... holds c and mu(c) of this vector (-1: none) */
   PetscObjectState xs_state;  /* ... in this state */
   Vec              vatol;     /* N components: each component's absolute tolerance */
+  PetscReal       *rate_work; /* N components: the rate's work, 3 reals per ghosted cell */
   PetscReal        Lref[UPHILL_MAX_NC * UPHILL_MAX_NC], Lref_ihalf[UPHILL_MAX_NC * UPHILL_MAX_NC]; /* L(mean c), its R^-1/2 */
   PetscObjectState synced;    /* the state of C that X was last filled from */
   PetscReal        atol, rtol; /* as given (-ts_atol, -ts_rtol) */
@@ -247,9 +248,10 @@ static PetscErrorCode EtdRHSMulti(TS ts, Vec C, Vec G, void *ctx)
   PetscCall(PetscLogEventBegin(UphillEvents.residual, 0, 0, 0, 0));
   KernelCoefficients(r->app, &k);
   PetscCall(GridGetBox(r->app->da, &b));
+  if (!r->rate_work) PetscCall(PetscMalloc1(3 * b.info.gxm * b.info.gym * b.info.gzm, &r->rate_work));
   PetscCall(GridGetGhostedArrayRead(r->app->da, r->Xs, &Xl, &x));
   PetscCall(VecGetArray(G, &g));
-  RateGeneral(&b, r->app, &k, x, g);
+  RateGeneral(&b, r->app, &k, x, g, r->rate_work);
   PetscCall(VecRestoreArray(G, &g));
   PetscCall(GridRestoreGhostedArrayRead(r->app->da, &Xl, &x));
   PetscCall(PetscLogEventEnd(UphillEvents.residual, 0, 0, 0, 0));
@@ -653,6 +655,7 @@ static PetscErrorCode RoswDestroyContext(void *ctx)
   PetscCall(VecDestroy(&r->P));
   PetscCall(VecDestroy(&r->Xs));
   PetscCall(VecDestroy(&r->vatol));
+  PetscCall(PetscFree(r->rate_work));
   if (r->dac != r->da1) PetscCall(DMDestroy(&r->dac));
   PetscCall(SpectralDestroy(&r->sp));
   PetscCall(PetscFree(r));

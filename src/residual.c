@@ -157,9 +157,53 @@ static inline __attribute__((always_inline)) void RateRows(const GridBox *b, con
   }
 }
 
-void RateGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, PetscScalar *g)
+/* RateRows for the ternary with lattice-fixed L (nc = 2): each ghosted cell's L (MultiL) formed
+   once into three arrays (L11, L12, L22 of work) and the face mobilities read from them, where
+   the generic rows form it seven times a cell (at the cell and at each neighbour's face); both
+   loops vectorise.  Problem (e): the rate's share of the run 19% before. */
+static void RateTernaryAtomic(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *restrict x, PetscScalar *restrict g, PetscReal *restrict work)
 {
-  UPHILL_NCOMP_DISPATCH(RateRows, &app->mm, b, app, k, x, g);
+  const PetscInt   ng = b->info.gxm * b->info.gym * b->info.gzm, dim = b->info.dim;
+  const PetscReal  M0 = app->mm.M[0], M1 = app->mm.M[1], M2 = app->mm.M[2], itau = 1 / k->tau;
+  PetscReal *restrict L00 = work, *restrict L01 = work + ng, *restrict L11 = work + 2 * ng;
+
+#pragma omp simd
+  for (PetscInt q = 0; q < ng; q++) {
+    const PetscReal c0 = x[4 * q], c1 = x[4 * q + 1];
+    const PetscReal x0 = PetscMin(PetscMax(c0, 0), 1), x1 = PetscMin(PetscMax(c1, 0), 1), x2 = PetscMin(PetscMax(1 - c0 - c1, 0), 1);
+    const PetscReal g0 = x0 * M0, g1 = x1 * M1, S = g0 + g1 + x2 * M2;
+    L00[q] = g0 - x0 * g0 - x0 * g0 + x0 * x0 * S;
+    L01[q] = -x0 * g1 - x1 * g0 + x0 * x1 * S;
+    L11[q] = g1 - x1 * g1 - x1 * g1 + x1 * x1 * S;
+  }
+  /* all three directions, a flat one with offset 0 (its faces add nothing): no branch in the row */
+  const PetscInt  off[6] = {-b->off[0], b->off[0], -b->off[1], b->off[1], -b->off[2], b->off[2]};
+  const PetscReal a[6]   = {k->a[0], k->a[0], dim > 1 ? k->a[1] : 0, dim > 1 ? k->a[1] : 0, dim > 2 ? k->a[2] : 0, dim > 2 ? k->a[2] : 0};
+  for (PetscInt kk = b->info.zs; kk < b->info.zs + b->info.zm; kk++)
+    for (PetscInt j = b->info.ys; j < b->info.ys + b->info.ym; j++) {
+      const PetscInt q0 = GridGhosted(b, b->info.xs, j, kk), o0 = GridOwned(b, b->info.xs, j, kk);
+#pragma omp simd
+      for (PetscInt i = 0; i < b->info.xm; i++) {
+        const PetscInt  q = q0 + i;
+        const PetscReal m0 = x[4 * q + 2], m1 = x[4 * q + 3];
+        PetscReal       f0 = 0, f1 = 0;
+#pragma GCC unroll 6
+        for (int f = 0; f < 6; f++) {
+          const PetscInt  v  = q + off[f];
+          const PetscReal d0 = a[f] * (x[4 * v + 2] - m0), d1 = a[f] * (x[4 * v + 3] - m1);
+          f0 += (L00[q] + L00[v]) * d0 + (L01[q] + L01[v]) * d1;
+          f1 += (L01[q] + L01[v]) * d0 + (L11[q] + L11[v]) * d1;
+        }
+        g[2 * (o0 + i)]     = f0 * itau;
+        g[2 * (o0 + i) + 1] = f1 * itau;
+      }
+    }
+}
+
+void RateGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, PetscScalar *g, PetscReal *work)
+{
+  if (work && app->mm.nc == 2 && app->mm.atomic) RateTernaryAtomic(b, app, k, x, g, work);
+  else UPHILL_NCOMP_DISPATCH(RateRows, &app->mm, b, app, k, x, g);
 }
 
 /* Thermal noise (noise.c), when the integrator carries it: the step's face-flux divergence,
@@ -253,14 +297,67 @@ static inline __attribute__((always_inline)) void PotentialGeneralRows(const Gri
   }
 }
 
+/* PotentialGeneralRows for the ternary regular solution (nc = 2) with the cells of a row as the
+   vector lanes (the generic rows vectorise across a cell's three fractions at most: two-wide
+   logarithms, 20% of problem (e)'s run): MultiLogs, MultiDFLogs, MultiFLogs,
+   MultiGradientEnergy and CellPotentialGeneral written out for N = 3.  One compiled copy (not
+   inlined) serves both uses (PotentialGeneral drops the sums), so mu has the same bits whichever
+   computed it; the energy sums are reduced in another order than energy.c's (F may differ from
+   its in the last bits). */
+static __attribute__((noinline)) void PotentialTernaryRows(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *restrict xl, PetscScalar *restrict xg, const PetscReal *ih2, PetscReal *sums)
+{
+  const PetscReal *w = app->mm.omega, *kap = app->mm.kappa, rt = app->mm.rt, iE = k->iE;
+  const PetscReal  om[9] = {w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8]}, K[4] = {kap[0], kap[1], kap[2], kap[3]};
+  const PetscReal  kE00 = k->kE[0], kE01 = k->kE[1], kE10 = k->kE[2], kE11 = k->kE[3];
+  const PetscInt   dim = b->info.dim, o[3] = {4 * b->off[0], 4 * b->off[1], 4 * b->off[2]};
+  const PetscReal  il[3] = {k->ih2[0], dim > 1 ? k->ih2[1] : 0, dim > 2 ? k->ih2[2] : 0}; /* CellPotentialGeneral's d < dim */
+  PetscReal        s0 = 0, s1 = 0;
+
+  for (PetscInt kk = b->info.zs; kk < b->info.zs + b->info.zm; kk++)
+    for (PetscInt j = b->info.ys; j < b->info.ys + b->info.ym; j++) {
+      const PetscInt q0 = GridGhosted(b, b->info.xs, j, kk), o0 = GridOwned(b, b->info.xs, j, kk);
+#pragma omp simd reduction(+ : s0, s1)
+      for (PetscInt i = 0; i < b->info.xm; i++) {
+        const PetscScalar *u  = xl + 4 * (q0 + i);
+        const PetscReal    x0 = u[0], x1 = u[1], x2 = 1 - x0 - x1;
+        const PetscReal    l0 = PetscLogReal(x0), l1 = PetscLogReal(x1), l2 = PetscLogReal(x2);
+        const PetscReal    gN = om[6] * x0 + om[7] * x1 + om[8] * x2, g0 = om[0] * x0 + om[1] * x1 + om[2] * x2, g1 = om[3] * x0 + om[4] * x1 + om[5] * x2;
+        const PetscReal    df0 = g0 - gN + rt * (l0 - l2), df1 = g1 - gN + rt * (l1 - l2);
+        PetscReal          lap0 = 0, lap1 = 0, grad = 0;
+        for (int d = 0; d < 3; d++) {
+          const PetscReal e0 = u[o[d]] - x0, e1 = u[o[d] + 1] - x1;
+          grad += (K[0] * e0 * e0 + K[1] * e0 * e1 + K[2] * e1 * e0 + K[3] * e1 * e1) * ih2[d];
+        }
+        const PetscReal f = om[1] * x0 * x1 + om[2] * x0 * x2 + rt * x0 * l0 + om[5] * x1 * x2 + rt * x1 * l1 + rt * x2 * l2;
+        const PetscReal e = f + 0.5 * grad;
+        s0 += e;
+        s1 += PetscAbsReal(e);
+        for (int d = 0; d < 3; d++) {
+          const PetscReal d0 = il[d] * (u[o[d]] - 2 * x0 + u[-o[d]]), d1 = il[d] * (u[o[d] + 1] - 2 * x1 + u[-o[d] + 1]);
+          lap0 += kE00 * d0 + kE01 * d1;
+          lap1 += kE10 * d0 + kE11 * d1;
+        }
+        xg[4 * (o0 + i) + 2] = iE * df0 - lap0;
+        xg[4 * (o0 + i) + 3] = iE * df1 - lap1;
+      }
+    }
+  sums[0] += s0;
+  sums[1] += s1;
+}
+
+static PetscBool TernaryRegular(const App *app) { return (PetscBool)(app->mm.nc == 2 && app->mm.type == FE_REGULAR_SOLUTION); }
+
 void PotentialEnergyGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg, const PetscReal ih2[3], PetscReal sums[2])
 {
-  UPHILL_NCOMP_DISPATCH(PotentialGeneralRows, &app->mm, b, app, k, xl, xg, ih2, sums, PETSC_TRUE);
+  if (TernaryRegular(app)) PotentialTernaryRows(b, app, k, xl, xg, ih2, sums);
+  else UPHILL_NCOMP_DISPATCH(PotentialGeneralRows, &app->mm, b, app, k, xl, xg, ih2, sums, PETSC_TRUE);
 }
 
 void PotentialGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg)
 {
-  UPHILL_NCOMP_DISPATCH(PotentialGeneralRows, &app->mm, b, app, k, xl, xg, NULL, NULL, PETSC_FALSE);
+  PetscReal unused[2] = {0, 0};
+  if (TernaryRegular(app)) PotentialTernaryRows(b, app, k, xl, xg, k->ih2, unused); /* the one compiled loop: two copies may split a row into vector and scalar logarithms differently, and mu must have the same bits */
+  else UPHILL_NCOMP_DISPATCH(PotentialGeneralRows, &app->mm, b, app, k, xl, xg, NULL, NULL, PETSC_FALSE);
 }
 
 /* mu = (f'(c) - kappa Lap_h c)/E at the owned cells from the ghosted c, row by row; s is the
