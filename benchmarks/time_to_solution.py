@@ -10,8 +10,12 @@ point per step, F(t_end) and its relative error against
   - err_own: the method's own tight reference (spectral rows: the same; uphill3d rows: the
     uphill3d reference run).
 The spread between the two references says how far the uphill3d reference is from converged.
+With --trace-dir (problem e): also err_run, the largest relative error of F over the run, at
+t_end/10, 2 t_end/10, ..., t_end, against the spectral references' trajectory (Richardson, as
+F(t_end)); uphill3d's F(t) interpolated linearly between its steps.
 
-Writes OUT.csv, OUT.md (the table) and OUT.png (error against wall time, log-log)."""
+Writes OUT.csv, OUT.md (the table) and OUT.png (error against wall time, log-log); with traces also
+OUT_run.png (the largest error over the run against wall time)."""
 import argparse
 import csv
 import math
@@ -49,6 +53,60 @@ def spectral_reference(refs):
             "last_step_change": abs(F3 - F2) / abs(F3)}
 
 
+def trace_name(label):
+    return "".join(ch if ch.isalnum() or ch in ".=_-" else "_" for ch in label) + ".txt"
+
+
+def read_trace(trace_dir, label):
+    """(times, F) of a run: the spectral code's TRACE lines or uphill3d's time,F rows; None if absent."""
+    path = os.path.join(trace_dir, trace_name(label))
+    if not trace_dir or not os.path.exists(path):
+        return None
+    ts, Fs = [], []
+    with open(path) as fp:
+        for line in fp:
+            if line.startswith("TRACE "):
+                kv = dict(w.split("=") for w in line.split()[1:])
+                ts.append(float(kv["t"])), Fs.append(float(kv["F"]))
+                continue
+            try:
+                t, F = (float(x) for x in line.strip().split(","))
+            except ValueError:
+                continue
+            ts.append(t), Fs.append(F)
+    return (ts, Fs) if ts else None
+
+
+def reference_trajectory(trace_dir, sref, t_end):
+    """F_ref(t) at t_end/10 ... t_end: Richardson (order 2) of the two finest spectral references."""
+    tr = [read_trace(trace_dir, r["label"]) for r in sref["rows"][-2:]]
+    if any(t is None for t in tr):
+        return None
+    times = [t_end * k / 10 for k in range(1, 11)]
+
+    def at(trace, t):
+        for ti, Fi in zip(*trace):
+            if abs(ti - t) <= 1e-9 * max(1.0, t):
+                return Fi
+        return math.nan
+    return times, [at(tr[1], t) + (at(tr[1], t) - at(tr[0], t)) / 3 for t in times]
+
+
+def run_error(trace, ref):
+    """Largest relative error of F over the reference's times (linear interpolation of the trace)."""
+    if trace is None or ref is None:
+        return math.nan
+    ts, Fs = trace
+    worst = 0.0
+    for t, Fr in zip(*ref):
+        if not (ts[0] <= t <= ts[-1] * (1 + 1e-12)):
+            return math.nan
+        j = next(i for i in range(len(ts)) if ts[i] >= t * (1 - 1e-12))
+        F = Fs[j] if j == 0 or ts[j] == ts[j - 1] else Fs[j - 1] + (Fs[j] - Fs[j - 1]) * (t - ts[j - 1]) / (ts[j] - ts[j - 1])
+        worst = max(worst, abs(F - Fr) / abs(Fr))
+    return worst
+
+
 def aggregate(runs):
     """One entry per label, in first-seen order; wall = best over ok repeats."""
     out = {}
@@ -71,6 +129,7 @@ def main():
     ap.add_argument("--n", type=int, default=48)
     ap.add_argument("--t-end", type=float, default=435.5)
     ap.add_argument("--uphill-ref", default="")
+    ap.add_argument("--trace-dir", default="")
     a = ap.parse_args()
 
     refs = read_rows(a.refs)
@@ -79,6 +138,7 @@ def main():
     F_u = fnum(uref_rows[0]["F"]) if uref_rows else math.nan
     spread = abs(F_u - sref["F"]) / abs(sref["F"])
     npts = a.n ** 3
+    tref = reference_trajectory(a.trace_dir, sref, a.t_end) if a.problem == "e" else None
 
     table = []
     for label, e in aggregate(read_rows(a.runs)).items():
@@ -99,6 +159,7 @@ def main():
             "plan": fnum(r["plan"]), "F": F,
             "err_ref": abs(F - sref["F"]) / abs(sref["F"]),
             "err_own": abs(F - own) / abs(own),
+            "err_run": run_error(read_trace(a.trace_dir, label), tref) if ok else math.nan,
             "F_reproducible": len(e["F"]) <= 1,
         })
     for r in sref["rows"] + uref_rows:
@@ -108,10 +169,10 @@ def main():
                       "newton": r["newton"], "krylov": r["krylov"], "wall": w, "wall_max": w, "wall_total": fnum(r["wall_total"]),
                       "s_per_step": w / st if st else math.nan, "ns_per_point_step": 1e9 * w / st / npts if st else math.nan,
                       "plan": fnum(r["plan"]), "F": fnum(r["F"]), "err_ref": abs(fnum(r["F"]) - sref["F"]) / abs(sref["F"]),
-                      "err_own": math.nan, "F_reproducible": True})
+                      "err_own": math.nan, "err_run": run_error(read_trace(a.trace_dir, r["label"]), tref), "F_reproducible": True})
 
     cols = ["label", "code", "scheme", "dt", "options", "status", "repeats", "steps", "rejected", "newton", "krylov", "wall",
-            "wall_max", "wall_total", "s_per_step", "ns_per_point_step", "plan", "F", "err_ref", "err_own", "F_reproducible"]
+            "wall_max", "wall_total", "s_per_step", "ns_per_point_step", "plan", "F", "err_ref", "err_own", "err_run", "F_reproducible"]
     with open(a.out + ".csv", "w", newline="") as fp:
         w = csv.writer(fp)
         w.writerow(cols)
@@ -125,16 +186,19 @@ def main():
     def pct(x):
         return "—" if not math.isfinite(x) else ("%.3f%%" % (100 * x) if x >= 1e-5 else "%.1e" % x)
 
-    lines = ["| configuration | steps | Newton / Krylov | wall (best of n) | s/step | ns/point/step | F(t_end) | error vs converged (fd spectral ref) | error vs own ref |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    run_col = tref is not None
+    lines = ["| configuration | steps | Newton / Krylov | wall (best of n) | s/step | ns/point/step | F(t_end) | error vs converged (fd spectral ref) | error vs own ref |"
+             + (" largest error of F over the run |" if run_col else ""),
+             "|---|---|---|---|---|---|---|---|---|" + ("---|" if run_col else "")]
     for t in table:
         nk = "%s / %s" % (t["newton"], t["krylov"]) if t["newton"] else "—"
+        extra = (" %s |" % pct(t["err_run"])) if run_col else ""
         if t["status"] != "ok":
-            lines.append("| %s | %s | — | — | — | — | %s | — | — |" % (t["label"], t["steps"] or "—", t["status"]))
+            lines.append("| %s | %s | — | — | — | — | %s | — | — |%s" % (t["label"], t["steps"] or "—", t["status"], " — |" if run_col else ""))
             continue
-        lines.append("| %s | %d | %s | %.3g s (%d) | %.3g | %.0f | %.6f | %s | %s |" % (
+        lines.append("| %s | %d | %s | %.3g s (%d) | %.3g | %.0f | %.6f | %s | %s |%s" % (
             t["label"], t["steps"], nk, t["wall"], t["repeats"], t["s_per_step"], t["ns_per_point_step"], t["F"],
-            pct(t["err_ref"]), pct(t["err_own"])))
+            pct(t["err_ref"]), pct(t["err_own"]), extra))
     lines.append("")
     own = (" uphill3d reference (%s): %.6f, %.2e from it." % (a.uphill_ref.replace("uphill3d ref ", ""), F_u, spread)
            if not math.isnan(F_u) else " No uphill3d reference in this run (UPHILL_REF=0): the last column is empty.")
@@ -149,14 +213,28 @@ def main():
     if best:
         lines.append("")
         lines.append("Fastest to 0.1% error: " + "; ".join("%s: %s, %.3g s" % (c, t["label"], t["wall"]) for c, t in best.items()) + ".")
+    if run_col:
+        lines.append("")
+        lines.append("Largest error of F over the run: at t = t_end/10, ..., t_end against the spectral references' trajectory "
+                     "(Richardson of the two finest); uphill3d's F(t) interpolated linearly between steps.")
+        for bound in (1e-3, 3e-3):
+            brun = {}
+            for t in table:
+                if t["status"] == "ok" and "reference" not in t["code"] and t["err_run"] <= bound:
+                    if t["code"] not in brun or t["wall"] < brun[t["code"]]["wall"]:
+                        brun[t["code"]] = t
+            if brun:
+                lines.append("Fastest to %g%% over the run: " % (100 * bound) + "; ".join("%s: %s, %.3g s" % (c, t["label"], t["wall"]) for c, t in brun.items()) + ".")
     text = "\n".join(lines)
     with open(a.out + ".md", "w") as fp:
         fp.write(text + "\n")
     print(text)
-    plot(a, table, sref, spread)
+    plot(a, table, spread, "err_ref", "relative error of F(t_end) vs converged reference", "")
+    if run_col:
+        plot(a, table, math.nan, "err_run", "largest relative error of F over the run (t_end/10 ... t_end)", "_run")
 
 
-def plot(a, table, sref, spread):
+def plot(a, table, spread, key, ylabel, suffix):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -167,7 +245,7 @@ def plot(a, table, sref, spread):
               ("sbdf2", "", "o-", "tab:green", "spectral SBDF2, A = max|f''|/2"),
               ("sbdf2", "-A 0", "^-", "tab:olive", "spectral SBDF2, A = 0"))
     for scheme, opts, mk, col, name in series:
-        pts = sorted((t["wall"], max(t["err_ref"], floor), t["dt"]) for t in table
+        pts = sorted((t["wall"], max(t[key], floor), t["dt"]) for t in table
                      if t["code"] == "spectral" and t["scheme"] == scheme and t["options"] == opts and t["status"] == "ok")
         if pts:
             ax.plot([p[0] for p in pts], [p[1] for p in pts], mk, color=col, label=name + " (fixed dt)")
@@ -175,7 +253,7 @@ def plot(a, table, sref, spread):
                 ax.annotate("dt=%.3g" % float(dt), (w, e), textcoords="offset points", xytext=(4, 4), fontsize=7, color=col)
     up = [t for t in table if t["code"] == "uphill3d" and t["status"] == "ok"]
     for i, t in enumerate(up):
-        ax.plot(t["wall"], max(t["err_ref"], floor), "D", color="C%d" % (3 + i % 6), markersize=8,
+        ax.plot(t["wall"], max(t[key], floor), "D", color="C%d" % (3 + i % 6), markersize=8,
                 label="uphill3d " + (t["options"] or "defaults"))
     ax.axhline(1e-3, color="gray", lw=0.8, ls=":")
     ax.text(0, 1e-3, " 0.1%", transform=ax.get_yaxis_transform(), va="bottom", fontsize=8, color="gray")
@@ -185,12 +263,12 @@ def plot(a, table, sref, spread):
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("wall time, 1 core (s, best of repeats)")
-    ax.set_ylabel("relative error of F(t_end) vs converged reference")
+    ax.set_ylabel(ylabel)
     ax.set_title("Work-precision, problem (%s), %d$^3$, t_end = %g" % (a.problem, a.n, a.t_end))
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
-    fig.savefig(a.out + ".png", dpi=130)
+    fig.savefig(a.out + suffix + ".png", dpi=130)
 
 
 if __name__ == "__main__":

@@ -64,6 +64,9 @@ typedef struct {
   PetscObjectState xs_state;  /* ... in this state */
   Vec              vatol;     /* N components: each component's absolute tolerance */
   PetscReal       *rate_work; /* N components: the rate's work, 3 reals per ghosted cell */
+  PetscObjectId    stats_id;  /* N components: the vector (and its state) stats is of; -1: none */
+  PetscObjectState stats_state;
+  ComponentStats   stats;
   PetscReal        Lref[UPHILL_MAX_NC * UPHILL_MAX_NC], Lref_ihalf[UPHILL_MAX_NC * UPHILL_MAX_NC]; /* L(mean c), its R^-1/2 */
   PetscObjectState synced;    /* the state of C that X was last filled from */
   PetscReal        atol, rtol; /* as given (-ts_atol, -ts_rtol) */
@@ -258,21 +261,38 @@ static PetscErrorCode EtdRHSMulti(TS ts, Vec C, Vec G, void *ctx)
   PetscFunctionReturn(0);
 }
 
+/* N components: the statistics of C (SolverComponentStats), one pass pair per state, read by the
+   error test's tolerances, the linearisation's mean composition and the monitor's row (four
+   passes over c a step before, 10% of problem (e)'s run). */
+static PetscErrorCode RoswStatsOf(Rosw *r, Vec C, const ComponentStats **st)
+{
+  PetscObjectId    id;
+  PetscObjectState state;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectGetId((PetscObject)C, &id));
+  PetscCall(PetscObjectStateGet((PetscObject)C, &state));
+  if (id != r->stats_id || state != r->stats_state) {
+    PetscCall(SolverComponentStats(C, r->nc, &r->stats));
+    r->stats_id    = id;
+    r->stats_state = state;
+  }
+  *st = &r->stats;
+  PetscFunctionReturn(0);
+}
+
 /* L at the mean composition cbar and its inverse square root, from the step's own state (the
    mean is conserved only to round-off: a restart recomputes the same bits at the same step). */
 static PetscErrorCode EtdReferenceMobility(Rosw *r, Vec C, PetscReal *cbar)
 {
-  const MultiModel *mm = &r->app->mm;
-  const PetscInt    nc = r->nc;
-  PetscScalar       sum[UPHILL_MAX_NC];
-  PetscInt          size;
+  const MultiModel     *mm = &r->app->mm;
+  const ComponentStats *st;
 
   PetscFunctionBegin;
-  PetscCall(VecStrideSumAll(C, sum));
-  PetscCall(VecGetSize(C, &size));
-  for (PetscInt i = 0; i < nc; i++) cbar[i] = PetscRealPart(sum[i]) / (PetscReal)(size / nc);
+  PetscCall(RoswStatsOf(r, C, &st));
+  for (PetscInt i = 0; i < r->nc; i++) cbar[i] = st->sum[i] / st->pts;
   MultiL(mm, cbar, r->Lref);
-  const PetscReal lam0 = LinalgSymSqrt(nc, r->Lref, NULL, r->Lref_ihalf);
+  const PetscReal lam0 = LinalgSymSqrt(r->nc, r->Lref, NULL, r->Lref_ihalf);
   PetscCheck(lam0 > 0, PetscObjectComm((PetscObject)C), PETSC_ERR_SUP, "the etd integrator needs a positive definite mobility matrix at the mean composition (smallest eigenvalue %g)", (double)lam0);
   PetscFunctionReturn(0);
 }
@@ -463,7 +483,11 @@ static PetscErrorCode RoswStateAcceptable(Rosw *r, Vec C, PetscBool *ok, PetscRe
 }
 
 /* TSROSW asks the adaptor about the candidate in ts->vec_sol; a candidate that passes the
-   error test is also checked against the domain and the energy law, and halved if it fails. */
+   error test is also checked against the domain and the energy law, and halved if it fails.
+   A step the error test rejects is retried at no more than 0.9 wlte^(-1/3) of it (the error
+   estimates are third order in h), at least a tenth: the digital filter's soft limit shrank it
+   by a quarter a try, and problem (e)'s first two steps took 10 tries (wlte 136 at the first,
+   13 at the second). */
 static PetscErrorCode RoswChoose(TSAdapt adapt, TS ts, PetscReal h, PetscInt *next_sc, PetscReal *next_h, PetscBool *accept, PetscReal *wlte, PetscReal *wltea, PetscReal *wlter)
 {
   Rosw     *r;
@@ -482,6 +506,7 @@ static PetscErrorCode RoswChoose(TSAdapt adapt, TS ts, PetscReal h, PetscInt *ne
     PetscFunctionReturn(0);
   }
   PetscCall(r->choose(adapt, ts, h, next_sc, next_h, accept, wlte, wltea, wlter));
+  if (!*accept && *wlte > 1) *next_h = PetscMin(*next_h, h * PetscMax(0.1, 0.9 * PetscPowReal(*wlte, -1.0 / 3)));
   if (*accept) {
     r->energy     = F;
     r->energy_abs = Fabs;
@@ -497,14 +522,17 @@ static PetscErrorCode RoswUpdateTolerance(TS ts, Rosw *r, Vec C)
 {
   PetscFunctionBegin;
   if (r->general) { /* each component against its own fluctuation */
-    const PetscInt nc = r->nc;
-    PetscScalar   *v;
-    PetscReal      tol[UPHILL_MAX_NC];
-    PetscInt       n;
-    PetscCall(SolverComponentTolerances(C, nc, r->atol, r->rtol, tol));
+    const PetscInt        nc = r->nc;
+    const ComponentStats *st;
+    PetscScalar          *v;
+    PetscReal             tol[UPHILL_MAX_NC];
+    PetscInt              n;
+    PetscCall(RoswStatsOf(r, C, &st));
+    SolverTolerancesFromStats(st, nc, r->atol, r->rtol, tol);
     PetscCall(VecGetLocalSize(r->vatol, &n));
     PetscCall(VecGetArray(r->vatol, &v));
-    for (PetscInt i = 0; i < n; i++) v[i] = tol[i % nc];
+    for (PetscInt p = 0; p < n; p += nc)
+      for (PetscInt i = 0; i < nc; i++) v[p + i] = tol[i];
     PetscCall(VecRestoreArray(r->vatol, &v));
     PetscCall(TSSetTolerances(ts, r->atol, r->vatol, 0.0, NULL));
     PetscFunctionReturn(0);
@@ -590,14 +618,25 @@ PetscErrorCode SolverObservables(TS ts, const App *app, Observables *obs)
     PetscFunctionReturn(0);
   }
   PetscCall(PetscObjectStateGet((PetscObject)C, &state));
-  if (r->general) { /* the c entries of the work state suffice */
-    PetscBool holds;
-    PetscCall(RoswWorkStateOf(r, C, PETSC_FALSE, &holds));
-    if (!holds) {
-      r->xs_id = -1; /* its mu is not of the c written now */
-      PetscCall(VecStrideSubSetScatter(C, r->nc, RoswComponents, RoswComponents, r->Xs, INSERT_VALUES));
+  if (r->general) { /* the statistics of c, and F from the step's acceptance test */
+    const ComponentStats *st;
+    PetscCall(RoswStatsOf(r, C, &st));
+    if (state == r->energy_state) obs->free_energy = r->energy;
+    else { /* the c entries of the work state suffice */
+      PetscBool holds;
+      PetscCall(RoswWorkStateOf(r, C, PETSC_FALSE, &holds));
+      if (!holds) {
+        r->xs_id = -1; /* its mu is not of the c written now */
+        PetscCall(VecStrideSubSetScatter(C, r->nc, RoswComponents, RoswComponents, r->Xs, INSERT_VALUES));
+      }
+      PetscCall(ComputeFreeEnergy(app, r->Xs, &obs->free_energy, NULL));
     }
-    PetscCall(ComputeObservablesGivenF(app, r->Xs, state == r->energy_state ? &r->energy : NULL, obs));
+    PetscCall(PetscArrayzero(obs->masses, UPHILL_MAX_NC));
+    for (PetscInt i = 0; i < r->nc; i++) obs->masses[i] = st->sum[i] * app->dV;
+    obs->mass  = obs->masses[0];
+    obs->c_min = st->min;
+    obs->c_max = st->max;
+    obs->c_std = PetscSqrtReal(st->sqdev[0] / st->pts);
     PetscFunctionReturn(0);
   }
   PetscCall(RoswSummarise(r, C, PETSC_TRUE));
@@ -750,6 +789,7 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
   r->energy_state = -1;
   r->xs_id        = -1;
   r->sum.id       = -1;
+  r->stats_id     = -1;
   r->nc           = app->p.ncomp;
   r->general      = app->p.general;
   PetscCall(SpectralCreate(app, &r->sp));

@@ -23,6 +23,14 @@ PetscErrorCode SolverObservables(TS ts, const App *app, Observables *obs);
 /* The default step-size controller of both integrators (solver.c): PETSc's TSADAPTDSP with
    the H211PI digital filter (issue 14: no oscillating rejections). */
 PetscErrorCode SolverDefaultAdapt(TSAdapt adapt);
-/* tol[i] = atol + rtol std(c_i) for the first nc fields of the point-blocked X (step_control.c). */
+/* The first nc fields of the point-blocked X over the grid (step_control.c, collective): each
+   one's sum and sum of squared deviations from its mean, min and max of the first; pts cells. */
+typedef struct {
+  PetscReal sum[UPHILL_MAX_NC], sqdev[UPHILL_MAX_NC], min, max, pts;
+} ComponentStats;
+PetscErrorCode SolverComponentStats(Vec X, PetscInt nc, ComponentStats *st);
+/* tol[i] = atol + rtol std(c_i) from the statistics. */
+void           SolverTolerancesFromStats(const ComponentStats *st, PetscInt nc, PetscReal atol, PetscReal rtol, PetscReal tol[]);
+/* The same from X (one SolverComponentStats). */
 PetscErrorCode SolverComponentTolerances(Vec X, PetscInt nc, PetscReal atol, PetscReal rtol, PetscReal tol[]);
 #endif
