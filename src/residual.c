@@ -303,7 +303,10 @@ static inline __attribute__((always_inline)) void PotentialGeneralRows(const Gri
    MultiGradientEnergy and CellPotentialGeneral written out for N = 3.  One compiled copy (not
    inlined) serves both uses (PotentialGeneral drops the sums), so mu has the same bits whichever
    computed it; the energy sums are reduced in another order than energy.c's (F may differ from
-   its in the last bits). */
+   its in the last bits).  The logarithms are taken over contiguous copies of a chunk of a row:
+   read from the interleaved state, GCC ran the last vector's worth of cells of every row through
+   the scalar log (as much time as the vector calls). */
+#define TERNARY_CHUNK 64
 static __attribute__((noinline)) void PotentialTernaryRows(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *restrict xl, PetscScalar *restrict xg, const PetscReal *ih2, PetscReal *sums)
 {
   const PetscReal *w = app->mm.omega, *kap = app->mm.kappa, rt = app->mm.rt, iE = k->iE;
@@ -314,33 +317,45 @@ static __attribute__((noinline)) void PotentialTernaryRows(const GridBox *b, con
   PetscReal        s0 = 0, s1 = 0;
 
   for (PetscInt kk = b->info.zs; kk < b->info.zs + b->info.zm; kk++)
-    for (PetscInt j = b->info.ys; j < b->info.ys + b->info.ym; j++) {
-      const PetscInt q0 = GridGhosted(b, b->info.xs, j, kk), o0 = GridOwned(b, b->info.xs, j, kk);
+    for (PetscInt j = b->info.ys; j < b->info.ys + b->info.ym; j++)
+      for (PetscInt i0 = 0; i0 < b->info.xm; i0 += TERNARY_CHUNK) {
+        const PetscInt q0 = GridGhosted(b, b->info.xs + i0, j, kk), o0 = GridOwned(b, b->info.xs + i0, j, kk), m = PetscMin(TERNARY_CHUNK, b->info.xm - i0);
+        PetscReal      lx[3][TERNARY_CHUNK], cx[2][TERNARY_CHUNK];
+        for (PetscInt i = 0; i < m; i++) {
+          cx[0][i] = xl[4 * (q0 + i)];
+          cx[1][i] = xl[4 * (q0 + i) + 1];
+        }
+#pragma omp simd
+        for (PetscInt i = 0; i < m; i++) {
+          lx[0][i] = PetscLogReal(cx[0][i]);
+          lx[1][i] = PetscLogReal(cx[1][i]);
+          lx[2][i] = PetscLogReal(1 - cx[0][i] - cx[1][i]);
+        }
 #pragma omp simd reduction(+ : s0, s1)
-      for (PetscInt i = 0; i < b->info.xm; i++) {
-        const PetscScalar *u  = xl + 4 * (q0 + i);
-        const PetscReal    x0 = u[0], x1 = u[1], x2 = 1 - x0 - x1;
-        const PetscReal    l0 = PetscLogReal(x0), l1 = PetscLogReal(x1), l2 = PetscLogReal(x2);
-        const PetscReal    gN = om[6] * x0 + om[7] * x1 + om[8] * x2, g0 = om[0] * x0 + om[1] * x1 + om[2] * x2, g1 = om[3] * x0 + om[4] * x1 + om[5] * x2;
-        const PetscReal    df0 = g0 - gN + rt * (l0 - l2), df1 = g1 - gN + rt * (l1 - l2);
-        PetscReal          lap0 = 0, lap1 = 0, grad = 0;
-        for (int d = 0; d < 3; d++) {
-          const PetscReal e0 = u[o[d]] - x0, e1 = u[o[d] + 1] - x1;
-          grad += (K[0] * e0 * e0 + K[1] * e0 * e1 + K[2] * e1 * e0 + K[3] * e1 * e1) * ih2[d];
+        for (PetscInt i = 0; i < m; i++) {
+          const PetscScalar *u  = xl + 4 * (q0 + i);
+          const PetscReal    x0 = u[0], x1 = u[1], x2 = 1 - x0 - x1;
+          const PetscReal    l0 = lx[0][i], l1 = lx[1][i], l2 = lx[2][i];
+          const PetscReal    gN = om[6] * x0 + om[7] * x1 + om[8] * x2, g0 = om[0] * x0 + om[1] * x1 + om[2] * x2, g1 = om[3] * x0 + om[4] * x1 + om[5] * x2;
+          const PetscReal    df0 = g0 - gN + rt * (l0 - l2), df1 = g1 - gN + rt * (l1 - l2);
+          PetscReal          lap0 = 0, lap1 = 0, grad = 0;
+          for (int d = 0; d < 3; d++) {
+            const PetscReal e0 = u[o[d]] - x0, e1 = u[o[d] + 1] - x1;
+            grad += (K[0] * e0 * e0 + K[1] * e0 * e1 + K[2] * e1 * e0 + K[3] * e1 * e1) * ih2[d];
+          }
+          const PetscReal f = om[1] * x0 * x1 + om[2] * x0 * x2 + rt * x0 * l0 + om[5] * x1 * x2 + rt * x1 * l1 + rt * x2 * l2;
+          const PetscReal e = f + 0.5 * grad;
+          s0 += e;
+          s1 += PetscAbsReal(e);
+          for (int d = 0; d < 3; d++) {
+            const PetscReal d0 = il[d] * (u[o[d]] - 2 * x0 + u[-o[d]]), d1 = il[d] * (u[o[d] + 1] - 2 * x1 + u[-o[d] + 1]);
+            lap0 += kE00 * d0 + kE01 * d1;
+            lap1 += kE10 * d0 + kE11 * d1;
+          }
+          xg[4 * (o0 + i) + 2] = iE * df0 - lap0;
+          xg[4 * (o0 + i) + 3] = iE * df1 - lap1;
         }
-        const PetscReal f = om[1] * x0 * x1 + om[2] * x0 * x2 + rt * x0 * l0 + om[5] * x1 * x2 + rt * x1 * l1 + rt * x2 * l2;
-        const PetscReal e = f + 0.5 * grad;
-        s0 += e;
-        s1 += PetscAbsReal(e);
-        for (int d = 0; d < 3; d++) {
-          const PetscReal d0 = il[d] * (u[o[d]] - 2 * x0 + u[-o[d]]), d1 = il[d] * (u[o[d] + 1] - 2 * x1 + u[-o[d] + 1]);
-          lap0 += kE00 * d0 + kE01 * d1;
-          lap1 += kE10 * d0 + kE11 * d1;
-        }
-        xg[4 * (o0 + i) + 2] = iE * df0 - lap0;
-        xg[4 * (o0 + i) + 3] = iE * df1 - lap1;
       }
-    }
   sums[0] += s0;
   sums[1] += s1;
 }
