@@ -1,0 +1,147 @@
+/* The ternary kernels written out over the cells of a row (src/residual.c: PotentialTernaryRows
+   behind PotentialGeneral and the fused potential-and-energy pass, RateTernaryAtomic behind
+   RateGeneral with a work array) against the generic N-component rows they stand in for, at a
+   random state of the model given by the options (walls, mobility, ranks):
+
+     1. mu from PotentialGeneral satisfies the generic residual's mu rows (FormIFunction):
+        max |F_mu| <= 1e-12 max |mu| (the same formula; a wrong term is O(1) relative);
+     2. the fused pass writes the same mu bits as PotentialGeneral (one compiled loop serves both:
+        two inlined copies once gave a restart other bits), and its F equals the generic energy
+        rows' (ComputeFreeEnergy) to 1e-13 relative;
+     3. the rate with L stored per cell equals the generic rate (L formed at every face) to
+        1e-12 relative, and -F_c / tau of the generic residual at dc/dt = 0 likewise;
+     4. the comparison can fail: the rate of the state with mu scaled by 1.001 differs from it by
+        more than 1e-6. */
+#include <uphill/physics.h>
+#include <uphill/initial.h>
+#include <uphill/grid.h>
+#include "kernels.h"
+#include "test_vec_check.h"
+
+/* g = RateGeneral at X (mu in X consistent or not), with the work array (ternary kernel) or without. */
+static PetscErrorCode Rate(App *app, Vec X, PetscReal *work, Vec G)
+{
+  GridBox            b;
+  KernelCoef         k;
+  Vec                Xl;
+  const PetscScalar *x;
+  PetscScalar       *g;
+
+  PetscFunctionBegin;
+  KernelCoefficients(app, &k);
+  PetscCall(GridGetBox(app->da, &b));
+  PetscCall(GridGetGhostedArrayRead(app->da, X, &Xl, &x));
+  PetscCall(VecGetArray(G, &g));
+  RateGeneral(&b, app, &k, x, g, work);
+  PetscCall(VecRestoreArray(G, &g));
+  PetscCall(GridRestoreGhostedArrayRead(app->da, &Xl, &x));
+  PetscFunctionReturn(0);
+}
+
+/* The c entries (first) or the mu entries (last) of the mixed state X into the nc-per-cell G. */
+static PetscErrorCode Entries(Vec X, PetscInt nc, PetscBool mu, Vec G)
+{
+  const PetscScalar *x;
+  PetscScalar       *g;
+  PetscInt           n;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetLocalSize(G, &n));
+  PetscCall(VecGetArrayRead(X, &x));
+  PetscCall(VecGetArray(G, &g));
+  for (PetscInt p = 0; p < n / nc; p++)
+    for (PetscInt r = 0; r < nc; r++) g[p * nc + r] = x[2 * nc * p + (mu ? nc : 0) + r];
+  PetscCall(VecRestoreArray(G, &g));
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  App          app;
+  Vec          X, X2, Xdot, F, G1, G2, Gf, M1, M2;
+  PetscReal    Fgen, Ffused, Fabs, rel, fmu, mumax, *work;
+  GridBox      b;
+  PetscBool    same;
+  PetscScalar *x;
+  PetscInt     n, nc;
+  MPI_Comm     comm;
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
+  comm = PETSC_COMM_WORLD;
+  PetscCall(PetscMemzero(&app, sizeof app));
+  PetscCall(ParamsRead(comm, &app.p));
+  PetscCall(AppSetUp(comm, &app));
+  nc = app.p.ncomp;
+  PetscCheck(nc == 2 && app.mm.type == FE_REGULAR_SOLUTION, comm, PETSC_ERR_ARG_WRONG, "the ternary kernels are for -components 3 with the regular solution");
+
+  PetscCall(DMCreateGlobalVector(app.da, &X));
+  PetscCall(VecDuplicate(X, &X2));
+  PetscCall(VecDuplicate(X, &Xdot));
+  PetscCall(VecDuplicate(X, &F));
+  PetscCall(VecGetLocalSize(X, &n));
+  PetscCall(VecCreateMPI(comm, n / 2, PETSC_DETERMINE, &G1));
+  PetscCall(VecDuplicate(G1, &G2));
+  PetscCall(VecDuplicate(G1, &Gf));
+  PetscCall(VecDuplicate(G1, &M1));
+  PetscCall(VecDuplicate(G1, &M2));
+  PetscCall(InitialState(&app, X));
+  PetscCall(GridGetBox(app.da, &b));
+  PetscCall(PetscMalloc1(3 * b.info.gxm * b.info.gym * b.info.gzm, &work));
+
+  /* 1. mu against the generic residual's mu rows */
+  PetscCall(ComputeConsistentPotential(&app, X));
+  PetscCall(VecZeroEntries(Xdot));
+  PetscCall(FormIFunction(NULL, 0.0, X, Xdot, F, &app));
+  PetscCall(Entries(F, nc, PETSC_TRUE, Gf));
+  PetscCall(Entries(X, nc, PETSC_TRUE, M1));
+  PetscCall(VecNorm(Gf, NORM_INFINITY, &fmu));
+  PetscCall(VecNorm(M1, NORM_INFINITY, &mumax));
+  Check(comm, (PetscBool)(fmu <= 1e-12 * mumax), "mu rows of the generic residual at PotentialGeneral's mu / max|mu|", fmu / mumax, 1e-12);
+
+  /* 2. the fused pass: the same mu bits, F as the generic energy rows */
+  PetscCall(VecCopy(X, X2));
+  PetscCall(VecGetArray(X2, &x));
+  for (PetscInt i = 0; i < n; i++)
+    if (i % (2 * nc) >= nc) x[i] = 0; /* mu recomputed from nothing */
+  PetscCall(VecRestoreArray(X2, &x));
+  PetscCall(ComputePotentialAndFreeEnergy(&app, X2, &Ffused, &Fabs));
+  PetscCall(ComputeFreeEnergy(&app, X, &Fgen, NULL));
+  PetscCall(VecEqual(X, X2, &same));
+  Check(comm, same, "fused pass: mu bitwise equal to PotentialGeneral's (1 = equal)", (double)same, 1);
+  Check(comm, (PetscBool)(PetscAbsReal(Ffused - Fgen) <= 1e-13 * Fabs), "fused pass: |F - F(generic energy rows)| / sum|cell energy|", PetscAbsReal(Ffused - Fgen) / Fabs, 1e-13);
+
+  /* 3. the rate: stored L against L at every face, and against the generic residual's c rows */
+  PetscCall(Rate(&app, X, work, G1));
+  PetscCall(Rate(&app, X, NULL, G2));
+  PetscCall(RelativeDifference(G1, G2, &rel));
+  Check(comm, (PetscBool)(rel <= 1e-12), "rate: stored L vs generic rows, ||g1 - g2|| / ||g2||", rel, 1e-12);
+  PetscCall(Entries(F, nc, PETSC_FALSE, Gf));
+  PetscCall(VecScale(Gf, -1.0 / app.s.tau));
+  PetscCall(RelativeDifference(G1, Gf, &rel));
+  Check(comm, (PetscBool)(rel <= 1e-12), "rate: stored L vs -F_c/tau of the generic residual", rel, 1e-12);
+
+  /* 4. the comparison sees a change */
+  PetscCall(VecCopy(X, X2));
+  PetscCall(VecGetArray(X2, &x));
+  for (PetscInt i = 0; i < n; i++)
+    if (i % (2 * nc) >= nc) x[i] *= 1.001;
+  PetscCall(VecRestoreArray(X2, &x));
+  PetscCall(Rate(&app, X2, work, M2));
+  PetscCall(RelativeDifference(M2, G2, &rel));
+  Check(comm, (PetscBool)(rel >= 1e-6), "rate with mu x 1.001 differs from the generic rate", rel, 1e-6);
+
+  PetscCall(PetscFree(work));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&X2));
+  PetscCall(VecDestroy(&Xdot));
+  PetscCall(VecDestroy(&F));
+  PetscCall(VecDestroy(&G1));
+  PetscCall(VecDestroy(&G2));
+  PetscCall(VecDestroy(&Gf));
+  PetscCall(VecDestroy(&M1));
+  PetscCall(VecDestroy(&M2));
+  PetscCall(AppDestroy(&app));
+  PetscCall(PetscFinalize());
+  return test_failures ? 1 : 0;
+}
