@@ -35,12 +35,38 @@
 #include "kernels.h"
 #include <string.h>
 
+/* A vector as it is now, the key of what is kept of a state: the object's id (not its address)
+   and its state; id -1: nothing kept. */
+typedef struct {
+  PetscObjectId    id;
+  PetscObjectState state;
+} RoswStamp;
+
+static PetscErrorCode RoswStampOf(Vec C, RoswStamp *s)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscObjectGetId((PetscObject)C, &s->id));
+  PetscCall(PetscObjectStateGet((PetscObject)C, &s->state));
+  PetscFunctionReturn(0);
+}
+
+/* Whether what was kept under stamp k is of C as it is now; with set, record that it is. */
+static PetscErrorCode RoswStampMatch(RoswStamp *k, Vec C, PetscBool set, PetscBool *same)
+{
+  RoswStamp now;
+
+  PetscFunctionBegin;
+  PetscCall(RoswStampOf(C, &now));
+  if (same) *same = (PetscBool)(now.id == k->id && now.state == k->state);
+  if (set) *k = now;
+  PetscFunctionReturn(0);
+}
+
 /* What the binary integrators read of a state c, from one pass over it (ComputeStateSumsC) and,
    when asked for, its spread from a second.  One state is kept: each accepted state is read once
    for the energy test, the tolerance, the monitor, and the next step's linearisation and f'. */
 typedef struct {
-  PetscInt64       id;     /* the vector summarised (PetscObjectGetId); -1: none */
-  PetscObjectState state;  /* and its state */
+  RoswStamp        of;     /* the vector summarised */
   StateSums        ss;
   PetscBool        have_std;
   PetscReal        std;
@@ -60,12 +86,10 @@ typedef struct {
   Vec              zero;      /* dc/dt = 0: the etd path's residual is the right-hand side */
   Vec              X;         /* the mixed state (c, mu) the rest of the program reads (borrowed) */
   Vec              Xs;        /* N components: a mixed work state */
-  PetscObjectId    xs_id;     /* ... holds c and mu(c) of this vector (-1: none) */
-  PetscObjectState xs_state;  /* ... in this state */
+  RoswStamp        xs_of;     /* ... holds c and mu(c) of this vector */
   Vec              vatol;     /* N components: each component's absolute tolerance */
   PetscReal       *rate_work; /* N components: the rate's work, 3 reals per ghosted cell */
-  PetscObjectId    stats_id;  /* N components: the vector (and its state) stats is of; -1: none */
-  PetscObjectState stats_state;
+  RoswStamp        stats_of;  /* N components: the vector stats is of */
   ComponentStats   stats;
   PetscReal        Lref[UPHILL_MAX_NC * UPHILL_MAX_NC], Lref_ihalf[UPHILL_MAX_NC * UPHILL_MAX_NC]; /* L(mean c), its R^-1/2 */
   PetscObjectState synced;    /* the state of C that X was last filled from */
@@ -135,19 +159,6 @@ static PetscErrorCode RoswIFunction(TS ts, PetscReal t, Vec C, Vec Cdot, Vec F, 
   PetscFunctionReturn(0);
 }
 
-/* Whether the summary is of C as it is now (the object's id, not its address, names it). */
-static PetscErrorCode RoswSummaryOf(Rosw *r, Vec C, PetscBool *current)
-{
-  PetscInt64       id;
-  PetscObjectState state;
-
-  PetscFunctionBegin;
-  PetscCall(PetscObjectGetId((PetscObject)C, &id));
-  PetscCall(PetscObjectStateGet((PetscObject)C, &state));
-  *current = (PetscBool)(id == r->sum.id && state == r->sum.state);
-  PetscFunctionReturn(0);
-}
-
 /* The summary of C (RoswSummary), with its spread if asked. */
 static PetscErrorCode RoswSummarise(Rosw *r, Vec C, PetscBool want_std)
 {
@@ -155,11 +166,10 @@ static PetscErrorCode RoswSummarise(Rosw *r, Vec C, PetscBool want_std)
   PetscBool    current = PETSC_FALSE;
 
   PetscFunctionBegin;
-  PetscCall(RoswSummaryOf(r, C, &current));
+  PetscCall(RoswStampMatch(&r->sum.of, C, PETSC_FALSE, &current));
   if (!current) {
     PetscCall(ComputeStateSumsC(r->app, r->da1, C, r->app->mob.m0, r->P, &s->ss));
-    PetscCall(PetscObjectGetId((PetscObject)C, &s->id));
-    PetscCall(PetscObjectStateGet((PetscObject)C, &s->state));
+    PetscCall(RoswStampOf(C, &s->of));
     s->have_std = PETSC_FALSE;
   }
   if (want_std && !s->have_std) {
@@ -235,7 +245,6 @@ static PetscErrorCode EtdLinearise(TS ts, Vec C, PetscReal *Lbar, PetscReal *S, 
 /* N components: G(c) = -F_c(c, mu(c), 0)/tau, the c rows of the mixed residual (residual.c) at
    the state filled from c. */
 static PetscErrorCode RoswFillState(Rosw *r, Vec C, Vec X);
-static PetscErrorCode RoswWorkStateOf(Rosw *r, Vec C, PetscBool set, PetscBool *holds);
 static PetscErrorCode EtdRHSMulti(TS ts, Vec C, Vec G, void *ctx)
 {
   Rosw              *r = (Rosw *)ctx;
@@ -266,16 +275,13 @@ static PetscErrorCode EtdRHSMulti(TS ts, Vec C, Vec G, void *ctx)
    passes over c a step before, 10% of problem (e)'s run). */
 static PetscErrorCode RoswStatsOf(Rosw *r, Vec C, const ComponentStats **st)
 {
-  PetscObjectId    id;
-  PetscObjectState state;
+  PetscBool same = PETSC_FALSE;
 
   PetscFunctionBegin;
-  PetscCall(PetscObjectGetId((PetscObject)C, &id));
-  PetscCall(PetscObjectStateGet((PetscObject)C, &state));
-  if (id != r->stats_id || state != r->stats_state) {
+  PetscCall(RoswStampMatch(&r->stats_of, C, PETSC_FALSE, &same));
+  if (!same) {
     PetscCall(SolverComponentStats(C, r->nc, &r->stats));
-    r->stats_id    = id;
-    r->stats_state = state;
+    PetscCall(RoswStampMatch(&r->stats_of, C, PETSC_TRUE, NULL));
   }
   *st = &r->stats;
   PetscFunctionReturn(0);
@@ -310,7 +316,7 @@ static PetscErrorCode EtdPointwise(TS ts, Vec C, Vec P0, Vec *Pout, void *ctx)
   (void)ts;
   if (!P0) { /* the accepted state: its summary has P, lent as it is */
     PetscBool current = PETSC_FALSE;
-    PetscCall(RoswSummaryOf(r, C, &current));
+    PetscCall(RoswStampMatch(&r->sum.of, C, PETSC_FALSE, &current));
     if (current) {
       *Pout = r->P;
       PetscFunctionReturn(0);
@@ -468,7 +474,7 @@ static PetscErrorCode RoswFreeEnergy(Rosw *r, Vec C, PetscReal *F, PetscReal *Fa
   }
   PetscCall(VecStrideSubSetScatter(C, r->nc, RoswComponents, RoswComponents, r->Xs, INSERT_VALUES));
   PetscCall(ComputePotentialAndFreeEnergy(r->app, r->Xs, F, Fabs)); /* mu for the next right-hand side */
-  PetscCall(RoswWorkStateOf(r, C, PETSC_TRUE, NULL));
+  PetscCall(RoswStampMatch(&r->xs_of, C, PETSC_TRUE, NULL));
   PetscFunctionReturn(0);
 }
 
@@ -555,23 +561,6 @@ static PetscErrorCode RoswPostEvaluate(TS ts)
   PetscFunctionReturn(0);
 }
 
-/* Whether the work state Xs holds C as it is now and mu of it; with set, record that it does. */
-static PetscErrorCode RoswWorkStateOf(Rosw *r, Vec C, PetscBool set, PetscBool *holds)
-{
-  PetscObjectId    id;
-  PetscObjectState state;
-
-  PetscFunctionBegin;
-  PetscCall(PetscObjectGetId((PetscObject)C, &id));
-  PetscCall(PetscObjectStateGet((PetscObject)C, &state));
-  if (set) {
-    r->xs_id    = id;
-    r->xs_state = state;
-  }
-  if (holds) *holds = (PetscBool)(id == r->xs_id && state == r->xs_state);
-  PetscFunctionReturn(0);
-}
-
 /* X = (c, mu(c)) from C.  Into the work state Xs, where the energy test of an accepted state
    (RoswFreeEnergy) has left it already, nothing is done: the next step's right-hand side. */
 static PetscErrorCode RoswFillState(Rosw *r, Vec C, Vec X)
@@ -579,11 +568,11 @@ static PetscErrorCode RoswFillState(Rosw *r, Vec C, Vec X)
   PetscBool holds = PETSC_FALSE;
 
   PetscFunctionBegin;
-  if (X == r->Xs) PetscCall(RoswWorkStateOf(r, C, PETSC_FALSE, &holds));
+  if (X == r->Xs) PetscCall(RoswStampMatch(&r->xs_of, C, PETSC_FALSE, &holds));
   if (holds) PetscFunctionReturn(0);
   PetscCall(VecStrideSubSetScatter(C, r->nc, RoswComponents, RoswComponents, X, INSERT_VALUES));
   PetscCall(ComputeConsistentPotential(r->app, X));
-  if (X == r->Xs) PetscCall(RoswWorkStateOf(r, C, PETSC_TRUE, NULL));
+  if (X == r->Xs) PetscCall(RoswStampMatch(&r->xs_of, C, PETSC_TRUE, NULL));
   PetscFunctionReturn(0);
 }
 
@@ -624,9 +613,9 @@ PetscErrorCode SolverObservables(TS ts, const App *app, Observables *obs)
     if (state == r->energy_state) obs->free_energy = r->energy;
     else { /* the c entries of the work state suffice */
       PetscBool holds;
-      PetscCall(RoswWorkStateOf(r, C, PETSC_FALSE, &holds));
+      PetscCall(RoswStampMatch(&r->xs_of, C, PETSC_FALSE, &holds));
       if (!holds) {
-        r->xs_id = -1; /* its mu is not of the c written now */
+        r->xs_of.id = -1; /* its mu is not of the c written now */
         PetscCall(VecStrideSubSetScatter(C, r->nc, RoswComponents, RoswComponents, r->Xs, INSERT_VALUES));
       }
       PetscCall(ComputeFreeEnergy(app, r->Xs, &obs->free_energy, NULL));
@@ -787,9 +776,9 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
   r->app          = app;
   r->X            = X;
   r->energy_state = -1;
-  r->xs_id        = -1;
-  r->sum.id       = -1;
-  r->stats_id     = -1;
+  r->xs_of.id     = -1;
+  r->sum.of.id    = -1;
+  r->stats_of.id  = -1;
   r->nc           = app->p.ncomp;
   r->general      = app->p.general;
   PetscCall(SpectralCreate(app, &r->sp));
