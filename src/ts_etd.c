@@ -192,10 +192,10 @@ static void ETDPhiMatrix(TS_ETD *e, PetscReal h)
 {
   const PetscInt  nc = e->nc, nn = nc * nc;
   const ETDLinear *lin = &e->lin;
-  PetscReal       R[ETD_NN], Ri[ETD_NN], RK[ETD_NN], RKR[ETD_NN], LK[ETD_NN], RS[ETD_NN], RSR[ETD_NN], LS[ETD_NN], leig[UPHILL_MAX_NC];
+  PetscReal       R[ETD_NN], Ri[ETD_NN], RK[ETD_NN], RKR[ETD_NN], LK[ETD_NN], RS[ETD_NN], RSR[ETD_NN], LS[ETD_NN];
 
   if (h == e->phi_h && !memcmp(&e->lin, &e->phi_lin, sizeof e->lin)) return;
-  LinalgSymEig(nc, lin->Lbar, leig, NULL); /* ascending */
+  const PetscReal lmax = LinalgSymMaxEig(nc, lin->Lbar);
   LinalgSymSqrt(nc, lin->Lbar, R, Ri);
   LinalgMul(nc, R, lin->K, RK);
   LinalgMul(nc, RK, R, RKR);
@@ -204,7 +204,7 @@ static void ETDPhiMatrix(TS_ETD *e, PetscReal h)
   LinalgMul(nc, RS, R, RSR);
   LinalgMul(nc, lin->Lbar, lin->S, LS);
   for (PetscInt u = 0; u < e->nlam; u++) {
-    const PetscReal lam = e->ulam[u], x = ETDExcessAt(lin->excess, lam, h, leig[nc - 1]);
+    const PetscReal lam = e->ulam[u], x = ETDExcessAt(lin->excess, lam, h, lmax);
     PetscReal       B[ETD_NN], Q[ETD_NN], T[ETD_NN], Ui[ETD_NN], d[UPHILL_MAX_NC], f[4][UPHILL_MAX_NC];
     for (PetscInt i = 0; i < nn; i++) { /* R R = Lbar */
       B[i]               = -lam * (RSR[i] + x * lin->Lbar[i] + lam * RKR[i]);
@@ -542,6 +542,16 @@ static inline __attribute__((always_inline)) void ABMatrixSweep(TS_ETD *e, Petsc
   }
 }
 
+/* The multistep combination's multipliers of h at one distinct eigenvalue (scalars, or the
+   entries of its matrices): c1 = h phi1, c2 = h^2 phi2 and the estimate's c3 = 2 h^3 phi3 + h1
+   c2, h1 the last step. */
+static inline void ABMultipliers(PetscReal h, PetscReal h1, PetscReal p1, PetscReal p2, PetscReal p3, PetscReal *c1, PetscReal *c2, PetscReal *c3)
+{
+  *c1 = h * p1;
+  *c2 = h * h * p2;
+  *c3 = 2 * h * h * h * p3 + h1 * *c2;
+}
+
 /* ABMatrixSweep for nc = 2 (the ternary) over n coefficients of PER reals, written out so that
    the loop over coefficients vectorises (the generic one ran scalar: 14% of problem (e)'s run).
    The table t holds per distinct eigenvalue four 2 x 2 matrices: l, h phi1, h^2 phi2 and the
@@ -581,11 +591,8 @@ static void ETDCombineABMatrix(TS_ETD *e, PetscReal h, PetscScalar *unew, PetscS
 
   for (PetscInt u = 0; u < e->nlam; u++)
     for (PetscInt m = 0; m < 4; m++) {
-      const PetscReal p2 = h * h * e->mphi2[4 * u + m];
-      t[16 * u + m]      = e->mell[4 * u + m];
-      t[16 * u + 4 + m]  = h * e->mphi1[4 * u + m];
-      t[16 * u + 8 + m]  = p2;
-      t[16 * u + 12 + m] = 2 * h * h * h * e->mphi3[4 * u + m] + h1 * p2;
+      t[16 * u + m] = e->mell[4 * u + m];
+      ABMultipliers(h, h1, e->mphi1[4 * u + m], e->mphi2[4 * u + m], e->mphi3[4 * u + m], &t[16 * u + 4 + m], &t[16 * u + 8 + m], &t[16 * u + 12 + m]);
     }
   if (e->per == 2) ABSweepTernary(e->n, 2, e->nper, e->lidx, t, g0, g1, g2, u0, u1, u2, 1 / h1, 1 / h2, 1 / (h1 + h2), a3, unew, est);
   else ABSweepTernary(e->n, 1, e->nper, e->lidx, t, g0, g1, g2, u0, u1, u2, 1 / h1, 1 / h2, 1 / (h1 + h2), a3, unew, est);
@@ -652,12 +659,7 @@ static void ETDCombineAB(TS_ETD *e, PetscReal h, PetscScalar *restrict unew, Pet
   const PetscReal   *w = e->weight, *lam = e->lambda;
   PetscReal         *t = e->abtab, ss;
 
-  for (PetscInt u = 0; u < e->nlam; u++) {
-    const PetscReal c1 = h * e->mphi1[u], c2 = h * h * e->mphi2[u];
-    t[3 * u]           = c1;
-    t[3 * u + 1]       = c2;
-    t[3 * u + 2]       = 2 * h * h * h * e->mphi3[u] + h1 * c2;
-  }
+  for (PetscInt u = 0; u < e->nlam; u++) ABMultipliers(h, h1, e->mphi1[u], e->mphi2[u], e->mphi3[u], &t[3 * u], &t[3 * u + 1], &t[3 * u + 2]);
   if (per == 2 && est) ss = ABSweep(n, 2, lidx, lam, t, w, lin, y0, y1, y2, u0, u1, u2, i1, i2, i12, a3, unew, est, NULL, 0, PETSC_TRUE, PETSC_FALSE);
   else if (per == 2 && inv) ss = ABSweep(n, 2, lidx, lam, t, w, lin, y0, y1, y2, u0, u1, u2, i1, i2, i12, a3, unew, NULL, inv, inorm, PETSC_FALSE, PETSC_TRUE);
   else if (per == 2) ss = ABSweep(n, 2, lidx, lam, t, w, lin, y0, y1, y2, u0, u1, u2, i1, i2, i12, a3, unew, NULL, NULL, 0, PETSC_FALSE, PETSC_FALSE);

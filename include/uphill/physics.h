@@ -66,7 +66,8 @@ PetscErrorCode ComputeObservablesGivenF(const App *app, Vec X, const PetscReal *
 /* The discrete F alone (one pass); Fabs, if asked, sums |cell energies| (a round-off scale). */
 PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs);
 /* N components: ComputeConsistentPotential and ComputeFreeEnergy of X in one pass over it (the
-   regular solution's logarithms once a cell), with the same bits as the two. */
+   regular solution's logarithms once a cell): mu with the same bits as the first, F the same
+   (the ternary's row-vectorised pass sums it in another order: the last bits may differ). */
 PetscErrorCode ComputePotentialAndFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs);
 /* Every entry of X finite and c in the energy's domain, on every rank (collective). */
 PetscErrorCode StateInDomain(const App *app, Vec X, PetscBool *ok);
