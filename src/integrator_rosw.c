@@ -247,26 +247,17 @@ static PetscErrorCode EtdLinearise(TS ts, Vec C, PetscReal *Lbar, PetscReal *S, 
 static PetscErrorCode RoswFillState(Rosw *r, Vec C, Vec X);
 static PetscErrorCode EtdRHSMulti(TS ts, Vec C, Vec G, void *ctx)
 {
-  Rosw              *r = (Rosw *)ctx;
-  GridBox            b;
-  KernelCoef         k;
-  Vec                Xl;
-  const PetscScalar *x;
-  PetscScalar       *g;
+  Rosw *r = (Rosw *)ctx;
 
   PetscFunctionBegin;
   (void)ts;
   PetscCall(RoswFillState(r, C, r->Xs));
-  PetscCall(PetscLogEventBegin(UphillEvents.residual, 0, 0, 0, 0));
-  KernelCoefficients(r->app, &k);
-  PetscCall(GridGetBox(r->app->da, &b));
-  if (!r->rate_work) PetscCall(PetscMalloc1(3 * b.info.gxm * b.info.gym * b.info.gzm, &r->rate_work));
-  PetscCall(GridGetGhostedArrayRead(r->app->da, r->Xs, &Xl, &x));
-  PetscCall(VecGetArray(G, &g));
-  RateGeneral(&b, r->app, &k, x, g, r->rate_work);
-  PetscCall(VecRestoreArray(G, &g));
-  PetscCall(GridRestoreGhostedArrayRead(r->app->da, &Xl, &x));
-  PetscCall(PetscLogEventEnd(UphillEvents.residual, 0, 0, 0, 0));
+  if (!r->rate_work) {
+    GridBox b;
+    PetscCall(GridGetBox(r->app->da, &b));
+    PetscCall(PetscMalloc1(3 * b.info.gxm * b.info.gym * b.info.gzm, &r->rate_work));
+  }
+  PetscCall(ComputeRateGeneral(r->app, r->Xs, r->rate_work, G));
   PetscFunctionReturn(0);
 }
 
@@ -382,7 +373,7 @@ static inline __attribute__((always_inline)) void EtdLineariseCells(const MultiM
    m[2] is for nc = 1 only. */
 static void EtdLineariseTernary(const MultiModel *mm, const PetscScalar *c, PetscInt n, const PetscReal *R, const PetscReal *Li, const PetscReal *Hbar, PetscReal m[3])
 {
-  const PetscReal *om = mm->omega, rt = mm->rt, M0 = mm->M[0], M1 = mm->M[1], M2 = mm->M[2];
+  const PetscReal *om = mm->omega, rt = mm->rt, M[3] = {mm->M[0], mm->M[1], mm->M[2]};
   const PetscReal  k00 = om[0] - om[2] - om[6], k01 = om[1] - om[2] - om[7], k10 = om[3] - om[5] - om[6], k11 = om[4] - om[5] - om[8];
   PetscReal        m0 = m[0], m1 = m[1];
 
@@ -390,9 +381,8 @@ static void EtdLineariseTernary(const MultiModel *mm, const PetscScalar *c, Pets
   for (PetscInt i = 0; i < n; i += 2) {
     const PetscReal c0 = c[i], c1 = c[i + 1], iN = 1 / (1 - c0 - c1);
     const PetscReal H00 = k00 + rt * (1 / c0 + iN), H01 = k01 + rt * iN, H10 = k10 + rt * iN, H11 = k11 + rt * (1 / c1 + iN);
-    const PetscReal x0 = PetscMin(PetscMax(c0, 0), 1), x1 = PetscMin(PetscMax(c1, 0), 1), x2 = PetscMin(PetscMax(1 - c0 - c1, 0), 1);
-    const PetscReal g0 = x0 * M0, g1 = x1 * M1, S = g0 + g1 + x2 * M2;
-    const PetscReal L00 = g0 - x0 * g0 - x0 * g0 + x0 * x0 * S, L01 = -x0 * g1 - x1 * g0 + x0 * x1 * S, L10 = -x1 * g0 - x0 * g1 + x1 * x0 * S, L11 = g1 - x1 * g1 - x1 * g1 + x1 * x1 * S;
+    PetscReal       L00, L01, L10, L11;
+    MultiLTernary(M, c0, c1, &L00, &L01, &L10, &L11);
     const PetscReal T00 = R[0] * L00 + R[1] * L10, T01 = R[0] * L01 + R[1] * L11, T10 = R[2] * L00 + R[3] * L10, T11 = R[2] * L01 + R[3] * L11;
     const PetscReal W00 = T00 * R[0] + T01 * R[2], W01 = T00 * R[1] + T01 * R[3], W10 = T10 * R[0] + T11 * R[2], W11 = T10 * R[1] + T11 * R[3];
     const PetscReal P00 = Li[0] * L00 + Li[1] * L10, P01 = Li[0] * L01 + Li[1] * L11, P10 = Li[2] * L00 + Li[3] * L10, P11 = Li[2] * L01 + Li[3] * L11;

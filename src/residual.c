@@ -164,17 +164,13 @@ static inline __attribute__((always_inline)) void RateRows(const GridBox *b, con
 static void RateTernaryAtomic(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *restrict x, PetscScalar *restrict g, PetscReal *restrict work)
 {
   const PetscInt   ng = b->info.gxm * b->info.gym * b->info.gzm, dim = b->info.dim;
-  const PetscReal  M0 = app->mm.M[0], M1 = app->mm.M[1], M2 = app->mm.M[2], itau = 1 / k->tau;
+  const PetscReal  M[3] = {app->mm.M[0], app->mm.M[1], app->mm.M[2]}, itau = 1 / k->tau;
   PetscReal *restrict L00 = work, *restrict L01 = work + ng, *restrict L11 = work + 2 * ng;
 
 #pragma omp simd
   for (PetscInt q = 0; q < ng; q++) {
-    const PetscReal c0 = x[4 * q], c1 = x[4 * q + 1];
-    const PetscReal x0 = PetscMin(PetscMax(c0, 0), 1), x1 = PetscMin(PetscMax(c1, 0), 1), x2 = PetscMin(PetscMax(1 - c0 - c1, 0), 1);
-    const PetscReal g0 = x0 * M0, g1 = x1 * M1, S = g0 + g1 + x2 * M2;
-    L00[q] = g0 - x0 * g0 - x0 * g0 + x0 * x0 * S;
-    L01[q] = -x0 * g1 - x1 * g0 + x0 * x1 * S;
-    L11[q] = g1 - x1 * g1 - x1 * g1 + x1 * x1 * S;
+    PetscReal L10; /* = L01, symmetric */
+    MultiLTernary(M, x[4 * q], x[4 * q + 1], &L00[q], &L01[q], &L10, &L11[q]);
   }
   /* all three directions, a flat one with offset 0 (its faces add nothing): no branch in the row */
   const PetscInt  off[6] = {-b->off[0], b->off[0], -b->off[1], b->off[1], -b->off[2], b->off[2]};
@@ -450,6 +446,27 @@ void ReducedResidualC(const GridBox *b, const App *app, const KernelCoef *k, con
 {
   if (app->mob.model == MOBILITY_DEGENERATE) ReducedRowsC(b, app, k, cl, mul, cdot, f, MOBILITY_DEGENERATE);
   else ReducedRowsC(b, app, k, cl, mul, cdot, f, MOBILITY_CONSTANT);
+}
+
+PetscErrorCode ComputeRateGeneral(const App *app, Vec X, PetscReal *work, Vec G)
+{
+  GridBox            b;
+  Vec                Xl;
+  KernelCoef         k;
+  const PetscScalar *x;
+  PetscScalar       *g;
+
+  PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(UphillEvents.residual, 0, 0, 0, 0));
+  KernelCoefficients(app, &k);
+  PetscCall(GridGetBox(app->da, &b));
+  PetscCall(GridGetGhostedArrayRead(app->da, X, &Xl, &x));
+  PetscCall(VecGetArray(G, &g));
+  RateGeneral(&b, app, &k, x, g, work);
+  PetscCall(VecRestoreArray(G, &g));
+  PetscCall(GridRestoreGhostedArrayRead(app->da, &Xl, &x));
+  PetscCall(PetscLogEventEnd(UphillEvents.residual, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
 }
 
 PetscErrorCode ComputeConsistentPotential(const App *app, Vec X)

@@ -180,6 +180,18 @@ static inline void MultiL(const MultiModel *m, const PetscReal *c, PetscReal *L)
     for (PetscInt j = 0; j < nc; j++) L[i * nc + j] = (i == j ? g[i] : 0) - x[i] * g[j] - x[j] * g[i] + x[i] * x[j] * S;
 }
 
+/* MultiL for N = 3 (lattice-fixed) in scalars, for the ternary kernels that vectorise over
+   cells (residual.c's rate, the etd linearisation): c0, c1 and the atomic mobilities M. */
+static inline void MultiLTernary(const PetscReal M[3], PetscReal c0, PetscReal c1, PetscReal *L00, PetscReal *L01, PetscReal *L10, PetscReal *L11)
+{
+  const PetscReal x0 = PetscMin(PetscMax(c0, 0), 1), x1 = PetscMin(PetscMax(c1, 0), 1), x2 = PetscMin(PetscMax(1 - c0 - c1, 0), 1);
+  const PetscReal g0 = x0 * M[0], g1 = x1 * M[1], S = g0 + g1 + x2 * M[2];
+  *L00 = g0 - x0 * g0 - x0 * g0 + x0 * x0 * S;
+  *L01 = -x0 * g1 - x1 * g0 + x0 * x1 * S;
+  *L10 = -x1 * g0 - x0 * g1 + x1 * x0 * S;
+  *L11 = g1 - x1 * g1 - x1 * g1 + x1 * x1 * S;
+}
+
 /* y = L(c) v without forming L: O(N) for the lattice-fixed form,
    (L v)_i = g_i v_i - x_i (g.v) - g_i (x.v) + x_i (x.v) S (sums over j < N). */
 static inline void MultiLApply(const MultiModel *m, const PetscReal *c, const PetscReal *v, PetscReal *y)
