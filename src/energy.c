@@ -164,31 +164,26 @@ static PetscErrorCode FreeEnergyOn(const App *app, DM da, Vec X, void (*energy)(
 
 PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs) { return FreeEnergyOn(app, app->da, X, app->ops->energy, F, Fabs); }
 
-PetscErrorCode ComputePotentialAndFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs)
+PetscErrorCode ComputePotentialLocal(const App *app, Vec Xl, PetscReal *F, PetscReal *Fabs)
 {
-  GridBox            b;
-  KernelCoef         k;
-  Vec                Xl;
-  const PetscScalar *xl;
-  PetscScalar       *xg;
-  PetscReal          ih2[3], sums[2] = {0, 0};
+  GridBox      b;
+  KernelCoef   k;
+  PetscScalar *xl;
+  PetscReal    ih2[3], sums[2] = {0, 0};
 
   PetscFunctionBegin;
-  PetscCheck(app->p.general, PetscObjectComm((PetscObject)X), PETSC_ERR_PLIB, "the fused potential and energy pass is for the N-component model");
-  if (app->mm.type == FE_QUADRATIC) { /* no logarithms to share */
-    PetscCall(ComputeConsistentPotential(app, X));
-    PetscCall(ComputeFreeEnergy(app, X, F, Fabs));
-    PetscFunctionReturn(0);
-  }
+  PetscCheck(app->p.general, PetscObjectComm((PetscObject)Xl), PETSC_ERR_PLIB, "the in-place potential pass is for the N-component model");
   for (int d = 0; d < 3; d++) ih2[d] = 1.0 / (app->h[d] * app->h[d]);
   KernelCoefficients(app, &k);
   PetscCall(GridGetBox(app->da, &b));
-  PetscCall(GridGetGhostedArrayRead(app->da, X, &Xl, &xl));
-  PetscCall(VecGetArray(X, &xg));
-  PotentialEnergyGeneral(&b, app, &k, xl, xg, ih2, sums);
-  PetscCall(VecRestoreArray(X, &xg));
-  PetscCall(GridRestoreGhostedArrayRead(app->da, &Xl, &xl));
-  PetscCall(FreeEnergyFromSums(app, app->da, sums, F, Fabs));
+  PetscCall(VecGetArray(Xl, &xl));
+  if (F && app->mm.type != FE_QUADRATIC) PotentialEnergyGeneral(&b, app, &k, xl, xl, ih2, sums);
+  else {
+    PotentialGeneral(&b, app, &k, xl, xl);
+    if (F) app->ops->energy(app, &b, xl, ih2, sums); /* no logarithms to share */
+  }
+  PetscCall(VecRestoreArray(Xl, &xl));
+  if (F) PetscCall(FreeEnergyFromSums(app, app->da, sums, F, Fabs));
   PetscFunctionReturn(0);
 }
 

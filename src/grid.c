@@ -282,6 +282,33 @@ PetscErrorCode GridUpdateGhosts(DM da, Vec l)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode GridSetOwnedEntries(DM da, Vec C, Vec l)
+{
+  GridBox            b;
+  const PetscScalar *c;
+  PetscScalar       *x;
+  PetscInt           nc, n;
+
+  PetscFunctionBegin;
+  PetscCall(GridGetBox(da, &b));
+  PetscCall(VecGetBlockSize(C, &nc));
+  PetscCall(VecGetLocalSize(C, &n));
+  const PetscInt dof = b.info.dof;
+  PetscCheck(nc <= dof && n == nc * b.info.xm * b.info.ym * b.info.zm, PetscObjectComm((PetscObject)da), PETSC_ERR_ARG_SIZ, "a vector of %" PetscInt_FMT " entries in blocks of %" PetscInt_FMT " is not a field of this grid's cells", n, nc);
+  PetscCall(VecGetArrayRead(C, &c));
+  PetscCall(VecGetArray(l, &x));
+  for (PetscInt k = b.info.zs; k < b.info.zs + b.info.zm; k++)
+    for (PetscInt j = b.info.ys; j < b.info.ys + b.info.ym; j++) {
+      const PetscScalar *src = c + nc * GridOwned(&b, b.info.xs, j, k);
+      PetscScalar       *dst = x + dof * GridGhosted(&b, b.info.xs, j, k);
+      for (PetscInt i = 0; i < b.info.xm; i++)
+        for (PetscInt r = 0; r < nc; r++) dst[dof * i + r] = src[nc * i + r];
+    }
+  PetscCall(VecRestoreArray(l, &x));
+  PetscCall(VecRestoreArrayRead(C, &c));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode GridGlobalToLocal(const App *app, Vec g, Vec l)
 {
   PetscFunctionBegin;

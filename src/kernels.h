@@ -8,8 +8,9 @@ void           ResidualBinary(const GridBox *b, const App *app, const KernelCoef
 void           ResidualGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f);
 /* work: 3 reals per ghosted cell (the ternary with lattice-fixed L stores L there), or NULL. */
 void           RateGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, PetscScalar *g, PetscReal *work);
-/* The same over the mixed state X (mu consistent with c; ghosts filled here) into G, nc per cell. */
-PetscErrorCode ComputeRateGeneral(const App *app, Vec X, PetscReal *work, Vec G);
+/* The same over the ghosted local mixed state Xl (mu consistent with c, the face ghosts of both
+   current) into G, nc per cell. */
+PetscErrorCode ComputeRateGeneral(const App *app, Vec Xl, PetscReal *work, Vec G);
 void           PotentialBinary(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, PetscScalar *xg);
 /* The binary equation reduced to c (mu eliminated) on scalar fields, for the rosw integrator:
    mu at the owned cells from the ghosted c, and the c rows from the ghosted c and mu. */

@@ -269,11 +269,14 @@ static inline __attribute__((always_inline)) void CellPotentialGeneral(const Gri
 
 /* mu at the owned cells; with ENERGY (the regular solution only) also the sums of the energy
    density (energy.c's CellEnergyGeneral: bulk + gradient; and of its modulus), the logarithms
-   once a cell: the same bits as PotentialGeneral and EnergyGeneral in one pass instead of two. */
+   once a cell: the same bits as PotentialGeneral and EnergyGeneral in one pass instead of two.
+   xg == xl: mu into the ghosted array itself (its mu entries, which the pass does not read). */
 static inline __attribute__((always_inline)) void PotentialGeneralRows(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg, const PetscReal *ih2, PetscReal *sums, PetscBool ENERGY, PetscInt NC, PetscBool ATOMIC)
 {
   MultiModel     mm  = app->mm;
   const PetscInt dof = 2 * NC;
+
+  const PetscBool inplace = (PetscBool)(xg == xl);
 
   mm.nc     = NC;
   mm.atomic = ATOMIC;
@@ -289,7 +292,7 @@ static inline __attribute__((always_inline)) void PotentialGeneralRows(const Gri
       sums[0] += e;
       sums[1] += PetscAbsReal(e);
     } else MultiDF(&mm, u, df);
-    CellPotentialGeneral(b, k, u, df, NC, xg + GridOwned(b, i, j, kk) * dof + NC);
+    CellPotentialGeneral(b, k, u, df, NC, xg + (inplace ? GridGhosted(b, i, j, kk) : GridOwned(b, i, j, kk)) * dof + NC);
   }
 }
 
@@ -301,9 +304,10 @@ static inline __attribute__((always_inline)) void PotentialGeneralRows(const Gri
    computed it; the energy sums are reduced in another order than energy.c's (F may differ from
    its in the last bits).  The logarithms are taken over contiguous copies of a chunk of a row:
    read from the interleaved state, GCC ran the last vector's worth of cells of every row through
-   the scalar log (as much time as the vector calls). */
+   the scalar log (as much time as the vector calls).  xg == xl: in place, as PotentialGeneralRows
+   (no restrict on the two; the loops are vectorised by their simd pragmas). */
 #define TERNARY_CHUNK 64
-static __attribute__((noinline)) void PotentialTernaryRows(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *restrict xl, PetscScalar *restrict xg, const PetscReal *ih2, PetscReal *sums)
+static __attribute__((noinline)) void PotentialTernaryRows(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg, const PetscReal *ih2, PetscReal *sums)
 {
   const PetscReal *w = app->mm.omega, *kap = app->mm.kappa, rt = app->mm.rt, iE = k->iE;
   const PetscReal  om[9] = {w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8]}, K[4] = {kap[0], kap[1], kap[2], kap[3]};
@@ -315,7 +319,7 @@ static __attribute__((noinline)) void PotentialTernaryRows(const GridBox *b, con
   for (PetscInt kk = b->info.zs; kk < b->info.zs + b->info.zm; kk++)
     for (PetscInt j = b->info.ys; j < b->info.ys + b->info.ym; j++)
       for (PetscInt i0 = 0; i0 < b->info.xm; i0 += TERNARY_CHUNK) {
-        const PetscInt q0 = GridGhosted(b, b->info.xs + i0, j, kk), o0 = GridOwned(b, b->info.xs + i0, j, kk), m = PetscMin(TERNARY_CHUNK, b->info.xm - i0);
+        const PetscInt q0 = GridGhosted(b, b->info.xs + i0, j, kk), o0 = xg == xl ? q0 : GridOwned(b, b->info.xs + i0, j, kk), m = PetscMin(TERNARY_CHUNK, b->info.xm - i0);
         PetscReal      lx[3][TERNARY_CHUNK], cx[2][TERNARY_CHUNK];
         for (PetscInt i = 0; i < m; i++) {
           cx[0][i] = xl[4 * (q0 + i)];
@@ -448,10 +452,9 @@ void ReducedResidualC(const GridBox *b, const App *app, const KernelCoef *k, con
   else ReducedRowsC(b, app, k, cl, mul, cdot, f, MOBILITY_CONSTANT);
 }
 
-PetscErrorCode ComputeRateGeneral(const App *app, Vec X, PetscReal *work, Vec G)
+PetscErrorCode ComputeRateGeneral(const App *app, Vec Xl, PetscReal *work, Vec G)
 {
   GridBox            b;
-  Vec                Xl;
   KernelCoef         k;
   const PetscScalar *x;
   PetscScalar       *g;
@@ -460,11 +463,11 @@ PetscErrorCode ComputeRateGeneral(const App *app, Vec X, PetscReal *work, Vec G)
   PetscCall(PetscLogEventBegin(UphillEvents.residual, 0, 0, 0, 0));
   KernelCoefficients(app, &k);
   PetscCall(GridGetBox(app->da, &b));
-  PetscCall(GridGetGhostedArrayRead(app->da, X, &Xl, &x));
+  PetscCall(VecGetArrayRead(Xl, &x));
   PetscCall(VecGetArray(G, &g));
   RateGeneral(&b, app, &k, x, g, work);
   PetscCall(VecRestoreArray(G, &g));
-  PetscCall(GridRestoreGhostedArrayRead(app->da, &Xl, &x));
+  PetscCall(VecRestoreArrayRead(Xl, &x));
   PetscCall(PetscLogEventEnd(UphillEvents.residual, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }

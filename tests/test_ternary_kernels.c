@@ -21,7 +21,7 @@
 int main(int argc, char **argv)
 {
   App          app;
-  Vec          X, X2, Xdot, F, G1, G2, Gf, M1, M2;
+  Vec          X, X2, Xl, Xdot, F, G1, G2, Gf, M1, M2;
   PetscReal    Fgen, Ffused, Fabs, rel, fmu, mumax, *work;
   GridBox      b;
   PetscBool    same;
@@ -39,6 +39,7 @@ int main(int argc, char **argv)
   PetscCheck(nc == 2 && app.mm.type == FE_REGULAR_SOLUTION, comm, PETSC_ERR_ARG_WRONG, "the ternary kernels are for -components 3 with the regular solution");
 
   PetscCall(DMCreateGlobalVector(app.da, &X));
+  PetscCall(DMCreateLocalVector(app.da, &Xl));
   PetscCall(VecDuplicate(X, &X2));
   PetscCall(VecDuplicate(X, &Xdot));
   PetscCall(VecDuplicate(X, &F));
@@ -71,15 +72,26 @@ int main(int argc, char **argv)
   for (PetscInt i = 0; i < n; i++)
     if (i % (2 * nc) >= nc) x[i] = 0; /* mu recomputed from nothing */
   PetscCall(VecRestoreArray(X2, &x));
-  PetscCall(ComputePotentialAndFreeEnergy(&app, X2, &Ffused, &Fabs));
+  PetscCall(GridGlobalToLocal(&app, X2, Xl));
+  PetscCall(ComputePotentialLocal(&app, Xl, &Ffused, &Fabs));
+  { /* the owned cells back into X2 (DMLocalToGlobal does not insert on periodic grids) */
+    const PetscScalar *l;
+    PetscCall(VecGetArrayRead(Xl, &l));
+    PetscCall(VecGetArray(X2, &x));
+    GRID_FOR_OWNED(&b, i, j, kk)
+    for (PetscInt r = 0; r < 2 * nc; r++) x[GridOwned(&b, i, j, kk) * 2 * nc + r] = l[GridGhosted(&b, i, j, kk) * 2 * nc + r];
+    PetscCall(VecRestoreArray(X2, &x));
+    PetscCall(VecRestoreArrayRead(Xl, &l));
+  }
   PetscCall(ComputeFreeEnergy(&app, X, &Fgen, NULL));
   PetscCall(VecEqual(X, X2, &same));
   Check(comm, same, "fused pass: mu bitwise equal to PotentialGeneral's (1 = equal)", (double)same, 1);
   Check(comm, (PetscBool)(PetscAbsReal(Ffused - Fgen) <= 1e-13 * Fabs), "fused pass: |F - F(generic energy rows)| / sum|cell energy|", PetscAbsReal(Ffused - Fgen) / Fabs, 1e-13);
 
   /* 3. the rate: stored L against L at every face, and against the generic residual's c rows */
-  PetscCall(ComputeRateGeneral(&app, X, work, G1));
-  PetscCall(ComputeRateGeneral(&app, X, NULL, G2));
+  PetscCall(GridGlobalToLocal(&app, X, Xl));
+  PetscCall(ComputeRateGeneral(&app, Xl, work, G1));
+  PetscCall(ComputeRateGeneral(&app, Xl, NULL, G2));
   PetscCall(RelativeDifference(G1, G2, &rel));
   Check(comm, (PetscBool)(rel <= 1e-12), "rate: stored L vs generic rows, ||g1 - g2|| / ||g2||", rel, 1e-12);
   PetscCall(VecStrideSubSetGather(F, nc, c_entries, NULL, Gf, INSERT_VALUES));
@@ -93,12 +105,45 @@ int main(int argc, char **argv)
   for (PetscInt i = 0; i < n; i++)
     if (i % (2 * nc) >= nc) x[i] *= 1.001;
   PetscCall(VecRestoreArray(X2, &x));
-  PetscCall(ComputeRateGeneral(&app, X2, work, M2));
+  PetscCall(GridGlobalToLocal(&app, X2, Xl));
+  PetscCall(ComputeRateGeneral(&app, Xl, work, M2));
   PetscCall(RelativeDifference(M2, G2, &rel));
   Check(comm, (PetscBool)(rel >= 1e-6), "rate with mu x 1.001 differs from the generic rate", rel, 1e-6);
 
+  /* 5. the integrator's in-place work state: c set into the owned cells of a ghosted vector and
+     its face ghosts exchanged, against the global-to-local scatter (owned and face cells) */
+  {
+    Vec                Xl2;
+    const PetscScalar *a, *z;
+    PetscReal          dmax = 0;
+    PetscInt           faces = 0;
+    PetscCall(DMCreateLocalVector(app.da, &Xl2));
+    PetscCall(VecZeroEntries(Xl2));
+    PetscCall(VecStrideSubSetGather(X, nc, c_entries, NULL, G1, INSERT_VALUES));
+    PetscCall(GridSetOwnedEntries(app.da, G1, Xl2));
+    PetscCall(GridUpdateGhosts(app.da, Xl2));
+    PetscCall(GridGlobalToLocal(&app, X, Xl));
+    PetscCall(VecGetArrayRead(Xl, &a));
+    PetscCall(VecGetArrayRead(Xl2, &z));
+    for (PetscInt kk = b.info.gzs; kk < b.info.gzs + b.info.gzm; kk++)
+      for (PetscInt j = b.info.gys; j < b.info.gys + b.info.gym; j++)
+        for (PetscInt i = b.info.gxs; i < b.info.gxs + b.info.gxm; i++) {
+          const int out = (i < b.info.xs || i >= b.info.xs + b.info.xm) + (j < b.info.ys || j >= b.info.ys + b.info.ym) + (kk < b.info.zs || kk >= b.info.zs + b.info.zm);
+          if (out > 1) continue; /* edges and corners: no star stencil reads them */
+          faces += out;
+          for (PetscInt r = 0; r < nc; r++) dmax = PetscMax(dmax, PetscAbsReal(a[GridGhosted(&b, i, j, kk) * 2 * nc + r] - z[GridGhosted(&b, i, j, kk) * 2 * nc + r]));
+        }
+    PetscCall(VecRestoreArrayRead(Xl, &a));
+    PetscCall(VecRestoreArrayRead(Xl2, &z));
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &dmax, 1, MPIU_REAL, MPI_MAX, comm));
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &faces, 1, MPIU_INT, MPI_SUM, comm));
+    Check(comm, (PetscBool)(dmax == 0 && faces > 0), "work state: c at owned and face cells vs the scatter's, max |diff|", dmax, 0);
+    PetscCall(VecDestroy(&Xl2));
+  }
+
   PetscCall(PetscFree(work));
   PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Xl));
   PetscCall(VecDestroy(&X2));
   PetscCall(VecDestroy(&Xdot));
   PetscCall(VecDestroy(&F));

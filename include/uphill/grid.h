@@ -31,6 +31,9 @@ PetscErrorCode GridGlobalToLocal(const App *app, Vec g, Vec l);
    neighbouring ranks' owned planes, by one message per face (grid.c). */
 PetscErrorCode GridFillGhosts(DM da, Vec g, Vec l);
 PetscErrorCode GridUpdateGhosts(DM da, Vec l);
+/* C's entries (a global vector of nc <= dof entries per cell, its block size) into the first nc
+   entries of each owned cell of da's ghosted local vector l; nothing else of l is touched. */
+PetscErrorCode GridSetOwnedEntries(DM da, Vec C, Vec l);
 /* The one ghost fill of the stencil code: g's ghosted local copy (walls mirrored) from da's
    pool and its array; restore both with GridRestoreGhostedArrayRead. */
 PetscErrorCode GridGetGhostedArrayRead(DM da, Vec g, Vec *l, const PetscScalar **x);

@@ -65,10 +65,12 @@ PetscErrorCode ComputeObservables(const App *app, Vec X, Observables *obs);
 PetscErrorCode ComputeObservablesGivenF(const App *app, Vec X, const PetscReal *F, Observables *obs);
 /* The discrete F alone (one pass); Fabs, if asked, sums |cell energies| (a round-off scale). */
 PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs);
-/* N components: ComputeConsistentPotential and ComputeFreeEnergy of X in one pass over it (the
-   regular solution's logarithms once a cell): mu with the same bits as the first, F the same
-   (the ternary's row-vectorised pass sums it in another order: the last bits may differ). */
-PetscErrorCode ComputePotentialAndFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs);
+/* N components, in place on the ghosted local state Xl (app->da's; its c entries and their face
+   ghosts filled): mu at the owned cells, with the same bits as ComputeConsistentPotential, into
+   Xl's own mu entries (their ghosts are left as they were); with F (not NULL) also F and Fabs as
+   ComputeFreeEnergy's from the same pass (the regular solution's logarithms once a cell; the
+   ternary's row-vectorised pass sums them in another order: the last bits may differ). */
+PetscErrorCode ComputePotentialLocal(const App *app, Vec Xl, PetscReal *F, PetscReal *Fabs);
 /* Every entry of X finite and c in the energy's domain, on every rank (collective). */
 PetscErrorCode StateInDomain(const App *app, Vec X, PetscBool *ok);
 /* What the transform integrators need of a binary state c alone (a scalar vector of da1), in
