@@ -79,8 +79,10 @@ typedef struct {
   PetscBool        have_a;          /* multistep: A holds the solution minus the estimate */
 } TS_ETD;
 
-/* phi_1..3 of z by their series sum_i z^i/(i+j)! (|z| <= 1: 16 terms reach round-off). */
-static void PhiSeries(PetscReal z, PetscReal phi[4])
+/* phi_1..3 of z by their series sum_i z^i/(i+j)! (|z| <= 1: 16 terms reach round-off).  Not
+   inlined: inlined, GCC if-converted PhiNearZero's branch and summed the series (48 divisions)
+   for every eigenvalue of ETDPhiMatrix, masked -- most of its time. */
+static __attribute__((noinline)) void PhiSeries(PetscReal z, PetscReal phi[4])
 {
   for (int j = 1; j <= 3; j++) {
     PetscReal sum = 0;
