@@ -73,7 +73,8 @@ typedef struct {
   PetscScalar     *hg[3], *hu[3], *unext, *corr; /* hg: of P, not G, with the pointwise form (nc = 1) */
   const PetscReal *weight;          /* Parseval's weights of the coefficients */
   PetscReal       *abtab;           /* the combination's multipliers of h per distinct eigenvalue: nc = 1 three, nc = 2 four matrices */
-  PetscReal        ab_h, ab_ss;     /* the last combination's step, and the sum of w |est|^2 on this rank */
+  PetscReal        ab_h;            /* the last combination's step */
+  PetscReal        ab_ss[UPHILL_MAX_NC]; /* ... and each component's sum of w |est|^2 on this rank */
   PetscObjectState unext_state;
   PetscBool        last_ab;         /* the last step taken was a multistep one */
   PetscBool        have_a;          /* multistep: A holds the solution minus the estimate */
@@ -509,13 +510,14 @@ static PetscErrorCode ETDPushHistory(TS ts, TS_ETD *e)
 }
 
 /* N components: the nc x nc multipliers of each coefficient's eigenvalue, applied to vectors
-   (nc = 2: ABSweepTernary). */
-static inline __attribute__((always_inline)) void ABMatrixSweep(TS_ETD *e, PetscInt nc, PetscReal h, PetscScalar *unew, PetscScalar *est)
+   (nc = 2: ABSweepTernary); est may be NULL, ss gets each component's sum of w |est|^2. */
+static inline __attribute__((always_inline)) void ABMatrixSweep(TS_ETD *e, PetscInt nc, PetscReal h, PetscScalar *unew, PetscScalar *est, PetscReal *ss)
 {
   const PetscInt     per = e->per, nper = e->nper, nn = nc * nc;
   const PetscReal    h1 = e->thist[0] - e->thist[1], h2 = e->thist[1] - e->thist[2], i1 = 1 / h1, i2 = 1 / h2, i12 = 1 / (h1 + h2), a3 = e->ab3_now ? 1 : 0;
   const PetscScalar *g0 = e->hg[0], *g1 = e->hg[1], *g2 = e->hg[2], *u0 = e->hu[0], *u1 = e->hu[1], *u2 = e->hu[2];
 
+  for (PetscInt a = 0; a < nc; a++) ss[a] = 0;
   for (PetscInt k = 0; k < e->n; k++) {
     const PetscReal *L = e->mell + e->lidx[k] * nn, *P1 = e->mphi1 + e->lidx[k] * nn, *P2 = e->mphi2 + e->lidx[k] * nn, *P3 = e->mphi3 + e->lidx[k] * nn;
     for (PetscInt q = 0; q < per; q++) {
@@ -538,7 +540,8 @@ static inline __attribute__((always_inline)) void ABMatrixSweep(TS_ETD *e, Petsc
           c += (2 * h * h * h * P3[a * nc + b] + h1 * h * h * P2[a * nc + b]) * d2[b];
         }
         unew[a * nper + i0] = y + a3 * c;
-        est[a * nper + i0]  = c;
+        if (est) est[a * nper + i0] = c;
+        ss[a] += e->weight[k] * c * c;
       }
     }
   }
@@ -557,11 +560,15 @@ static inline void ABMultipliers(PetscReal h, PetscReal h1, PetscReal p1, PetscR
 /* ABMatrixSweep for nc = 2 (the ternary) over n coefficients of PER reals, written out so that
    the loop over coefficients vectorises (the generic one ran scalar: 14% of problem (e)'s run).
    The table t holds per distinct eigenvalue four 2 x 2 matrices: l, h phi1, h^2 phi2 and the
-   estimate's 2 h^3 phi3 + h1 h^2 phi2. */
-static inline __attribute__((always_inline)) void ABSweepTernary(PetscInt n, PetscInt PER, PetscInt nper, const PetscInt *restrict lidx, const PetscReal *restrict t, const PetscScalar *restrict g0, const PetscScalar *restrict g1, const PetscScalar *restrict g2, const PetscScalar *restrict u0, const PetscScalar *restrict u1, const PetscScalar *restrict u2, PetscReal i1, PetscReal i2, PetscReal i12, PetscReal a3, PetscScalar *restrict unew, PetscScalar *restrict est)
+   estimate's 2 h^3 phi3 + h1 h^2 phi2.  The estimate is written only WITH_EST: the error test
+   reads its norms, summed here with Parseval's weights w. */
+static inline __attribute__((always_inline)) void ABSweepTernary(PetscInt n, PetscInt PER, PetscInt nper, const PetscInt *restrict lidx, const PetscReal *restrict t, const PetscReal *restrict w, const PetscScalar *restrict g0, const PetscScalar *restrict g1, const PetscScalar *restrict g2, const PetscScalar *restrict u0, const PetscScalar *restrict u1, const PetscScalar *restrict u2, PetscReal i1, PetscReal i2, PetscReal i12, PetscReal a3, PetscScalar *restrict unew, PetscScalar *restrict est, PetscReal *ss, PetscBool WITH_EST)
 {
-#pragma omp simd
+  PetscReal s0 = 0, s1 = 0;
+
+#pragma omp simd reduction(+ : s0, s1)
   for (PetscInt k = 0; k < n; k++) {
+    PetscReal sa = 0, sb = 0;
     const PetscInt  j = 16 * lidx[k];
     const PetscReal L00 = t[j], L01 = t[j + 1], L10 = t[j + 2], L11 = t[j + 3], A00 = t[j + 4], A01 = t[j + 5], A10 = t[j + 6], A11 = t[j + 7];
     const PetscReal B00 = t[j + 8], B01 = t[j + 9], B10 = t[j + 10], B11 = t[j + 11], C00 = t[j + 12], C01 = t[j + 13], C10 = t[j + 14], C11 = t[j + 15];
@@ -575,16 +582,24 @@ static inline __attribute__((always_inline)) void ABSweepTernary(PetscInt n, Pet
       const PetscScalar ca = C00 * d2a + C01 * d2b, cb = C10 * d2a + C11 * d2b;
       unew[a] = u0[a] + A00 * g0[a] + A01 * g0[b] + B00 * d1a + B01 * d1b + a3 * ca;
       unew[b] = u0[b] + A10 * g0[a] + A11 * g0[b] + B10 * d1a + B11 * d1b + a3 * cb;
-      est[a]  = ca;
-      est[b]  = cb;
+      if (WITH_EST) {
+        est[a] = ca;
+        est[b] = cb;
+      }
+      sa += ca * ca;
+      sb += cb * cb;
     }
+    s0 += w[k] * sa;
+    s1 += w[k] * sb;
   }
+  ss[0] = s0;
+  ss[1] = s1;
 }
 
 static void ETDCombineABMatrix(TS_ETD *e, PetscReal h, PetscScalar *unew, PetscScalar *est)
 {
   if (e->nc != 2) {
-    ABMatrixSweep(e, e->nc, h, unew, est);
+    ABMatrixSweep(e, e->nc, h, unew, est, e->ab_ss);
     return;
   }
   const PetscReal    h1 = e->thist[0] - e->thist[1], h2 = e->thist[1] - e->thist[2], a3 = e->ab3_now ? 1 : 0;
@@ -596,8 +611,11 @@ static void ETDCombineABMatrix(TS_ETD *e, PetscReal h, PetscScalar *unew, PetscS
       t[16 * u + m] = e->mell[4 * u + m];
       ABMultipliers(h, h1, e->mphi1[4 * u + m], e->mphi2[4 * u + m], e->mphi3[4 * u + m], &t[16 * u + 4 + m], &t[16 * u + 8 + m], &t[16 * u + 12 + m]);
     }
-  if (e->per == 2) ABSweepTernary(e->n, 2, e->nper, e->lidx, t, g0, g1, g2, u0, u1, u2, 1 / h1, 1 / h2, 1 / (h1 + h2), a3, unew, est);
-  else ABSweepTernary(e->n, 1, e->nper, e->lidx, t, g0, g1, g2, u0, u1, u2, 1 / h1, 1 / h2, 1 / (h1 + h2), a3, unew, est);
+  const PetscReal i1 = 1 / h1, i2 = 1 / h2, i12 = 1 / (h1 + h2);
+  if (e->per == 2 && est) ABSweepTernary(e->n, 2, e->nper, e->lidx, t, e->weight, g0, g1, g2, u0, u1, u2, i1, i2, i12, a3, unew, est, e->ab_ss, PETSC_TRUE);
+  else if (e->per == 2) ABSweepTernary(e->n, 2, e->nper, e->lidx, t, e->weight, g0, g1, g2, u0, u1, u2, i1, i2, i12, a3, unew, NULL, e->ab_ss, PETSC_FALSE);
+  else if (est) ABSweepTernary(e->n, 1, e->nper, e->lidx, t, e->weight, g0, g1, g2, u0, u1, u2, i1, i2, i12, a3, unew, est, e->ab_ss, PETSC_TRUE);
+  else ABSweepTernary(e->n, 1, e->nper, e->lidx, t, e->weight, g0, g1, g2, u0, u1, u2, i1, i2, i12, a3, unew, NULL, e->ab_ss, PETSC_FALSE);
 }
 
 /* The sweep of ETDCombineAB over n coefficients of per reals each (2: complex, 1: cosine), with
@@ -649,7 +667,6 @@ static void ETDCombineAB(TS_ETD *e, PetscReal h, PetscScalar *restrict unew, Pet
   if (e->nc > 1) {
     ETDPhiMatrix(e, h);
     ETDCombineABMatrix(e, h, unew, est);
-    e->ab_ss = 0;
     return;
   }
   ETDPhiTable(e, h);
@@ -668,7 +685,7 @@ static void ETDCombineAB(TS_ETD *e, PetscReal h, PetscScalar *restrict unew, Pet
   else if (est) ss = ABSweep(n, 1, lidx, lam, t, w, lin, y0, y1, y2, u0, u1, u2, i1, i2, i12, a3, unew, est, NULL, 0, PETSC_TRUE, PETSC_FALSE);
   else if (inv) ss = ABSweep(n, 1, lidx, lam, t, w, lin, y0, y1, y2, u0, u1, u2, i1, i2, i12, a3, unew, NULL, inv, inorm, PETSC_FALSE, PETSC_TRUE);
   else ss = ABSweep(n, 1, lidx, lam, t, w, lin, y0, y1, y2, u0, u1, u2, i1, i2, i12, a3, unew, NULL, NULL, 0, PETSC_FALSE, PETSC_FALSE);
-  e->ab_ss = ss;
+  e->ab_ss[0] = ss;
 }
 
 /* Largest modulus of the roots of x^3 = p2 x^2 + p1 x + p0 (Durand-Kerner). */
@@ -728,8 +745,8 @@ static PetscBool ETDThirdOrderStable(const TS_ETD *e, PetscReal h)
   return PETSC_TRUE;
 }
 
-/* The multistep step: the solution into U (its transform kept in unext), the estimate's
-   transform into corr (A = U - est only when asked for: ETDEstimatePartner). */
+/* The multistep step: the solution into U (its transform kept in unext) and the estimate's
+   norms (the estimate itself, and A = U - est, only when asked for: ETDEstimatePartner). */
 static PetscErrorCode ETDStagesAB(TS_ETD *e, PetscReal h, Vec U)
 {
   PetscFunctionBegin;
@@ -741,7 +758,7 @@ static PetscErrorCode ETDStagesAB(TS_ETD *e, PetscReal h, Vec U)
     ETDCombineAB(e, h, e->unext, NULL, inv, inorm);
     PetscCall(SpectralInverseFromBuffer(e->p.sp, U));
   } else {
-    ETDCombineAB(e, h, e->unext, e->corr, NULL, 0);
+    ETDCombineAB(e, h, e->unext, NULL, NULL, 0);
     PetscCall(ETDInverse(e, e->unext, U));
   }
   PetscCall(PetscObjectStateGet((PetscObject)U, &e->unext_state));
@@ -753,7 +770,7 @@ static PetscErrorCode ETDEstimatePartner(TS ts, TS_ETD *e)
 {
   PetscFunctionBegin;
   if (!e->last_ab || e->have_a) PetscFunctionReturn(0);
-  if (e->nc == 1) ETDCombineAB(e, e->ab_h, e->w, e->corr, NULL, 0); /* the estimate was not kept */
+  ETDCombineAB(e, e->ab_h, e->w, e->corr, NULL, 0); /* the estimate was not kept */
   PetscCall(ETDInverse(e, e->corr, e->A));
   PetscCall(VecAYPX(e->A, -1.0, ts->vec_sol));
   e->have_a = PETSC_TRUE;
@@ -840,15 +857,9 @@ static PetscErrorCode TSEvaluateWLTE_ETD(TS ts, NormType wnormtype, PetscInt *or
       PetscCall(VecRestoreArrayRead(ts->vatol, &v));
     } else
       for (PetscInt i = 0; i < e->nc; i++) tol[i] = ts->atol;
-    if (e->nc == 1) {
-      PetscCall(MPIU_Allreduce(&e->ab_ss, &sum, 1, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)ts)));
-      sum /= tol[0] * tol[0];
-    } else
-      for (PetscInt i = 0; i < e->nc; i++) {
-        PetscReal s;
-        PetscCall(SpectralSumSquares(e->p.sp, e->corr + i * e->nper, &s));
-        sum += s / (tol[i] * tol[i]);
-      }
+    PetscReal ss[UPHILL_MAX_NC];
+    PetscCall(MPIU_Allreduce(e->ab_ss, ss, (PetscMPIInt)e->nc, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)ts)));
+    for (PetscInt i = 0; i < e->nc; i++) sum += ss[i] / (tol[i] * tol[i]);
     *wlte = PetscSqrtReal(sum / (PetscReal)size);
     PetscFunctionReturn(0);
   }
@@ -866,7 +877,7 @@ static PetscErrorCode TSInterpolate_ETD(TS ts, PetscReal t, Vec X)
   if (h == 0 && e->last_ab) PetscCall(ETDInverse(e, e->hu[0], X)); /* U0 is not kept in multistep steps */
   else if (h == 0) PetscCall(VecCopy(e->U0, X));
   else if (e->last_ab) {
-    ETDCombineAB(e, h, e->w, e->nc > 1 ? e->corr : NULL, NULL, 0);
+    ETDCombineAB(e, h, e->w, NULL, NULL, 0);
     PetscCall(ETDInverse(e, e->w, X));
   } else {
     const PetscInt its = ts->snes_its; /* output does not count as the integrator's work */
