@@ -5,6 +5,7 @@
 #include <uphill/grid.h>
 #include <uphill/errors.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 /* ---- the memory estimate, before anything is allocated ------------------------------------
@@ -210,23 +211,37 @@ static PetscErrorCode GridScatterGhosted(DM da, Vec g, Vec l)
 PetscErrorCode GridFillGhosts(DM da, Vec g, Vec l) { return GridScatterGhosted(da, g, l); }
 
 /* Copy the dof entries of the plane at index q of direction d (other directions: the owned
-   range) between the ghosted array x and buf, in one fixed order. */
+   range) between the ghosted array x and buf, in one fixed order (a row of cells at a time). */
 static PetscInt GridPlane(const GridBox *b, PetscScalar *x, PetscInt d, PetscInt q, PetscScalar *buf, PetscBool pack)
 {
   const PetscInt dof = b->info.dof, s[3] = {b->info.xs, b->info.ys, b->info.zs}, m[3] = {b->info.xm, b->info.ym, b->info.zm};
   PetscInt       lo[3] = {s[0], s[1], s[2]}, hi[3] = {s[0] + m[0], s[1] + m[1], s[2] + m[2]}, n = 0;
 
   lo[d] = q, hi[d] = q + 1;
+  const PetscInt len = dof * (hi[0] - lo[0]);
   for (PetscInt k = lo[2]; k < hi[2]; k++)
-    for (PetscInt j = lo[1]; j < hi[1]; j++)
-      for (PetscInt i = lo[0]; i < hi[0]; i++, n += dof) {
-        PetscScalar *p = x + dof * GridGhosted(b, i, j, k);
-        for (PetscInt c = 0; c < dof; c++) {
-          if (pack) buf[n + c] = p[c];
-          else p[c] = buf[n + c];
-        }
-      }
+    for (PetscInt j = lo[1]; j < hi[1]; j++, n += len) {
+      PetscScalar *p = x + dof * GridGhosted(b, lo[0], j, k);
+      if (pack) memcpy(buf + n, p, len * sizeof *p);
+      else memcpy(p, buf + n, len * sizeof *p);
+    }
   return n;
+}
+
+/* The plane at index from of direction d onto the plane at index to, both in x: the ghosts of a
+   periodic direction that this rank spans alone (no message to itself). */
+static void GridPlaneCopy(const GridBox *b, PetscScalar *x, PetscInt d, PetscInt from, PetscInt to)
+{
+  const PetscInt dof = b->info.dof, s[3] = {b->info.xs, b->info.ys, b->info.zs}, m[3] = {b->info.xm, b->info.ym, b->info.zm};
+  PetscInt       lo[3] = {s[0], s[1], s[2]}, hi[3] = {s[0] + m[0], s[1] + m[1], s[2] + m[2]};
+
+  lo[d] = from, hi[d] = from + 1;
+  const PetscInt len = dof * (hi[0] - lo[0]), shift = dof * (to - from) * b->off[d];
+  for (PetscInt k = lo[2]; k < hi[2]; k++)
+    for (PetscInt j = lo[1]; j < hi[1]; j++) {
+      PetscScalar *p = x + dof * GridGhosted(b, lo[0], j, k);
+      memcpy(p + shift, p, len * sizeof *p);
+    }
 }
 
 /* In place: l's face ghosts from the neighbours' owned boundary planes (point-to-point
@@ -257,13 +272,18 @@ PetscErrorCode GridUpdateGhosts(DM da, Vec l)
   } else PetscCall(DMDAGetNeighbors(da, &nb));
   PetscCall(VecGetArray(l, &x));
   const PetscInt m[3] = {b.info.xm, b.info.ym, b.info.zm}, s[3] = {b.info.xs, b.info.ys, b.info.zs}, dim = b.info.dim;
+  const PetscInt centre = dim == 1 ? 1 : dim == 2 ? 4 : 13;
   for (PetscInt d = 0; d < dim; d++)
     for (int side = 0; side < 2; side++) {
       /* the neighbour across this face: DMDAGetNeighbors' index of offset (+-1 along d) */
-      const PetscInt   centre = dim == 1 ? 1 : dim == 2 ? 4 : 13, stride = d == 0 ? 1 : d == 1 ? 3 : 9;
-      const PetscMPIInt rank  = nb[centre + (side ? stride : -stride)];
-      const PetscInt   count  = b.info.dof * (m[0] * m[1] * m[2] / m[d]);
+      const PetscInt    stride = d == 0 ? 1 : d == 1 ? 3 : 9;
+      const PetscMPIInt rank   = nb[centre + (side ? stride : -stride)];
+      const PetscInt    count  = b.info.dof * (m[0] * m[1] * m[2] / m[d]);
       if (rank < 0) continue; /* a wall */
+      if (rank == nb[centre]) { /* periodic, this rank alone along d: its own opposite plane */
+        GridPlaneCopy(&b, x, d, side ? s[d] : s[d] + m[d] - 1, side ? s[d] + m[d] : s[d] - 1);
+        continue;
+      }
       PetscCall(PetscMalloc2(count, &buf[d][side][0], count, &buf[d][side][1]));
       PetscCallMPI(MPI_Irecv(buf[d][side][1], (PetscMPIInt)count, MPIU_SCALAR, rank, (PetscMPIInt)(2 * d + side), comm, &req[nreq++]));
       (void)GridPlane(&b, x, d, side ? s[d] + m[d] - 1 : s[d], buf[d][side][0], PETSC_TRUE);
@@ -280,6 +300,13 @@ PetscErrorCode GridUpdateGhosts(DM da, Vec l)
   PetscCall(VecRestoreArray(l, &x));
   if (b.wall[0][0] || b.wall[0][1] || b.wall[1][0] || b.wall[1][1] || b.wall[2][0] || b.wall[2][1]) PetscCall(GridFillWalls(da, l));
   PetscFunctionReturn(0);
+}
+
+/* A row of n cells: the nc entries of each from src into the first nc of each of dst's dof. */
+static inline __attribute__((always_inline)) void RowEntries(const PetscScalar *restrict src, PetscInt n, PetscInt nc, PetscInt dof, PetscScalar *restrict dst)
+{
+  for (PetscInt i = 0; i < n; i++)
+    for (PetscInt r = 0; r < nc; r++) dst[dof * i + r] = src[nc * i + r];
 }
 
 PetscErrorCode GridSetOwnedEntries(DM da, Vec C, Vec l)
@@ -301,8 +328,8 @@ PetscErrorCode GridSetOwnedEntries(DM da, Vec C, Vec l)
     for (PetscInt j = b.info.ys; j < b.info.ys + b.info.ym; j++) {
       const PetscScalar *src = c + nc * GridOwned(&b, b.info.xs, j, k);
       PetscScalar       *dst = x + dof * GridGhosted(&b, b.info.xs, j, k);
-      for (PetscInt i = 0; i < b.info.xm; i++)
-        for (PetscInt r = 0; r < nc; r++) dst[dof * i + r] = src[nc * i + r];
+      if (nc == 2 && dof == 4) RowEntries(src, b.info.xm, 2, 4, dst); /* the ternary's, written out */
+      else RowEntries(src, b.info.xm, nc, dof, dst);
     }
   PetscCall(VecRestoreArray(l, &x));
   PetscCall(VecRestoreArrayRead(C, &c));
