@@ -228,13 +228,13 @@ static PetscErrorCode EtdRHS(TS ts, Vec C, Vec G, void *ctx)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode EtdLinearise(TS ts, Vec C, PetscReal *Lbar, PetscReal *S, PetscReal *excess, PetscReal *smin, PetscReal *K, void *ctx)
+static PetscErrorCode EtdLinearise(TS ts, Vec C, PetscReal *Lbar, PetscReal *S, PetscReal excess[2], PetscReal *smin, PetscReal *K, void *ctx)
 {
   Rosw *r = (Rosw *)ctx;
 
   PetscFunctionBegin;
   (void)ts;
-  *excess = 0;
+  excess[0] = excess[1] = 0;
   PetscCall(RoswLinearisation(r, C));
   *Lbar = r->Mbar;
   *S    = r->S; /* max f'' unbounded: inside the spinodal the growing modes are exact */
@@ -422,8 +422,9 @@ static void EtdLineariseTernary(const MultiModel *mm, const PetscScalar *c, Pets
    the field (Lbar bounds every cell's L(c) as Mbar = max M(c) does for two components); and
    S = (H(cbar) + sigma I)/theta, sigma the largest eigenvalue over the field of (the symmetric
    part of) Lref^-1 L(c) H(c) - H(cbar), H the Hessian of f, so that Lbar S = Lref (H(cbar) +
-   sigma I) bounds L(c) H(c).  S comes back as H(cbar)/theta and the excess sigma/theta apart
-   (where kappa is definite): the integrator keeps of the excess, wave by wave, what its step
+   sigma I) bounds L(c) H(c).  Where kappa is definite both bounds come back apart from the
+   linearisation about the mean: Lbar = L(cbar), S = H(cbar), and the excesses sigma and theta - 1
+   (of the gradient term's mobility); the integrator keeps of each, wave by wave, what its step
    needs to stay stable (ts_etd.c, ETDExcessAt), the long waves take none.  About a uniform
    state (the linear stage) sigma = 0 and the linear part is the exact linearisation -lambda L
    (H + lambda kappa): the explicit remainder vanishes with the perturbation, as with the
@@ -432,7 +433,7 @@ static void EtdLineariseTernary(const MultiModel *mm, const PetscScalar *c, Pets
    came out 3.6% off with the multistep scheme at the default tolerance.  The plain bound max
    eig H was measured 12% off in F at the default tolerance on the ternary example: in the
    bulk phases H is large where L(c) is small.) */
-static PetscErrorCode EtdLineariseMulti(TS ts, Vec C, PetscReal *Lbar, PetscReal *S, PetscReal *excess, PetscReal *smin, PetscReal *K, void *ctx)
+static PetscErrorCode EtdLineariseMulti(TS ts, Vec C, PetscReal *Lbar, PetscReal *S, PetscReal excess[2], PetscReal *smin, PetscReal *K, void *ctx)
 {
   Rosw              *r  = (Rosw *)ctx;
   const MultiModel  *mm = &r->app->mm;
@@ -460,14 +461,16 @@ static PetscErrorCode EtdLineariseMulti(TS ts, Vec C, PetscReal *Lbar, PetscReal
     LinalgSymEig(nc, S, eig, NULL); /* ascending */
     for (PetscInt i = 0; i < nc; i++) S[i * (nc + 1)] += PetscMax(-eig[0], 0);
   }
-  *excess = 0;
-  if (nc > 1 && r->kappa_definite) { /* the bound's share sigma/theta: the integrator keeps it where the step needs it */
-    *excess = m[0] / m[1];
-    for (PetscInt i = 0; i < nc; i++) S[i * (nc + 1)] -= *excess;
+  excess[0] = excess[1] = 0;
+  const PetscBool split = (PetscBool)(nc > 1 && r->kappa_definite);
+  if (split) { /* the bounds' shares apart: the integrator keeps of them what the step needs */
+    for (PetscInt i = 0; i < nn; i++) S[i] = Hbar[i];
+    excess[0] = m[0];
+    excess[1] = m[1] - 1;
   }
   *smin = nc == 1 ? PetscMin(-m[2] / m[1], S[0]) : PETSC_MIN_REAL; /* N = 2: the binary's min f'' */
   for (PetscInt i = 0; i < nn; i++) {
-    Lbar[i] = m[1] * r->Lref[i];
+    Lbar[i] = (split ? 1 : m[1]) * r->Lref[i];
     K[i]    = mm->kappa[i];
   }
   PetscFunctionReturn(0);

@@ -18,10 +18,11 @@ typedef struct {
   /* the linear part about U (called once a step, at its start), l_k = -lambda_k Lbar (S_k +
      lambda_k K): Lbar, S and K nc x nc, row major (Lbar symmetric positive definite, S and K
      symmetric); smin (nc = 1): the smallest curvature over the field (S - smin bounds the
-     explicit part; PETSC_MIN_REAL: unknown).  excess (nc > 1; 0 for nc = 1): S + excess I bounds
-     every cell's curvature, S alone is the linearisation about the mean; S_k = S + x_k I keeps
-     of the excess what the multistep scheme's stability needs at lambda_k (ETDPhiMatrix). */
-  PetscErrorCode (*linearise)(TS ts, Vec U, PetscReal *Lbar, PetscReal *S, PetscReal *excess, PetscReal *smin, PetscReal *K, void *ctx);
+     explicit part; PETSC_MIN_REAL: unknown).  excess (nc > 1; 0 for nc = 1): Lbar (S +
+     excess[0] I + (1 + excess[1]) lambda K) bounds every cell's operator, Lbar (S + lambda K) is
+     the linearisation about the mean; l_k = -lambda_k Lbar (S + x_k I + (1 + y_k) lambda_k K)
+     keeps of each excess what the multistep scheme's stability needs at lambda_k (ETDPhiMatrix). */
+  PetscErrorCode (*linearise)(TS ts, Vec U, PetscReal *Lbar, PetscReal *S, PetscReal excess[2], PetscReal *smin, PetscReal *K, void *ctx);
   /* optional, nc = 1: where G(U) = Lap_h P(U) - g Lap_h^2 U exactly (constant mobility), P pointwise,
      P = P(U) - P0 into *P (P0 NULL: P(U), and *P may come back as the callback's own vector,
      which holds it already: read it before the next call).  The later stages then need no
