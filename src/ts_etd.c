@@ -61,7 +61,7 @@ typedef struct {
   PetscInt        *lidx;
   PetscReal       *ulam;            /* the distinct eigenvalues */
   PetscReal       *mell, *mphi1, *mphi2, *mphi3, *mhalf;
-  Vec              w1;              /* one component, for its transform */
+  Vec              w1[UPHILL_MAX_NC]; /* the components apart, for their transforms */
   /* multistep (ETD-AB2, nc = 1): the transforms of G and of u at the last accepted step starts,
      newest first, the transform of the last step's solution, and the state of the vector it is
      the transform of */
@@ -272,6 +272,33 @@ static void ETDCombine(const TS_ETD *e, PetscInt nt, const ETDTerm *t, PetscScal
 }
 
 /* The transforms of U's components, one after another. */
+/* U's components apart into w1 (split) or back (one pass over U; PETSc's strided copies took
+   one a component, element by element). */
+static PetscErrorCode ETDComponents(TS_ETD *e, Vec U, PetscBool split)
+{
+  const PetscInt nc = e->nc;
+  PetscScalar   *u, *w[UPHILL_MAX_NC];
+  PetscInt       n;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetLocalSize(e->w1[0], &n));
+  PetscCall(VecGetArray(U, &u));
+  for (PetscInt i = 0; i < nc; i++) PetscCall(VecGetArray(e->w1[i], &w[i]));
+  if (nc == 2 && split)
+    for (PetscInt p = 0; p < n; p++) w[0][p] = u[2 * p], w[1][p] = u[2 * p + 1];
+  else if (nc == 2)
+    for (PetscInt p = 0; p < n; p++) u[2 * p] = w[0][p], u[2 * p + 1] = w[1][p];
+  else
+    for (PetscInt p = 0; p < n; p++)
+      for (PetscInt i = 0; i < nc; i++) {
+        if (split) w[i][p] = u[nc * p + i];
+        else u[nc * p + i] = w[i][p];
+      }
+  for (PetscInt i = 0; i < nc; i++) PetscCall(VecRestoreArray(e->w1[i], &w[i]));
+  PetscCall(VecRestoreArray(U, &u));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode ETDForward(TS_ETD *e, Vec U, PetscScalar *uhat)
 {
   PetscFunctionBegin;
@@ -279,10 +306,8 @@ static PetscErrorCode ETDForward(TS_ETD *e, Vec U, PetscScalar *uhat)
     PetscCall(SpectralForward(e->p.sp, U, uhat));
     PetscFunctionReturn(0);
   }
-  for (PetscInt i = 0; i < e->nc; i++) {
-    PetscCall(VecStrideGather(U, i, e->w1, INSERT_VALUES));
-    PetscCall(SpectralForward(e->p.sp, e->w1, uhat + i * e->nper));
-  }
+  PetscCall(ETDComponents(e, U, PETSC_TRUE));
+  for (PetscInt i = 0; i < e->nc; i++) PetscCall(SpectralForward(e->p.sp, e->w1[i], uhat + i * e->nper));
   PetscFunctionReturn(0);
 }
 
@@ -293,10 +318,8 @@ static PetscErrorCode ETDInverse(TS_ETD *e, const PetscScalar *uhat, Vec U)
     PetscCall(SpectralInverse(e->p.sp, uhat, U));
     PetscFunctionReturn(0);
   }
-  for (PetscInt i = 0; i < e->nc; i++) {
-    PetscCall(SpectralInverse(e->p.sp, uhat + i * e->nper, e->w1));
-    PetscCall(VecStrideScatter(e->w1, i, U, INSERT_VALUES));
-  }
+  for (PetscInt i = 0; i < e->nc; i++) PetscCall(SpectralInverse(e->p.sp, uhat + i * e->nper, e->w1[i]));
+  PetscCall(ETDComponents(e, U, PETSC_FALSE));
   PetscFunctionReturn(0);
 }
 
@@ -917,7 +940,7 @@ static PetscErrorCode ETDSetUpTables(TS_ETD *e)
   if (e->nc <= 2) PetscCall(PetscMalloc1(e->nc == 1 ? 3 * m : 4 * m, &e->abtab)); /* nc = 2: four 2 x 2 matrices */
   if (e->nc == 1) PetscFunctionReturn(0);
   PetscCall(SpectralScalarDM(e->p.sp, &da1));
-  PetscCall(DMCreateGlobalVector(da1, &e->w1));
+  for (PetscInt i = 0; i < e->nc; i++) PetscCall(DMCreateGlobalVector(da1, &e->w1[i]));
   PetscFunctionReturn(0);
 }
 
@@ -982,7 +1005,7 @@ static PetscErrorCode TSReset_ETD(TS ts)
   }
   PetscCall(PetscFree(e->unext));
   PetscCall(PetscFree(e->corr));
-  PetscCall(VecDestroy(&e->w1));
+  for (PetscInt i = 0; i < UPHILL_MAX_NC; i++) PetscCall(VecDestroy(&e->w1[i]));
   PetscFunctionReturn(0);
 }
 
