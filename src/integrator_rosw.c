@@ -549,8 +549,11 @@ static PetscErrorCode RoswUpdateTolerance(TS ts, Rosw *r, Vec C)
     SolverTolerancesFromStats(st, nc, r->atol, r->rtol, tol);
     PetscCall(VecGetLocalSize(r->vatol, &n));
     PetscCall(VecGetArray(r->vatol, &v));
-    for (PetscInt p = 0; p < n; p += nc)
-      for (PetscInt i = 0; i < nc; i++) v[p + i] = tol[i];
+    if (nc == 2) /* written out: the loop vectorises */
+      for (PetscInt p = 0; p < n; p += 2) v[p] = tol[0], v[p + 1] = tol[1];
+    else
+      for (PetscInt p = 0; p < n; p += nc)
+        for (PetscInt i = 0; i < nc; i++) v[p + i] = tol[i];
     PetscCall(VecRestoreArray(r->vatol, &v));
     PetscCall(TSSetTolerances(ts, r->atol, r->vatol, 0.0, NULL));
     PetscFunctionReturn(0);
