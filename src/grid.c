@@ -210,18 +210,26 @@ static PetscErrorCode GridScatterGhosted(DM da, Vec g, Vec l)
 
 PetscErrorCode GridFillGhosts(DM da, Vec g, Vec l) { return GridScatterGhosted(da, g, l); }
 
+/* The owned box cut to the plane at index q of direction d: lo <= index < hi. */
+static void GridPlaneBox(const GridBox *b, PetscInt d, PetscInt q, PetscInt lo[3], PetscInt hi[3])
+{
+  const PetscInt s[3] = {b->info.xs, b->info.ys, b->info.zs}, m[3] = {b->info.xm, b->info.ym, b->info.zm};
+
+  for (int e = 0; e < 3; e++) lo[e] = s[e], hi[e] = s[e] + m[e];
+  lo[d] = q, hi[d] = q + 1;
+}
+
 /* Copy the dof entries of the plane at index q of direction d (other directions: the owned
    range) between the ghosted array x and buf, in one fixed order (a row of cells at a time). */
 static PetscInt GridPlane(const GridBox *b, PetscScalar *x, PetscInt d, PetscInt q, PetscScalar *buf, PetscBool pack)
 {
-  const PetscInt dof = b->info.dof, s[3] = {b->info.xs, b->info.ys, b->info.zs}, m[3] = {b->info.xm, b->info.ym, b->info.zm};
-  PetscInt       lo[3] = {s[0], s[1], s[2]}, hi[3] = {s[0] + m[0], s[1] + m[1], s[2] + m[2]}, n = 0;
+  PetscInt lo[3], hi[3], n = 0;
 
-  lo[d] = q, hi[d] = q + 1;
-  const PetscInt len = dof * (hi[0] - lo[0]);
+  GridPlaneBox(b, d, q, lo, hi);
+  const PetscInt len = b->info.dof * (hi[0] - lo[0]);
   for (PetscInt k = lo[2]; k < hi[2]; k++)
     for (PetscInt j = lo[1]; j < hi[1]; j++, n += len) {
-      PetscScalar *p = x + dof * GridGhosted(b, lo[0], j, k);
+      PetscScalar *p = x + b->info.dof * GridGhosted(b, lo[0], j, k);
       if (pack) memcpy(buf + n, p, len * sizeof *p);
       else memcpy(p, buf + n, len * sizeof *p);
     }
@@ -232,14 +240,13 @@ static PetscInt GridPlane(const GridBox *b, PetscScalar *x, PetscInt d, PetscInt
    periodic direction that this rank spans alone (no message to itself). */
 static void GridPlaneCopy(const GridBox *b, PetscScalar *x, PetscInt d, PetscInt from, PetscInt to)
 {
-  const PetscInt dof = b->info.dof, s[3] = {b->info.xs, b->info.ys, b->info.zs}, m[3] = {b->info.xm, b->info.ym, b->info.zm};
-  PetscInt       lo[3] = {s[0], s[1], s[2]}, hi[3] = {s[0] + m[0], s[1] + m[1], s[2] + m[2]};
+  PetscInt lo[3], hi[3];
 
-  lo[d] = from, hi[d] = from + 1;
-  const PetscInt len = dof * (hi[0] - lo[0]), shift = dof * (to - from) * b->off[d];
+  GridPlaneBox(b, d, from, lo, hi);
+  const PetscInt len = b->info.dof * (hi[0] - lo[0]), shift = b->info.dof * (to - from) * b->off[d];
   for (PetscInt k = lo[2]; k < hi[2]; k++)
     for (PetscInt j = lo[1]; j < hi[1]; j++) {
-      PetscScalar *p = x + dof * GridGhosted(b, lo[0], j, k);
+      PetscScalar *p = x + b->info.dof * GridGhosted(b, lo[0], j, k);
       memcpy(p + shift, p, len * sizeof *p);
     }
 }
