@@ -85,10 +85,12 @@ typedef struct {
    for every eigenvalue of ETDPhiMatrix, masked -- most of its time. */
 static __attribute__((noinline)) void PhiSeries(PetscReal z, PetscReal phi[4])
 {
+  static const PetscReal inv[20] = {1, 1, 1. / 2, 1. / 3, 1. / 4, 1. / 5, 1. / 6, 1. / 7, 1. / 8, 1. / 9, 1. / 10, 1. / 11, 1. / 12, 1. / 13, 1. / 14, 1. / 15, 1. / 16, 1. / 17, 1. / 18, 1. / 19};
+
   for (int j = 1; j <= 3; j++) {
     PetscReal sum = 0;
-    for (int i = 15; i >= 0; i--) sum = 1 + sum * z / (PetscReal)(i + j + 1); /* Horner: j! phi_j */
-    phi[j] = sum / (j == 1 ? 1 : j == 2 ? 2 : 6);
+    for (int i = 15; i >= 0; i--) sum = 1 + sum * (z * inv[i + j + 1]); /* Horner: j! phi_j */
+    phi[j] = sum * inv[j == 1 ? 1 : j == 2 ? 2 : 6];
   }
 }
 
