@@ -60,6 +60,7 @@ typedef struct {
   ETDLinear        lin, phi_lin;    /* this step's linearisation, and what the matrices are of */
   PetscInt        *lidx;
   PetscReal       *ulam;            /* the distinct eigenvalues */
+  PetscReal       *phiwork;         /* nc = 2: ETDPhiTernary's, 12 arrays over the distinct eigenvalues */
   PetscReal       *mell, *mphi1, *mphi2, *mphi3, *mhalf;
   Vec              w1[UPHILL_MAX_NC]; /* the components apart, for their transforms */
   /* multistep (ETD-AB2, nc = 1): the transforms of G and of u at the last accepted step starts,
@@ -193,6 +194,56 @@ static inline PetscReal ETDExcessAt(PetscReal x, PetscReal lambda, PetscReal h, 
   return PetscMax(x - 1 / (h * lambda * lmax), 0);
 }
 
+/* ETDPhiMatrix for nc = 2 with the distinct eigenvalues as the vector lanes (the generic loop,
+   its small matrices and LinalgSymEig2 ran scalar): B's eigenvalues and rotation (c, s) in closed
+   form (LinalgSymEig2's Jacobi rotation), the phi of both eigenvalues by the closed forms and one
+   vector exp each, then the series where they cancel (a scalar pass over the few |z| < 1), then
+   F = T diag(f) Ui, T = R Q, Ui = Q^T R^-1, Q = [c s; -s c]. */
+static void ETDPhiTernary(TS_ETD *e, PetscReal h, const PetscReal *R, const PetscReal *Ri, const PetscReal *RSR, const PetscReal *RKR, const PetscReal *LS, const PetscReal *LK, PetscReal lmax, PetscReal kmax)
+{
+  const ETDLinear *lin = &e->lin;
+  const PetscInt   n   = e->nlam;
+  const PetscReal  x0 = lin->excess[0], y0 = lin->excess[1], L00 = lin->Lbar[0], L01 = lin->Lbar[1], L11 = lin->Lbar[3];
+  const PetscReal *restrict ulam = e->ulam;
+  PetscReal *restrict w = e->phiwork, *restrict mell = e->mell;
+
+#pragma omp simd
+  for (PetscInt u = 0; u < n; u++) {
+    const PetscReal lam = ulam[u], x = ETDExcessAt(x0, lam, h, lmax), y = ETDExcessAt(y0, lam, h, lam * kmax), gk = (1 + y) * lam;
+    const PetscReal b00 = -lam * (RSR[0] + x * L00 + gk * RKR[0]), b01 = -lam * (RSR[1] + x * L01 + gk * RKR[1]), b11 = -lam * (RSR[3] + x * L11 + gk * RKR[3]);
+    mell[4 * u]     = -lam * (LS[0] + x * L00 + gk * LK[0]);
+    mell[4 * u + 1] = -lam * (LS[1] + x * L01 + gk * LK[1]);
+    mell[4 * u + 2] = -lam * (LS[2] + x * L01 + gk * LK[2]);
+    mell[4 * u + 3] = -lam * (LS[3] + x * L11 + gk * LK[3]);
+    const PetscReal bs = b01 != 0 ? b01 : 1, theta = (b11 - b00) / (2 * bs);
+    const PetscReal t = (theta >= 0 ? 1 : -1) / (PetscAbsReal(theta) + PetscSqrtReal(theta * theta + 1));
+    const PetscReal c = b01 != 0 ? 1 / PetscSqrtReal(t * t + 1) : 1, s = b01 != 0 ? t * c : 0;
+    const PetscReal z0 = h * (c * c * b00 - 2 * c * s * b01 + s * s * b11), z1 = h * (s * s * b00 + 2 * c * s * b01 + c * c * b11);
+    PetscReal       p[8];
+    PhiClosed(z0, exp(0.5 * z0), &p[0], &p[2], &p[4], &p[6]);
+    PhiClosed(z1, exp(0.5 * z1), &p[1], &p[3], &p[5], &p[7]);
+    w[u] = c, w[n + u] = s, w[2 * n + u] = z0, w[3 * n + u] = z1;
+    for (int q = 0; q < 8; q++) w[(4 + q) * n + u] = p[q];
+  }
+  for (PetscInt u = 0; u < n; u++) /* w[(4 + 2 j + m) n + u]: phi_{j+1} (j < 3) or phi1(z/2) (j = 3) of eigenvalue m */
+    for (PetscInt m = 0; m < 2; m++)
+      if (PetscAbsReal(w[(2 + m) * n + u]) < 1) PhiNearZero(w[(2 + m) * n + u], &w[(4 + m) * n + u], &w[(6 + m) * n + u], &w[(8 + m) * n + u], &w[(10 + m) * n + u]);
+  PetscReal *restrict out[4] = {e->mphi1, e->mphi2, e->mphi3, e->mhalf};
+  for (PetscInt j = 0; j < 4; j++) {
+    PetscReal *restrict F = out[j];
+#pragma omp simd
+    for (PetscInt u = 0; u < n; u++) {
+      const PetscReal c = w[u], s = w[n + u], f0 = w[(4 + 2 * j) * n + u], f1 = w[(5 + 2 * j) * n + u];
+      const PetscReal  T00 = R[0] * c - R[1] * s, T01 = R[0] * s + R[1] * c, T10 = R[2] * c - R[3] * s, T11 = R[2] * s + R[3] * c;
+      const PetscReal  U00 = c * Ri[0] - s * Ri[2], U01 = c * Ri[1] - s * Ri[3], U10 = s * Ri[0] + c * Ri[2], U11 = s * Ri[1] + c * Ri[3];
+      F[4 * u]     = T00 * f0 * U00 + T01 * f1 * U10;
+      F[4 * u + 1] = T00 * f0 * U01 + T01 * f1 * U11;
+      F[4 * u + 2] = T10 * f0 * U00 + T11 * f1 * U10;
+      F[4 * u + 3] = T10 * f0 * U01 + T11 * f1 * U11;
+    }
+  }
+}
+
 /* nc > 1: the multiplier matrices of step h for every distinct eigenvalue lambda:
    B = -lambda R (S_k + (1 + y_k) lambda K) R = Q D Q^T (symmetric), phi(h l) = (R Q) phi(h D)
    (Q^T R^-1), S_k = S + x_k I (x_k, y_k: ETDExcessAt). */
@@ -212,32 +263,33 @@ static void ETDPhiMatrix(TS_ETD *e, PetscReal h)
   LinalgMul(nc, R, lin->S, RS);
   LinalgMul(nc, RS, R, RSR);
   LinalgMul(nc, lin->Lbar, lin->S, LS);
-  for (PetscInt u = 0; u < e->nlam; u++) {
-    const PetscReal lam = e->ulam[u], x = ETDExcessAt(lin->excess[0], lam, h, lmax), y = ETDExcessAt(lin->excess[1], lam, h, lam * kmax);
-    PetscReal       B[ETD_NN], Q[ETD_NN], T[ETD_NN], Ui[ETD_NN], d[UPHILL_MAX_NC], f[4][UPHILL_MAX_NC];
-    for (PetscInt i = 0; i < nn; i++) { /* R R = Lbar */
-      B[i]               = -lam * (RSR[i] + x * lin->Lbar[i] + (1 + y) * lam * RKR[i]);
-      e->mell[u * nn + i] = -lam * (LS[i] + x * lin->Lbar[i] + (1 + y) * lam * LK[i]);
-    }
-    if (nc == 2) LinalgSymEig2(B, d, Q);
-    else LinalgSymEig(nc, B, d, Q);
-    LinalgMul(nc, R, Q, T);
-    for (PetscInt i = 0; i < nc; i++)
-      for (PetscInt j = 0; j < nc; j++) {
-        PetscReal sum = 0;
-        for (PetscInt m = 0; m < nc; m++) sum += Q[m * nc + i] * Ri[m * nc + j];
-        Ui[i * nc + j] = sum;
+  if (nc == 2) ETDPhiTernary(e, h, R, Ri, RSR, RKR, LS, LK, lmax, kmax);
+  else
+    for (PetscInt u = 0; u < e->nlam; u++) {
+      const PetscReal lam = e->ulam[u], x = ETDExcessAt(lin->excess[0], lam, h, lmax), y = ETDExcessAt(lin->excess[1], lam, h, lam * kmax);
+      PetscReal       B[ETD_NN], Q[ETD_NN], T[ETD_NN], Ui[ETD_NN], d[UPHILL_MAX_NC], f[4][UPHILL_MAX_NC];
+      for (PetscInt i = 0; i < nn; i++) { /* R R = Lbar */
+        B[i]                = -lam * (RSR[i] + x * lin->Lbar[i] + (1 + y) * lam * RKR[i]);
+        e->mell[u * nn + i] = -lam * (LS[i] + x * lin->Lbar[i] + (1 + y) * lam * LK[i]);
       }
-    for (PetscInt m = 0; m < nc; m++) {
-      const PetscReal z = h * d[m];
-      PhiClosed(z, exp(0.5 * z), &f[0][m], &f[1][m], &f[2][m], &f[3][m]);
-      PhiNearZero(z, &f[0][m], &f[1][m], &f[2][m], &f[3][m]);
+      LinalgSymEig(nc, B, d, Q);
+      LinalgMul(nc, R, Q, T);
+      for (PetscInt i = 0; i < nc; i++)
+        for (PetscInt j = 0; j < nc; j++) {
+          PetscReal sum = 0;
+          for (PetscInt m = 0; m < nc; m++) sum += Q[m * nc + i] * Ri[m * nc + j];
+          Ui[i * nc + j] = sum;
+        }
+      for (PetscInt m = 0; m < nc; m++) {
+        const PetscReal z = h * d[m];
+        PhiClosed(z, exp(0.5 * z), &f[0][m], &f[1][m], &f[2][m], &f[3][m]);
+        PhiNearZero(z, &f[0][m], &f[1][m], &f[2][m], &f[3][m]);
+      }
+      ETDMatrixFunction(nc, T, f[0], Ui, e->mphi1 + u * nn);
+      ETDMatrixFunction(nc, T, f[1], Ui, e->mphi2 + u * nn);
+      ETDMatrixFunction(nc, T, f[2], Ui, e->mphi3 + u * nn);
+      ETDMatrixFunction(nc, T, f[3], Ui, e->mhalf + u * nn);
     }
-    ETDMatrixFunction(nc, T, f[0], Ui, e->mphi1 + u * nn);
-    ETDMatrixFunction(nc, T, f[1], Ui, e->mphi2 + u * nn);
-    ETDMatrixFunction(nc, T, f[2], Ui, e->mphi3 + u * nn);
-    ETDMatrixFunction(nc, T, f[3], Ui, e->mhalf + u * nn);
-  }
   e->phi_h   = h;
   e->phi_lin = e->lin;
 }
@@ -941,6 +993,7 @@ static PetscErrorCode ETDSetUpTables(TS_ETD *e)
   PetscCall(PetscMalloc5(m, &e->mell, m, &e->mphi1, m, &e->mphi2, m, &e->mphi3, m, &e->mhalf));
   if (e->nc <= 2) PetscCall(PetscMalloc1(e->nc == 1 ? 3 * m : 4 * m, &e->abtab)); /* nc = 2: four 2 x 2 matrices */
   if (e->nc == 1) PetscFunctionReturn(0);
+  if (e->nc == 2) PetscCall(PetscMalloc1(12 * PetscMax(e->nlam, 1), &e->phiwork));
   PetscCall(SpectralScalarDM(e->p.sp, &da1));
   for (PetscInt i = 0; i < e->nc; i++) PetscCall(DMCreateGlobalVector(da1, &e->w1[i]));
   PetscFunctionReturn(0);
@@ -999,6 +1052,7 @@ static PetscErrorCode TSReset_ETD(TS ts)
   PetscCall(PetscFree5(e->g0, e->ahat, e->w, e->bhat, e->da));
   PetscCall(PetscFree5(e->ell, e->phi1, e->phi2, e->phi3, e->half));
   PetscCall(PetscFree2(e->lidx, e->ulam));
+  PetscCall(PetscFree(e->phiwork));
   PetscCall(PetscFree5(e->mell, e->mphi1, e->mphi2, e->mphi3, e->mhalf));
   PetscCall(PetscFree(e->abtab));
   for (PetscInt j = 0; j < 3; j++) {
