@@ -455,18 +455,14 @@ static PetscErrorCode EtdLineariseMulti(TS ts, Vec C, PetscReal *Lbar, PetscReal
   PetscCall(VecRestoreArrayRead(C, &c));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, m, 3, MPIU_REAL, MPIU_MAX, PetscObjectComm((PetscObject)C)));
   if (!mm->atomic) m[1] = 1; /* Lbar = L */
-  for (PetscInt i = 0; i < nn; i++) S[i] = (Hbar[i] + (i % (nc + 1) == 0 ? m[0] : 0)) / m[1];
+  const PetscBool split = (PetscBool)(nc > 1 && r->kappa_definite);
+  excess[0] = split ? m[0] : 0; /* the bounds' shares apart: the integrator keeps of them what the step needs */
+  excess[1] = split ? m[1] - 1 : 0;
+  for (PetscInt i = 0; i < nn; i++) S[i] = split ? Hbar[i] : (Hbar[i] + (i % (nc + 1) == 0 ? m[0] : 0)) / m[1];
   if (!r->kappa_definite) { /* without gradient energy in some direction, no growth there: S >= 0 */
     PetscReal eig[UPHILL_MAX_NC];
     LinalgSymEig(nc, S, eig, NULL); /* ascending */
     for (PetscInt i = 0; i < nc; i++) S[i * (nc + 1)] += PetscMax(-eig[0], 0);
-  }
-  excess[0] = excess[1] = 0;
-  const PetscBool split = (PetscBool)(nc > 1 && r->kappa_definite);
-  if (split) { /* the bounds' shares apart: the integrator keeps of them what the step needs */
-    for (PetscInt i = 0; i < nn; i++) S[i] = Hbar[i];
-    excess[0] = m[0];
-    excess[1] = m[1] - 1;
   }
   *smin = nc == 1 ? PetscMin(-m[2] / m[1], S[0]) : PETSC_MIN_REAL; /* N = 2: the binary's min f'' */
   for (PetscInt i = 0; i < nn; i++) {
