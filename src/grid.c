@@ -11,19 +11,21 @@
 /* ---- the memory estimate, before anything is allocated ------------------------------------
    Peak resident memory (max RSS, /usr/bin/time) per grid point: the slope between 32^3 and
    64^3 grids, 3 steps, binary defaults (48^3 for the ternary); the larger of 1 and 2 ranks:
-     etd, rosw (transforms)    267 / 254 B/point on 1 rank, 343 / 325 on 2 -> 350
-                               (the state c alone, 2026-12-02; rosw on the mixed state was 432)
+     etd, rosw (transforms)    267 / 254 B/point on 1 rank, 343 / 325 on 2 (the state c
+                               alone, 2026-12-02; rosw on the mixed state was 432); etd
+                               2026-12-03, the multistep default: 315 on 1 rank, 384-402
+                               on 2 -> 400
      etd, 3 components         652 B/point on 1 rank, 717 on 2    -> 720 (64^3 vs 32^3,
                                input/ternary_spinodal.opts, 2026-12-03 with the kept ghosted
                                work state; 625 / 690 before it, 499 / 563 on 12-02):
-                               370 more per extra component
+                               320 more per extra component
      bdf (Newton-multigrid)   1428 B/point on 1 rank, 1517 on 2    -> 1520 (1477 at 128^3,
                                                                       benchmarks/README.md)
      bdf, 3 components        6458 B/point on 1 rank               -> 6500
    and 45 MB per rank at a 4^3 grid (MPI, PETSc, HDF5, FFTW) -> 50 MB.  The N-component path
    keeps full (2 nc)^2 point blocks: its bytes per point are taken to grow as nc^2. */
-#define GRID_BYTES_FFT      350.0
-#define GRID_BYTES_FFT_NC   370.0
+#define GRID_BYTES_FFT      400.0
+#define GRID_BYTES_FFT_NC   320.0
 #define GRID_BYTES_BDF      1520.0
 #define GRID_BYTES_TERNARY  6500.0
 #define GRID_BYTES_PER_RANK 50.0e6
