@@ -298,9 +298,8 @@ PetscErrorCode ComputeSpreadC(Vec C, PetscReal mean, PetscReal *std)
   PetscFunctionReturn(0);
 }
 
-/* F, the masses and the spread of c of a state on da with dof entries per cell (c first);
-   F given (known from the step's acceptance test): no energy pass and no ghost exchange. */
-static PetscErrorCode ObservablesOn(const App *app, DM da, Vec X, PetscInt nc, PetscInt dof, void (*energy)(const App *, const GridBox *, const PetscScalar *, const PetscReal[3], PetscReal[2]), const PetscReal *F, Observables *obs)
+/* F, the masses and the spread of c of a state on da with dof entries per cell (c first). */
+static PetscErrorCode ObservablesOn(const App *app, DM da, Vec X, PetscInt nc, PetscInt dof, void (*energy)(const App *, const GridBox *, const PetscScalar *, const PetscReal[3], PetscReal[2]), Observables *obs)
 {
   GridBox            b;
   PetscReal          loc[1 + UPHILL_MAX_NC] = {0}, mm[2] = {PETSC_MAX_REAL, PETSC_MAX_REAL}, var = 0, mean;
@@ -309,8 +308,7 @@ static PetscErrorCode ObservablesOn(const App *app, DM da, Vec X, PetscInt nc, P
 
   PetscFunctionBegin;
   PetscCall(GridGetBox(da, &b));
-  if (!F) PetscCall(FreeEnergyOn(app, da, X, energy, &obs->free_energy, NULL));
-  else obs->free_energy = *F;
+  PetscCall(FreeEnergyOn(app, da, X, energy, &obs->free_energy, NULL));
   PetscCall(VecGetArrayRead(X, &x)); /* owned cells, in order */
   const PetscInt n = b.info.xm * b.info.ym * b.info.zm;
   for (PetscInt i = 0; i < n; i++) {
@@ -338,7 +336,5 @@ static PetscErrorCode ObservablesOn(const App *app, DM da, Vec X, PetscInt nc, P
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode ComputeObservables(const App *app, Vec X, Observables *obs) { return ObservablesOn(app, app->da, X, app->p.ncomp, 2 * app->p.ncomp, app->ops->energy, NULL, obs); }
-
-PetscErrorCode ComputeObservablesGivenF(const App *app, Vec X, const PetscReal *F, Observables *obs) { return ObservablesOn(app, app->da, X, app->p.ncomp, 2 * app->p.ncomp, app->ops->energy, F, obs); }
+PetscErrorCode ComputeObservables(const App *app, Vec X, Observables *obs) { return ObservablesOn(app, app->da, X, app->p.ncomp, 2 * app->p.ncomp, app->ops->energy, obs); }
 

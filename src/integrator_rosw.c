@@ -273,11 +273,6 @@ static PetscErrorCode EtdRHSMulti(TS ts, Vec C, Vec G, void *ctx)
   PetscFunctionBegin;
   (void)ts;
   PetscCall(RoswWorkState(r, C, NULL, NULL));
-  if (!r->rate_work) {
-    GridBox b;
-    PetscCall(GridGetBox(r->app->da, &b));
-    PetscCall(PetscMalloc1(3 * b.info.gxm * b.info.gym * b.info.gzm, &r->rate_work));
-  }
   PetscCall(ComputeRateGeneral(r->app, r->Xl, r->rate_work, G));
   PetscFunctionReturn(0);
 }
@@ -791,11 +786,14 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
   PetscCall(VecStrideSubSetGather(X, r->nc, RoswComponents, RoswComponents, r->C, INSERT_VALUES));
   if (r->general) {
     PetscReal kev[UPHILL_MAX_NC];
+    PetscInt  nl;
     LinalgSymEig(r->nc, app->mm.kappa, kev, NULL);
     r->kappa_definite = (PetscBool)(kev[0] > 0);
     PetscCall(VecDuplicate(X, &r->Xs));
     PetscCall(DMCreateLocalVector(app->da, &r->Xl));
     PetscCall(VecZeroEntries(r->Xl)); /* the corners, which no face exchange fills, read as c = 0 by the rate's per-cell L */
+    PetscCall(VecGetLocalSize(r->Xl, &nl));
+    PetscCall(PetscMalloc1(3 * (nl / (2 * r->nc)), &r->rate_work));
     PetscCall(VecDuplicate(r->C, &r->vatol));
   } else PetscCall(DMCreateGlobalVector(r->da1, &r->mu));
   const PetscBool pointwise = (PetscBool)(app->p.integrator == INTEGRATOR_ETD && !r->general && app->mob.model == MOBILITY_CONSTANT);

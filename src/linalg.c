@@ -3,15 +3,6 @@
 
 #define LA_MAX 8
 
-/* The Jacobi rotation (c, s) that zeroes the off-diagonal apq of the 2 x 2 block [app apq; apq aqq]. */
-static inline void JacobiRotation(PetscReal app, PetscReal aqq, PetscReal apq, PetscReal *c, PetscReal *s)
-{
-  const PetscReal theta = (aqq - app) / (2 * apq);
-  const PetscReal t     = (theta >= 0 ? 1 : -1) / (PetscAbsReal(theta) + PetscSqrtReal(theta * theta + 1));
-  *c                    = 1 / PetscSqrtReal(t * t + 1);
-  *s                    = t * *c;
-}
-
 void LinalgSymEig(PetscInt n, const PetscReal *A, PetscReal *lambda, PetscReal *V)
 {
   PetscReal a[LA_MAX * LA_MAX], v[LA_MAX * LA_MAX];
@@ -32,7 +23,7 @@ void LinalgSymEig(PetscInt n, const PetscReal *A, PetscReal *lambda, PetscReal *
         const PetscReal apq = a[p * n + q];
         PetscReal       c, s;
         if (apq == 0) continue;
-        JacobiRotation(a[p * n + p], a[q * n + q], apq, &c, &s);
+        LinalgJacobiRotation(a[p * n + p], a[q * n + q], apq, &c, &s);
         for (PetscInt k = 0; k < n; k++) { /* A <- A J (columns p, q) */
           const PetscReal akp = a[k * n + p], akq = a[k * n + q];
           a[k * n + p] = c * akp - s * akq;
@@ -65,16 +56,6 @@ void LinalgSymEig(PetscInt n, const PetscReal *A, PetscReal *lambda, PetscReal *
     if (V)
       for (PetscInt k = 0; k < n; k++) V[k * n + i] = v[k * n + order[i]];
   }
-}
-
-void LinalgSymEig2(const PetscReal *B, PetscReal *d, PetscReal *Q)
-{
-  const PetscReal a = B[0], b = B[1], e = B[3];
-  PetscReal       c = 1, s = 0;
-  if (b != 0) JacobiRotation(a, e, b, &c, &s);
-  d[0] = c * c * a - 2 * c * s * b + s * s * e;
-  d[1] = s * s * a + 2 * c * s * b + c * c * e;
-  Q[0] = c, Q[1] = s, Q[2] = -s, Q[3] = c;
 }
 
 PetscReal LinalgSymMaxEigN(PetscInt n, const PetscReal *A)

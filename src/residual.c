@@ -274,8 +274,7 @@ static inline __attribute__((always_inline)) void CellPotentialGeneral(const Gri
 static inline __attribute__((always_inline)) void PotentialGeneralRows(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg, const PetscReal *ih2, PetscReal *sums, PetscBool ENERGY, PetscInt NC, PetscBool ATOMIC)
 {
   MultiModel     mm  = app->mm;
-  const PetscInt dof = 2 * NC;
-
+  const PetscInt  dof     = 2 * NC;
   const PetscBool inplace = (PetscBool)(xg == xl);
 
   mm.nc     = NC;

@@ -194,9 +194,9 @@ static inline PetscReal ETDExcessAt(PetscReal x, PetscReal lambda, PetscReal h, 
   return PetscMax(x - 1 / (h * lambda * lmax), 0);
 }
 
-/* ETDPhiMatrix for nc = 2 with the distinct eigenvalues as the vector lanes (the generic loop,
-   its small matrices and LinalgSymEig2 ran scalar): B's eigenvalues and rotation (c, s) in closed
-   form (LinalgSymEig2's Jacobi rotation), the phi of both eigenvalues by the closed forms and one
+/* ETDPhiMatrix for nc = 2 with the distinct eigenvalues as the vector lanes (the generic loop
+   and its small matrices ran scalar): B's eigenvalues and rotation (c, s) in closed form (one
+   Jacobi rotation), the phi of both eigenvalues by the closed forms and one
    vector exp each, then the series where they cancel (a scalar pass over the few |z| < 1), then
    F = T diag(f) Ui, T = R Q, Ui = Q^T R^-1, Q = [c s; -s c]. */
 static void ETDPhiTernary(TS_ETD *e, PetscReal h, const PetscReal *R, const PetscReal *Ri, const PetscReal *RSR, const PetscReal *RKR, const PetscReal *LS, const PetscReal *LK, PetscReal lmax, PetscReal kmax)
@@ -215,9 +215,8 @@ static void ETDPhiTernary(TS_ETD *e, PetscReal h, const PetscReal *R, const Pets
     mell[4 * u + 1] = -lam * (LS[1] + x * L01 + gk * LK[1]);
     mell[4 * u + 2] = -lam * (LS[2] + x * L01 + gk * LK[2]);
     mell[4 * u + 3] = -lam * (LS[3] + x * L11 + gk * LK[3]);
-    const PetscReal bs = b01 != 0 ? b01 : 1, theta = (b11 - b00) / (2 * bs);
-    const PetscReal t = (theta >= 0 ? 1 : -1) / (PetscAbsReal(theta) + PetscSqrtReal(theta * theta + 1));
-    const PetscReal c = b01 != 0 ? 1 / PetscSqrtReal(t * t + 1) : 1, s = b01 != 0 ? t * c : 0;
+    PetscReal       c, s;
+    LinalgJacobiRotation(b00, b11, b01, &c, &s);
     const PetscReal z0 = h * (c * c * b00 - 2 * c * s * b01 + s * s * b11), z1 = h * (s * s * b00 + 2 * c * s * b01 + c * c * b11);
     PetscReal       p[8];
     PhiClosed(z0, exp(0.5 * z0), &p[0], &p[2], &p[4], &p[6]);
@@ -325,7 +324,6 @@ static void ETDCombine(const TS_ETD *e, PetscInt nt, const ETDTerm *t, PetscScal
     }
 }
 
-/* The transforms of U's components, one after another. */
 /* U's components apart into w1 (split) or back (one pass over U; PETSc's strided copies took
    one a component, element by element). */
 static PetscErrorCode ETDComponents(TS_ETD *e, Vec U, PetscBool split)
@@ -353,6 +351,7 @@ static PetscErrorCode ETDComponents(TS_ETD *e, Vec U, PetscBool split)
   PetscFunctionReturn(0);
 }
 
+/* The transforms of U's components, one after another. */
 static PetscErrorCode ETDForward(TS_ETD *e, Vec U, PetscScalar *uhat)
 {
   PetscFunctionBegin;

@@ -6,9 +6,15 @@
 
 /* Eigenvalues (ascending) and, if V is not NULL, eigenvectors (columns of V) of symmetric A. */
 void LinalgSymEig(PetscInt n, const PetscReal *A, PetscReal *lambda, PetscReal *V);
-/* n = 2 by one Jacobi rotation without LinalgSymEig's sweeps (eigenvalues in no set order):
-   cheap enough per spectral coefficient. */
-void LinalgSymEig2(const PetscReal *A, PetscReal *lambda, PetscReal *V);
+/* The Jacobi rotation (c, s) that zeroes the off-diagonal apq of the 2 x 2 block [app apq; apq
+   aqq] (apq = 0: c = 1, s = 0), without a branch: inline, for loops that vectorise over blocks. */
+static inline void LinalgJacobiRotation(PetscReal app, PetscReal aqq, PetscReal apq, PetscReal *c, PetscReal *s)
+{
+  const PetscReal theta = (aqq - app) / (2 * (apq != 0 ? apq : 1));
+  const PetscReal t     = apq != 0 ? (theta >= 0 ? 1 : -1) / (PetscAbsReal(theta) + PetscSqrtReal(theta * theta + 1)) : 0;
+  *c                    = 1 / PetscSqrtReal(t * t + 1);
+  *s                    = t * *c;
+}
 /* n > 2: the largest eigenvalue of symmetric A by LinalgSymEig. */
 PetscReal LinalgSymMaxEigN(PetscInt n, const PetscReal *A);
 /* The largest eigenvalue of symmetric A (closed form for n <= 2: cheap enough per grid point;

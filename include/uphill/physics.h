@@ -61,8 +61,6 @@ typedef struct {
   PetscReal c_min, c_max, c_std; /* of c (N-component: of c_1) */
 } Observables;
 PetscErrorCode ComputeObservables(const App *app, Vec X, Observables *obs);
-/* The same with F, when known, taken as given (no energy pass; NULL: computed). */
-PetscErrorCode ComputeObservablesGivenF(const App *app, Vec X, const PetscReal *F, Observables *obs);
 /* The discrete F alone (one pass); Fabs, if asked, sums |cell energies| (a round-off scale). */
 PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal *Fabs);
 /* N components, in place on the ghosted local state Xl (app->da's; its c entries and their face
