@@ -187,6 +187,32 @@ PetscErrorCode ComputePotentialLocal(const App *app, Vec Xl, PetscReal *F, Petsc
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode ComputePotentialFields(const App *app, Vec c[], Vec mu[], PetscReal *F, PetscReal *Fabs)
+{
+  GridBox            b;
+  KernelCoef         k;
+  const PetscScalar *c0, *c1;
+  PetscScalar       *m0, *m1;
+  PetscReal          ih2[3], sums[2] = {0, 0};
+
+  PetscFunctionBegin;
+  PetscCheck(app->p.general && app->mm.nc == 2 && app->mm.type == FE_REGULAR_SOLUTION, PetscObjectComm((PetscObject)app->da), PETSC_ERR_PLIB, "the field-wise potential pass is for the ternary regular solution");
+  for (int d = 0; d < 3; d++) ih2[d] = 1.0 / (app->h[d] * app->h[d]);
+  KernelCoefficients(app, &k);
+  PetscCall(GridGetBox(app->da, &b));
+  PetscCall(VecGetArrayRead(c[0], &c0));
+  PetscCall(VecGetArrayRead(c[1], &c1));
+  PetscCall(VecGetArray(mu[0], &m0));
+  PetscCall(VecGetArray(mu[1], &m1));
+  PotentialTernaryFields(&b, app, &k, c0, c1, m0, m1, F ? ih2 : k.ih2, sums);
+  PetscCall(VecRestoreArray(mu[1], &m1));
+  PetscCall(VecRestoreArray(mu[0], &m0));
+  PetscCall(VecRestoreArrayRead(c[1], &c1));
+  PetscCall(VecRestoreArrayRead(c[0], &c0));
+  if (F) PetscCall(FreeEnergyFromSums(app, app->da, sums, F, Fabs));
+  PetscFunctionReturn(0);
+}
+
 /* The integrals of a binary state c alone (ComputeStateSumsC), row by row: the logarithms once
    per cell and side, shared by f, f' and f''; the energy and mobility fixed by literals so that
    the rows vectorise.  x holds c ghosted (the stencil's layout), or, on one rank (owned: the

@@ -347,6 +347,42 @@ PetscErrorCode GridSetOwnedEntries(DM da, Vec C, Vec l)
   PetscFunctionReturn(0);
 }
 
+/* A row of n cells: entry r of each of src's cells (nc a cell) into field r's row. */
+static inline __attribute__((always_inline)) void RowFields(const PetscScalar *restrict src, PetscInt n, PetscInt nc, PetscScalar *const *dst)
+{
+  for (PetscInt r = 0; r < nc; r++) {
+    PetscScalar *restrict d = dst[r];
+    for (PetscInt i = 0; i < n; i++) d[i] = src[nc * i + r];
+  }
+}
+
+PetscErrorCode GridSetOwnedFields(DM da1, Vec C, Vec l[])
+{
+  GridBox            b;
+  const PetscScalar *c;
+  PetscScalar       *x[UPHILL_MAX_NC];
+  PetscInt           nc, n;
+
+  PetscFunctionBegin;
+  PetscCall(GridGetBox(da1, &b));
+  PetscCall(VecGetBlockSize(C, &nc));
+  PetscCall(VecGetLocalSize(C, &n));
+  PetscCheck(b.info.dof == 1 && nc <= UPHILL_MAX_NC && n == nc * b.info.xm * b.info.ym * b.info.zm, PetscObjectComm((PetscObject)da1), PETSC_ERR_ARG_SIZ, "a vector of %" PetscInt_FMT " entries in blocks of %" PetscInt_FMT " is not a set of fields of this scalar grid's cells", n, nc);
+  PetscCall(VecGetArrayRead(C, &c));
+  for (PetscInt r = 0; r < nc; r++) PetscCall(VecGetArray(l[r], &x[r]));
+  for (PetscInt k = b.info.zs; k < b.info.zs + b.info.zm; k++)
+    for (PetscInt j = b.info.ys; j < b.info.ys + b.info.ym; j++) {
+      const PetscInt q = GridGhosted(&b, b.info.xs, j, k);
+      PetscScalar   *dst[UPHILL_MAX_NC];
+      for (PetscInt r = 0; r < nc; r++) dst[r] = x[r] + q;
+      if (nc == 2) RowFields(c + 2 * GridOwned(&b, b.info.xs, j, k), b.info.xm, 2, dst); /* the ternary's, written out */
+      else RowFields(c + nc * GridOwned(&b, b.info.xs, j, k), b.info.xm, nc, dst);
+    }
+  for (PetscInt r = 0; r < nc; r++) PetscCall(VecRestoreArray(l[r], &x[r]));
+  PetscCall(VecRestoreArrayRead(C, &c));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode GridGlobalToLocal(const App *app, Vec g, Vec l)
 {
   PetscFunctionBegin;

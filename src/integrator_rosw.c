@@ -87,9 +87,11 @@ typedef struct {
   Vec              X;         /* the mixed state (c, mu) the rest of the program reads (borrowed) */
   Vec              Xs;        /* N components: a mixed state for F of a state between steps */
   Vec              Xl;        /* N components: the ghosted mixed work state (RoswWorkState) */
+  PetscBool        fields;    /* the ternary regular solution with lattice-fixed L: the work state as fields */
+  Vec              cf[2], muf[2]; /* ... c and mu, ghosted local vectors of da1 (Xl is then not used) */
   RoswStamp        xl_of;     /* ... holds c and mu(c) of this vector */
   Vec              vatol;     /* N components: each component's absolute tolerance */
-  PetscReal       *rate_work; /* N components: the rate's work, 3 reals per ghosted cell */
+  PetscReal       *rate_work; /* N components: the rate's work, RATE_WORK_PER_CELL per ghosted cell */
   RoswStamp        stats_of;  /* N components: the vector stats is of */
   ComponentStats   stats;
   PetscReal        Lref[UPHILL_MAX_NC * UPHILL_MAX_NC], Lref_ihalf[UPHILL_MAX_NC * UPHILL_MAX_NC]; /* L(mean c), its R^-1/2 */
@@ -256,10 +258,17 @@ static PetscErrorCode RoswWorkState(Rosw *r, Vec C, PetscReal *F, PetscReal *Fab
   PetscFunctionBegin;
   if (!F) PetscCall(RoswStampMatch(&r->xl_of, C, PETSC_FALSE, &holds));
   if (holds) PetscFunctionReturn(0);
-  PetscCall(GridSetOwnedEntries(r->app->da, C, r->Xl));
-  PetscCall(GridUpdateGhosts(r->app->da, r->Xl));
-  PetscCall(ComputePotentialLocal(r->app, r->Xl, F, Fabs));
-  PetscCall(GridUpdateGhosts(r->app->da, r->Xl));
+  if (r->fields) {
+    PetscCall(GridSetOwnedFields(r->da1, C, r->cf));
+    for (int a = 0; a < 2; a++) PetscCall(GridUpdateGhosts(r->da1, r->cf[a]));
+    PetscCall(ComputePotentialFields(r->app, r->cf, r->muf, F, Fabs));
+    for (int a = 0; a < 2; a++) PetscCall(GridUpdateGhosts(r->da1, r->muf[a]));
+  } else {
+    PetscCall(GridSetOwnedEntries(r->app->da, C, r->Xl));
+    PetscCall(GridUpdateGhosts(r->app->da, r->Xl));
+    PetscCall(ComputePotentialLocal(r->app, r->Xl, F, Fabs));
+    PetscCall(GridUpdateGhosts(r->app->da, r->Xl));
+  }
   PetscCall(RoswStampMatch(&r->xl_of, C, PETSC_TRUE, NULL));
   PetscFunctionReturn(0);
 }
@@ -273,7 +282,8 @@ static PetscErrorCode EtdRHSMulti(TS ts, Vec C, Vec G, void *ctx)
   PetscFunctionBegin;
   (void)ts;
   PetscCall(RoswWorkState(r, C, NULL, NULL));
-  PetscCall(ComputeRateGeneral(r->app, r->Xl, r->rate_work, G));
+  if (r->fields) PetscCall(ComputeRateFields(r->app, r->cf, r->muf, r->rate_work, G));
+  else PetscCall(ComputeRateGeneral(r->app, r->Xl, r->rate_work, G));
   PetscFunctionReturn(0);
 }
 
@@ -395,8 +405,9 @@ static void EtdLineariseTernary(const MultiModel *mm, const PetscScalar *c, Pets
 
 #pragma omp simd reduction(max : m0, m1)
   for (PetscInt i = 0; i < n; i += 2) {
-    const PetscReal c0 = c[i], c1 = c[i + 1], iN = 1 / (1 - c0 - c1);
-    const PetscReal H00 = k00 + rt * (1 / c0 + iN), H01 = k01 + rt * iN, H10 = k10 + rt * iN, H11 = k11 + rt * (1 / c1 + iN);
+    const PetscReal c0 = c[i], c1 = c[i + 1], cN = 1 - c0 - c1, ip = 1 / (c0 * c1 * cN); /* one division, not three */
+    const PetscReal i0 = ip * c1 * cN, i1 = ip * c0 * cN, iN = ip * c0 * c1;
+    const PetscReal H00 = k00 + rt * (i0 + iN), H01 = k01 + rt * iN, H10 = k10 + rt * iN, H11 = k11 + rt * (i1 + iN);
     PetscReal       L00, L01, L10, L11;
     MultiLTernary(M, c0, c1, &L00, &L01, &L10, &L11);
     const PetscReal T00 = R[0] * L00 + R[1] * L10, T01 = R[0] * L01 + R[1] * L11, T10 = R[2] * L00 + R[3] * L10, T11 = R[2] * L01 + R[3] * L11;
@@ -678,6 +689,10 @@ static PetscErrorCode RoswDestroyContext(void *ctx)
   PetscCall(VecDestroy(&r->P));
   PetscCall(VecDestroy(&r->Xs));
   PetscCall(VecDestroy(&r->Xl));
+  for (int a = 0; a < 2; a++) {
+    PetscCall(VecDestroy(&r->cf[a]));
+    PetscCall(VecDestroy(&r->muf[a]));
+  }
   PetscCall(VecDestroy(&r->vatol));
   PetscCall(PetscFree(r->rate_work));
   if (r->dac != r->da1) PetscCall(DMDestroy(&r->dac));
@@ -790,10 +805,20 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
     LinalgSymEig(r->nc, app->mm.kappa, kev, NULL);
     r->kappa_definite = (PetscBool)(kev[0] > 0);
     PetscCall(VecDuplicate(X, &r->Xs));
-    PetscCall(DMCreateLocalVector(app->da, &r->Xl));
-    PetscCall(VecZeroEntries(r->Xl)); /* the corners, which no face exchange fills, read as c = 0 by the rate's per-cell L */
-    PetscCall(VecGetLocalSize(r->Xl, &nl));
-    PetscCall(PetscMalloc1(3 * (nl / (2 * r->nc)), &r->rate_work));
+    r->fields = (PetscBool)(r->nc == 2 && app->mm.type == FE_REGULAR_SOLUTION && app->mm.atomic);
+    if (r->fields)
+      for (int a = 0; a < 2; a++) {
+        PetscCall(DMCreateLocalVector(r->da1, &r->cf[a]));
+        PetscCall(VecDuplicate(r->cf[a], &r->muf[a]));
+        PetscCall(VecZeroEntries(r->cf[a])); /* the corners, which no face exchange fills, read as c = 0 by the rate's per-cell L */
+        PetscCall(VecZeroEntries(r->muf[a]));
+      }
+    else {
+      PetscCall(DMCreateLocalVector(app->da, &r->Xl));
+      PetscCall(VecZeroEntries(r->Xl));
+    }
+    PetscCall(VecGetLocalSize(r->fields ? r->cf[0] : r->Xl, &nl));
+    PetscCall(PetscMalloc1(r->fields ? 3 * nl : RATE_WORK_PER_CELL * (nl / (2 * r->nc)), &r->rate_work));
     PetscCall(VecDuplicate(r->C, &r->vatol));
   } else PetscCall(DMCreateGlobalVector(r->da1, &r->mu));
   const PetscBool pointwise = (PetscBool)(app->p.integrator == INTEGRATOR_ETD && !r->general && app->mob.model == MOBILITY_CONSTANT);

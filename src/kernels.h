@@ -6,11 +6,20 @@
 
 void           ResidualBinary(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f);
 void           ResidualGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f);
-/* work: 3 reals per ghosted cell (the ternary with lattice-fixed L stores L there), or NULL. */
+/* work: RATE_WORK_PER_CELL reals per ghosted cell (the ternary with lattice-fixed L stores L and
+   mu there), or NULL. */
+#define RATE_WORK_PER_CELL 5
 void           RateGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, PetscScalar *g, PetscReal *work);
 /* The same over the ghosted local mixed state Xl (mu consistent with c, the face ghosts of both
    current) into G, nc per cell. */
 PetscErrorCode ComputeRateGeneral(const App *app, Vec Xl, PetscReal *work, Vec G);
+/* The ternary (nc = 2, regular solution) on separate scalar fields in the ghosted layout of
+   da's cells (the etd integrator's work state): mu0, mu1 at the owned cells from c0, c1 (face
+   ghosts current), the energy sums added to sums; and, for lattice-fixed L, the rate from c and
+   mu (face ghosts of both current; work: 3 reals per ghosted cell).  The same bits as the
+   interleaved state's PotentialGeneral / PotentialEnergyGeneral and RateGeneral. */
+void           PotentialTernaryFields(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *c0, const PetscReal *c1, PetscReal *mu0, PetscReal *mu1, const PetscReal ih2[3], PetscReal sums[2]);
+void           RateTernaryFields(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *c0, const PetscReal *c1, const PetscReal *mu0, const PetscReal *mu1, PetscScalar *g, PetscReal *work);
 void           PotentialBinary(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, PetscScalar *xg);
 /* The binary equation reduced to c (mu eliminated) on scalar fields, for the rosw integrator:
    mu at the owned cells from the ghosted c, and the c rows from the ghosted c and mu. */

@@ -158,35 +158,31 @@ static inline __attribute__((always_inline)) void RateRows(const GridBox *b, con
 }
 
 /* RateRows for the ternary with lattice-fixed L (nc = 2): each ghosted cell's L (MultiL) formed
-   once into three arrays (L11, L12, L22 of work) and the face mobilities read from them, where
-   the generic rows form it seven times a cell (at the cell and at each neighbour's face); both
-   loops vectorise.  Problem (e): the rate's share of the run 19% before. */
-static void RateTernaryAtomic(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *restrict x, PetscScalar *restrict g, PetscReal *restrict work)
+   once into three arrays (L00, L01, L11) and the face mobilities read from them, where the
+   generic rows form it seven times a cell (at the cell and at each neighbour's face); mu read
+   from separate fields (read four entries apart from the interleaved state the face loop's loads
+   were permutes, a third of its samples); both loops vectorise.  Problem (e): the rate's share
+   of the run 19% before. */
+static void RateTernaryFaces(const GridBox *b, const KernelCoef *k, const PetscReal *restrict L00, const PetscReal *restrict L01, const PetscReal *restrict L11, const PetscReal *restrict mu0, const PetscReal *restrict mu1, PetscScalar *restrict g)
 {
-  const PetscInt   ng = b->info.gxm * b->info.gym * b->info.gzm, dim = b->info.dim;
-  const PetscReal  M[3] = {app->mm.M[0], app->mm.M[1], app->mm.M[2]}, itau = 1 / k->tau;
-  PetscReal *restrict L00 = work, *restrict L01 = work + ng, *restrict L11 = work + 2 * ng;
-
-#pragma omp simd
-  for (PetscInt q = 0; q < ng; q++) {
-    PetscReal L10; /* = L01, symmetric */
-    MultiLTernary(M, x[4 * q], x[4 * q + 1], &L00[q], &L01[q], &L10, &L11[q]);
-  }
+  const PetscInt  dim = b->info.dim;
+  const PetscReal itau = 1 / k->tau;
   /* all three directions, a flat one with offset 0 (its faces add nothing): no branch in the row */
   const PetscInt  off[6] = {-b->off[0], b->off[0], -b->off[1], b->off[1], -b->off[2], b->off[2]};
   const PetscReal a[6]   = {k->a[0], k->a[0], dim > 1 ? k->a[1] : 0, dim > 1 ? k->a[1] : 0, dim > 2 ? k->a[2] : 0, dim > 2 ? k->a[2] : 0};
+
   for (PetscInt kk = b->info.zs; kk < b->info.zs + b->info.zm; kk++)
     for (PetscInt j = b->info.ys; j < b->info.ys + b->info.ym; j++) {
       const PetscInt q0 = GridGhosted(b, b->info.xs, j, kk), o0 = GridOwned(b, b->info.xs, j, kk);
 #pragma omp simd
       for (PetscInt i = 0; i < b->info.xm; i++) {
         const PetscInt  q = q0 + i;
-        const PetscReal m0 = x[4 * q + 2], m1 = x[4 * q + 3];
+        const PetscReal m0 = mu0[q], m1 = mu1[q];
         PetscReal       f0 = 0, f1 = 0;
 #pragma GCC unroll 6
         for (int f = 0; f < 6; f++) {
           const PetscInt  v  = q + off[f];
-          const PetscReal d0 = a[f] * (x[4 * v + 2] - m0), d1 = a[f] * (x[4 * v + 3] - m1);
+          const PetscReal d0 = a[f] * (mu0[v] - m0), d1 = a[f] * (mu1[v] - m1);
           f0 += (L00[q] + L00[v]) * d0 + (L01[q] + L01[v]) * d1;
           f1 += (L01[q] + L01[v]) * d0 + (L11[q] + L11[v]) * d1;
         }
@@ -194,6 +190,39 @@ static void RateTernaryAtomic(const GridBox *b, const App *app, const KernelCoef
         g[2 * (o0 + i) + 1] = f1 * itau;
       }
     }
+}
+
+static PetscInt GhostedCells(const GridBox *b) { return b->info.gxm * b->info.gym * b->info.gzm; }
+
+/* The interleaved state: L and mu into work (RATE_WORK_PER_CELL a ghosted cell). */
+static void RateTernaryAtomic(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *restrict x, PetscScalar *restrict g, PetscReal *restrict work)
+{
+  const PetscInt  ng   = GhostedCells(b);
+  const PetscReal M[3] = {app->mm.M[0], app->mm.M[1], app->mm.M[2]};
+  PetscReal *restrict L00 = work, *restrict L01 = work + ng, *restrict L11 = work + 2 * ng, *restrict mu0 = work + 3 * ng, *restrict mu1 = work + 4 * ng;
+
+#pragma omp simd
+  for (PetscInt q = 0; q < ng; q++) {
+    PetscReal L10; /* = L01, symmetric */
+    MultiLTernary(M, x[4 * q], x[4 * q + 1], &L00[q], &L01[q], &L10, &L11[q]);
+    mu0[q] = x[4 * q + 2];
+    mu1[q] = x[4 * q + 3];
+  }
+  RateTernaryFaces(b, k, L00, L01, L11, mu0, mu1, g);
+}
+
+void RateTernaryFields(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *restrict c0, const PetscReal *restrict c1, const PetscReal *mu0, const PetscReal *mu1, PetscScalar *g, PetscReal *restrict work)
+{
+  const PetscInt  ng   = GhostedCells(b);
+  const PetscReal M[3] = {app->mm.M[0], app->mm.M[1], app->mm.M[2]};
+  PetscReal *restrict L00 = work, *restrict L01 = work + ng, *restrict L11 = work + 2 * ng;
+
+#pragma omp simd
+  for (PetscInt q = 0; q < ng; q++) {
+    PetscReal L10;
+    MultiLTernary(M, c0[q], c1[q], &L00[q], &L01[q], &L10, &L11[q]);
+  }
+  RateTernaryFaces(b, k, L00, L01, L11, mu0, mu1, g);
 }
 
 void RateGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, PetscScalar *g, PetscReal *work)
@@ -298,65 +327,114 @@ static inline __attribute__((always_inline)) void PotentialGeneralRows(const Gri
 /* PotentialGeneralRows for the ternary regular solution (nc = 2) with the cells of a row as the
    vector lanes (the generic rows vectorise across a cell's three fractions at most: two-wide
    logarithms, 20% of problem (e)'s run): MultiLogs, MultiDFLogs, MultiFLogs,
-   MultiGradientEnergy and CellPotentialGeneral written out for N = 3.  One compiled copy (not
-   inlined) serves both uses (PotentialGeneral drops the sums), so mu has the same bits whichever
-   computed it; the energy sums are reduced in another order than energy.c's (F may differ from
-   its in the last bits).  The logarithms are taken over contiguous copies of a chunk of a row:
-   read from the interleaved state, GCC ran the last vector's worth of cells of every row through
-   the scalar log (as much time as the vector calls).  xg == xl: in place, as PotentialGeneralRows
-   (no restrict on the two; the loops are vectorised by their simd pragmas). */
+   MultiGradientEnergy and CellPotentialGeneral written out for N = 3, over a chunk of a row held
+   as separate contiguous fields (read four entries apart from the interleaved state, GCC peeled
+   the last vector's worth of every row to scalar code for the gaps: a third of the pass's time).
+   One compiled copy (not inlined) serves every caller -- the interleaved state, copied into
+   fields a chunk at a time, and the fields themselves (PotentialTernaryFields) -- so mu has the
+   same bits whichever computed it; the energy sums are reduced in another order than energy.c's
+   (F may differ from its in the last bits). */
 #define TERNARY_CHUNK 64
-static __attribute__((noinline)) void PotentialTernaryRows(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg, const PetscReal *ih2, PetscReal *sums)
-{
-  const PetscReal *w = app->mm.omega, *kap = app->mm.kappa, rt = app->mm.rt, iE = k->iE;
-  const PetscReal  om[9] = {w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8]}, K[4] = {kap[0], kap[1], kap[2], kap[3]};
-  const PetscReal  kE00 = k->kE[0], kE01 = k->kE[1], kE10 = k->kE[2], kE11 = k->kE[3];
-  const PetscInt   dim = b->info.dim, o[3] = {4 * b->off[0], 4 * b->off[1], 4 * b->off[2]};
-  const PetscReal  il[3] = {k->ih2[0], dim > 1 ? k->ih2[1] : 0, dim > 2 ? k->ih2[2] : 0}; /* CellPotentialGeneral's d < dim */
-  PetscReal        s0 = 0, s1 = 0;
+typedef struct {
+  PetscReal om[9], K[4], rt, iE, kE[4], il[3], ih2[3];
+} TernaryCoef;
 
+static void TernaryCoefficients(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal ih2[3], TernaryCoef *t)
+{
+  const PetscInt dim = b->info.dim;
+
+  for (int i = 0; i < 9; i++) t->om[i] = app->mm.omega[i];
+  for (int i = 0; i < 4; i++) t->K[i] = app->mm.kappa[i], t->kE[i] = k->kE[i];
+  t->rt = app->mm.rt;
+  t->iE = k->iE;
+  for (int d = 0; d < 3; d++) {
+    t->il[d]  = d < dim ? k->ih2[d] : 0; /* CellPotentialGeneral's d < dim */
+    t->ih2[d] = ih2[d];
+  }
+}
+
+/* m <= TERNARY_CHUNK cells: c0, c1 at the first, each cell's neighbours at +-1, +-oy, +-oz (0:
+   itself); mu0, mu1 written; s[] += the energy density and its modulus. */
+static __attribute__((noinline)) void PotentialTernaryChunk(const TernaryCoef *t, PetscInt m, const PetscReal *c0, const PetscReal *c1, PetscInt oy, PetscInt oz, PetscReal *restrict mu0, PetscReal *restrict mu1, PetscReal s[2])
+{
+  const PetscReal om[9] = {t->om[0], t->om[1], t->om[2], t->om[3], t->om[4], t->om[5], t->om[6], t->om[7], t->om[8]}, K[4] = {t->K[0], t->K[1], t->K[2], t->K[3]};
+  const PetscReal rt = t->rt, iE = t->iE, kE00 = t->kE[0], kE01 = t->kE[1], kE10 = t->kE[2], kE11 = t->kE[3];
+  const PetscReal il[3] = {t->il[0], t->il[1], t->il[2]}, ih2[3] = {t->ih2[0], t->ih2[1], t->ih2[2]};
+  const PetscInt  o[3] = {1, oy, oz};
+  PetscReal       lx[3][TERNARY_CHUNK], s0 = s[0], s1 = s[1];
+
+#pragma omp simd
+  for (PetscInt i = 0; i < m; i++) {
+    lx[0][i] = PetscLogReal(c0[i]);
+    lx[1][i] = PetscLogReal(c1[i]);
+    lx[2][i] = PetscLogReal(1 - c0[i] - c1[i]);
+  }
+#pragma omp simd reduction(+ : s0, s1)
+  for (PetscInt i = 0; i < m; i++) {
+    const PetscReal x0 = c0[i], x1 = c1[i], x2 = 1 - x0 - x1;
+    const PetscReal l0 = lx[0][i], l1 = lx[1][i], l2 = lx[2][i];
+    const PetscReal gN = om[6] * x0 + om[7] * x1 + om[8] * x2, g0 = om[0] * x0 + om[1] * x1 + om[2] * x2, g1 = om[3] * x0 + om[4] * x1 + om[5] * x2;
+    const PetscReal df0 = g0 - gN + rt * (l0 - l2), df1 = g1 - gN + rt * (l1 - l2);
+    PetscReal       lap0 = 0, lap1 = 0, grad = 0;
+    for (int d = 0; d < 3; d++) {
+      const PetscReal e0 = c0[i + o[d]] - x0, e1 = c1[i + o[d]] - x1;
+      grad += (K[0] * e0 * e0 + K[1] * e0 * e1 + K[2] * e1 * e0 + K[3] * e1 * e1) * ih2[d];
+    }
+    const PetscReal f = om[1] * x0 * x1 + om[2] * x0 * x2 + rt * x0 * l0 + om[5] * x1 * x2 + rt * x1 * l1 + rt * x2 * l2;
+    const PetscReal e = f + 0.5 * grad;
+    s0 += e;
+    s1 += PetscAbsReal(e);
+    for (int d = 0; d < 3; d++) {
+      const PetscReal d0 = il[d] * (c0[i + o[d]] - 2 * x0 + c0[i - o[d]]), d1 = il[d] * (c1[i + o[d]] - 2 * x1 + c1[i - o[d]]);
+      lap0 += kE00 * d0 + kE01 * d1;
+      lap1 += kE10 * d0 + kE11 * d1;
+    }
+    mu0[i] = iE * df0 - lap0;
+    mu1[i] = iE * df1 - lap1;
+  }
+  s[0] = s0;
+  s[1] = s1;
+}
+
+/* The chunks of the interleaved state: each copied with its four neighbour rows into fields
+   (rows -z, -y, the chunk, +y, +z, each with a cell either side along x), mu copied back.
+   xg == xl: in place (the copies keep the reads apart from the writes). */
+static void PotentialTernaryRows(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *xl, PetscScalar *xg, const PetscReal *ih2, PetscReal *sums)
+{
+  enum { W = TERNARY_CHUNK + 2 };
+  const PetscInt rn[5] = {-b->off[2], -b->off[1], 0, b->off[1], b->off[2]};
+  TernaryCoef    t;
+
+  TernaryCoefficients(b, app, k, ih2, &t);
   for (PetscInt kk = b->info.zs; kk < b->info.zs + b->info.zm; kk++)
     for (PetscInt j = b->info.ys; j < b->info.ys + b->info.ym; j++)
       for (PetscInt i0 = 0; i0 < b->info.xm; i0 += TERNARY_CHUNK) {
         const PetscInt q0 = GridGhosted(b, b->info.xs + i0, j, kk), o0 = xg == xl ? q0 : GridOwned(b, b->info.xs + i0, j, kk), m = PetscMin(TERNARY_CHUNK, b->info.xm - i0);
-        PetscReal      lx[3][TERNARY_CHUNK], cx[2][TERNARY_CHUNK];
-        for (PetscInt i = 0; i < m; i++) {
-          cx[0][i] = xl[4 * (q0 + i)];
-          cx[1][i] = xl[4 * (q0 + i) + 1];
-        }
-#pragma omp simd
-        for (PetscInt i = 0; i < m; i++) {
-          lx[0][i] = PetscLogReal(cx[0][i]);
-          lx[1][i] = PetscLogReal(cx[1][i]);
-          lx[2][i] = PetscLogReal(1 - cx[0][i] - cx[1][i]);
-        }
-#pragma omp simd reduction(+ : s0, s1)
-        for (PetscInt i = 0; i < m; i++) {
-          const PetscScalar *u  = xl + 4 * (q0 + i);
-          const PetscReal    x0 = u[0], x1 = u[1], x2 = 1 - x0 - x1;
-          const PetscReal    l0 = lx[0][i], l1 = lx[1][i], l2 = lx[2][i];
-          const PetscReal    gN = om[6] * x0 + om[7] * x1 + om[8] * x2, g0 = om[0] * x0 + om[1] * x1 + om[2] * x2, g1 = om[3] * x0 + om[4] * x1 + om[5] * x2;
-          const PetscReal    df0 = g0 - gN + rt * (l0 - l2), df1 = g1 - gN + rt * (l1 - l2);
-          PetscReal          lap0 = 0, lap1 = 0, grad = 0;
-          for (int d = 0; d < 3; d++) {
-            const PetscReal e0 = u[o[d]] - x0, e1 = u[o[d] + 1] - x1;
-            grad += (K[0] * e0 * e0 + K[1] * e0 * e1 + K[2] * e1 * e0 + K[3] * e1 * e1) * ih2[d];
+        PetscReal      cf[2][5 * W], mu[2][TERNARY_CHUNK];
+        for (int r = 0; r < 5; r++)
+          for (PetscInt i = -1; i <= m; i++) {
+            cf[0][r * W + i + 1] = xl[4 * (q0 + rn[r] + i)];
+            cf[1][r * W + i + 1] = xl[4 * (q0 + rn[r] + i) + 1];
           }
-          const PetscReal f = om[1] * x0 * x1 + om[2] * x0 * x2 + rt * x0 * l0 + om[5] * x1 * x2 + rt * x1 * l1 + rt * x2 * l2;
-          const PetscReal e = f + 0.5 * grad;
-          s0 += e;
-          s1 += PetscAbsReal(e);
-          for (int d = 0; d < 3; d++) {
-            const PetscReal d0 = il[d] * (u[o[d]] - 2 * x0 + u[-o[d]]), d1 = il[d] * (u[o[d] + 1] - 2 * x1 + u[-o[d] + 1]);
-            lap0 += kE00 * d0 + kE01 * d1;
-            lap1 += kE10 * d0 + kE11 * d1;
-          }
-          xg[4 * (o0 + i) + 2] = iE * df0 - lap0;
-          xg[4 * (o0 + i) + 3] = iE * df1 - lap1;
+        PotentialTernaryChunk(&t, m, cf[0] + 2 * W + 1, cf[1] + 2 * W + 1, W, 2 * W, mu[0], mu[1], sums);
+        for (PetscInt i = 0; i < m; i++) {
+          xg[4 * (o0 + i) + 2] = mu[0][i];
+          xg[4 * (o0 + i) + 3] = mu[1][i];
         }
       }
-  sums[0] += s0;
-  sums[1] += s1;
+}
+
+void PotentialTernaryFields(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *c0, const PetscReal *c1, PetscReal *mu0, PetscReal *mu1, const PetscReal ih2[3], PetscReal sums[2])
+{
+  TernaryCoef t;
+
+  TernaryCoefficients(b, app, k, ih2, &t);
+  for (PetscInt kk = b->info.zs; kk < b->info.zs + b->info.zm; kk++)
+    for (PetscInt j = b->info.ys; j < b->info.ys + b->info.ym; j++)
+      for (PetscInt i0 = 0; i0 < b->info.xm; i0 += TERNARY_CHUNK) {
+        const PetscInt q0 = GridGhosted(b, b->info.xs + i0, j, kk), m = PetscMin(TERNARY_CHUNK, b->info.xm - i0);
+        PotentialTernaryChunk(&t, m, c0 + q0, c1 + q0, b->off[1], b->off[2], mu0 + q0, mu1 + q0, sums);
+      }
 }
 
 static PetscBool TernaryRegular(const App *app) { return (PetscBool)(app->mm.nc == 2 && app->mm.type == FE_REGULAR_SOLUTION); }
@@ -467,6 +545,33 @@ PetscErrorCode ComputeRateGeneral(const App *app, Vec Xl, PetscReal *work, Vec G
   RateGeneral(&b, app, &k, x, g, work);
   PetscCall(VecRestoreArray(G, &g));
   PetscCall(VecRestoreArrayRead(Xl, &x));
+  PetscCall(PetscLogEventEnd(UphillEvents.residual, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode ComputeRateFields(const App *app, Vec c[], Vec mu[], PetscReal *work, Vec G)
+{
+  GridBox            b;
+  KernelCoef         k;
+  const PetscScalar *c0, *c1, *m0, *m1;
+  PetscScalar       *g;
+
+  PetscFunctionBegin;
+  PetscCheck(app->mm.nc == 2 && app->mm.atomic, PetscObjectComm((PetscObject)app->da), PETSC_ERR_PLIB, "the field-wise rate is for the ternary with lattice-fixed L");
+  PetscCall(PetscLogEventBegin(UphillEvents.residual, 0, 0, 0, 0));
+  KernelCoefficients(app, &k);
+  PetscCall(GridGetBox(app->da, &b));
+  PetscCall(VecGetArrayRead(c[0], &c0));
+  PetscCall(VecGetArrayRead(c[1], &c1));
+  PetscCall(VecGetArrayRead(mu[0], &m0));
+  PetscCall(VecGetArrayRead(mu[1], &m1));
+  PetscCall(VecGetArray(G, &g));
+  RateTernaryFields(&b, app, &k, c0, c1, m0, m1, g, work);
+  PetscCall(VecRestoreArray(G, &g));
+  PetscCall(VecRestoreArrayRead(mu[1], &m1));
+  PetscCall(VecRestoreArrayRead(mu[0], &m0));
+  PetscCall(VecRestoreArrayRead(c[1], &c1));
+  PetscCall(VecRestoreArrayRead(c[0], &c0));
   PetscCall(PetscLogEventEnd(UphillEvents.residual, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }

@@ -11,7 +11,10 @@
      3. the rate with L stored per cell equals the generic rate (L formed at every face) to
         1e-12 relative, and -F_c / tau of the generic residual at dc/dt = 0 likewise;
      4. the comparison can fail: the rate of the state with mu scaled by 1.001 differs from it by
-        more than 1e-6. */
+        more than 1e-6;
+     5. the integrator's in-place work state holds the scatter's c at every owned and face cell;
+     6. the work state as separate fields (the integrator's for the ternary regular solution)
+        gives the interleaved state's mu, F and rate bit for bit. */
 #include <uphill/physics.h>
 #include <uphill/initial.h>
 #include <uphill/grid.h>
@@ -54,7 +57,7 @@ int main(int argc, char **argv)
   PetscCall(VecDuplicate(G1, &M2));
   PetscCall(InitialState(&app, X));
   PetscCall(GridGetBox(app.da, &b));
-  PetscCall(PetscMalloc1(3 * b.info.gxm * b.info.gym * b.info.gzm, &work));
+  PetscCall(PetscMalloc1(RATE_WORK_PER_CELL * b.info.gxm * b.info.gym * b.info.gzm, &work));
 
   /* 1. mu against the generic residual's mu rows */
   PetscCall(ComputeConsistentPotential(&app, X));
@@ -138,6 +141,51 @@ int main(int argc, char **argv)
     PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &dmax, 1, MPIU_REAL, MPI_MAX, comm));
     PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &faces, 1, MPIU_INT, MPI_SUM, comm));
     Check(comm, (PetscBool)(dmax == 0 && faces > 0), "work state: c at owned and face cells vs the scatter's, max |diff|", dmax, 0);
+
+    /* 6. the work state as separate fields (the integrator's for the ternary regular solution):
+       mu, F and (lattice-fixed L) the rate with the same bits as the interleaved state's */
+    DM                 da1;
+    Vec                cf[2], muf[2];
+    PetscReal          F1, F1abs, F2, F2abs, mdiff = 0;
+    const PetscScalar *m0, *m1;
+    PetscCall(DMDACreateCompatibleDMDA(app.da, 1, &da1));
+    for (int a = 0; a < 2; a++) {
+      PetscCall(DMCreateLocalVector(da1, &cf[a]));
+      PetscCall(VecDuplicate(cf[a], &muf[a]));
+      PetscCall(VecZeroEntries(cf[a]));
+      PetscCall(VecZeroEntries(muf[a]));
+    }
+    PetscCall(ComputePotentialLocal(&app, Xl2, &F1, &F1abs));
+    PetscCall(GridUpdateGhosts(app.da, Xl2));
+    PetscCall(GridSetOwnedFields(da1, G1, cf));
+    for (int a = 0; a < 2; a++) PetscCall(GridUpdateGhosts(da1, cf[a]));
+    PetscCall(ComputePotentialFields(&app, cf, muf, &F2, &F2abs));
+    for (int a = 0; a < 2; a++) PetscCall(GridUpdateGhosts(da1, muf[a]));
+    PetscCall(VecGetArrayRead(Xl2, &z));
+    PetscCall(VecGetArrayRead(muf[0], &m0));
+    PetscCall(VecGetArrayRead(muf[1], &m1));
+    GRID_FOR_OWNED(&b, i, j, kk)
+    {
+      const PetscInt q = GridGhosted(&b, i, j, kk);
+      mdiff            = PetscMax(mdiff, PetscMax(PetscAbsReal(z[4 * q + 2] - m0[q]), PetscAbsReal(z[4 * q + 3] - m1[q])));
+    }
+    PetscCall(VecRestoreArrayRead(muf[1], &m1));
+    PetscCall(VecRestoreArrayRead(muf[0], &m0));
+    PetscCall(VecRestoreArrayRead(Xl2, &z));
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &mdiff, 1, MPIU_REAL, MPI_MAX, comm));
+    Check(comm, (PetscBool)(mdiff == 0), "fields: mu vs the interleaved state's, max |diff|", mdiff, 0);
+    Check(comm, (PetscBool)(F1 == F2 && F1abs == F2abs), "fields: F vs the interleaved state's, |diff|", PetscAbsReal(F1 - F2), 0);
+    if (app.mm.atomic) {
+      PetscCall(ComputeRateGeneral(&app, Xl2, work, G2));
+      PetscCall(ComputeRateFields(&app, cf, muf, work, M2));
+      PetscCall(RelativeDifference(M2, G2, &rel));
+      Check(comm, (PetscBool)(rel == 0), "fields: the rate vs the interleaved state's, ||diff|| / ||g||", rel, 0);
+    }
+    for (int a = 0; a < 2; a++) {
+      PetscCall(VecDestroy(&cf[a]));
+      PetscCall(VecDestroy(&muf[a]));
+    }
+    PetscCall(DMDestroy(&da1));
     PetscCall(VecDestroy(&Xl2));
   }
 

@@ -34,6 +34,9 @@ PetscErrorCode GridUpdateGhosts(DM da, Vec l);
 /* C's entries (a global vector of nc <= dof entries per cell, its block size) into the first nc
    entries of each owned cell of da's ghosted local vector l; nothing else of l is touched. */
 PetscErrorCode GridSetOwnedEntries(DM da, Vec C, Vec l);
+/* The same into separate fields: entry r of C's cells into the owned cells of l[r], ghosted
+   local vectors of the scalar DMDA da1. */
+PetscErrorCode GridSetOwnedFields(DM da1, Vec C, Vec l[]);
 /* The one ghost fill of the stencil code: g's ghosted local copy (walls mirrored) from da's
    pool and its array; restore both with GridRestoreGhostedArrayRead. */
 PetscErrorCode GridGetGhostedArrayRead(DM da, Vec g, Vec *l, const PetscScalar **x);

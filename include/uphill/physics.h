@@ -69,6 +69,13 @@ PetscErrorCode ComputeFreeEnergy(const App *app, Vec X, PetscReal *F, PetscReal 
    ComputeFreeEnergy's from the same pass (the regular solution's logarithms once a cell; the
    ternary's row-vectorised pass sums them in another order: the last bits may differ). */
 PetscErrorCode ComputePotentialLocal(const App *app, Vec Xl, PetscReal *F, PetscReal *Fabs);
+/* The same for the ternary regular solution on separate fields (ghosted local vectors of a
+   scalar DMDA compatible with app->da): mu[0], mu[1] at the owned cells from c[0], c[1], the
+   same bits as ComputePotentialLocal's mu entries, and F, Fabs (if F) as its. */
+PetscErrorCode ComputePotentialFields(const App *app, Vec c[], Vec mu[], PetscReal *F, PetscReal *Fabs);
+/* The ternary's rate with lattice-fixed L from such fields (c and mu, face ghosts current) into
+   G (2 per cell); work: 3 reals per ghosted cell.  The same bits as RateGeneral's. */
+PetscErrorCode ComputeRateFields(const App *app, Vec c[], Vec mu[], PetscReal *work, Vec G);
 /* Every entry of X finite and c in the energy's domain, on every rank (collective). */
 PetscErrorCode StateInDomain(const App *app, Vec X, PetscBool *ok);
 /* What the transform integrators need of a binary state c alone (a scalar vector of da1), in
