@@ -223,6 +223,15 @@ static void GridPlaneBox(const GridBox *b, PetscInt d, PetscInt q, PetscInt lo[3
   lo[d] = q, hi[d] = q + 1;
 }
 
+/* n entries from src to dst (apart): a plane across x has rows of one cell, and a call to memcpy
+   for each of its dof entries cost more than the copy (1.3% of problem (e)'s run). */
+static inline void GridCopyRow(const PetscScalar *restrict src, PetscInt n, PetscScalar *restrict dst)
+{
+  if (n > 16) memcpy(dst, src, (size_t)n * sizeof *src);
+  else
+    for (PetscInt i = 0; i < n; i++) dst[i] = src[i];
+}
+
 /* Copy the dof entries of the plane at index q of direction d (other directions: the owned
    range) between the ghosted array x and buf, in one fixed order (a row of cells at a time). */
 static PetscInt GridPlane(const GridBox *b, PetscScalar *x, PetscInt d, PetscInt q, PetscScalar *buf, PetscBool pack)
@@ -234,8 +243,8 @@ static PetscInt GridPlane(const GridBox *b, PetscScalar *x, PetscInt d, PetscInt
   for (PetscInt k = lo[2]; k < hi[2]; k++)
     for (PetscInt j = lo[1]; j < hi[1]; j++, n += len) {
       PetscScalar *p = x + b->info.dof * GridGhosted(b, lo[0], j, k);
-      if (pack) memcpy(buf + n, p, len * sizeof *p);
-      else memcpy(p, buf + n, len * sizeof *p);
+      if (pack) GridCopyRow(p, len, buf + n);
+      else GridCopyRow(buf + n, len, p);
     }
   return n;
 }
@@ -251,7 +260,7 @@ static void GridPlaneCopy(const GridBox *b, PetscScalar *x, PetscInt d, PetscInt
   for (PetscInt k = lo[2]; k < hi[2]; k++)
     for (PetscInt j = lo[1]; j < hi[1]; j++) {
       PetscScalar *p = x + b->info.dof * GridGhosted(b, lo[0], j, k);
-      memcpy(p + shift, p, len * sizeof *p);
+      GridCopyRow(p, len, p + shift);
     }
 }
 
