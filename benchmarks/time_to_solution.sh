@@ -34,7 +34,8 @@
 #   uphill3d  UPHILL_REF_OPTS (default -integrator rosw -ts_rtol 1e-7; e: -ts_rtol 1e-5, etd); UPHILL_REF=0 skips it.
 #
 # Environment: CONFIGS (uphill3d option sets, ';'-separated, 'defaults' = none), EXTRA_CONFIGS
-# (appended), SBDF1_DTS, SBDF2_DTS (default A), SBDF2_A0_DTS (A = 0) (space-separated), REF_DT, REPEATS (spectral, default 3),
+# (appended), SBDF1_DTS, SBDF2_DTS (default A), SBDF2_A0_DTS (A = 0) (space-separated), STAB_RUNS (e: the
+# ternary peer's stabilised runs, scheme:S:dt, space-separated), REF_DT, REPEATS (spectral, default 3),
 # UPHILL_REPEATS (default 2), UPHILL3D, BENCH_SPECTRAL (binaries; default build/), FORCE,
 # PYTHON (with numpy, matplotlib; default /usr/bin/python3), TIMED=0 (no timed runs: refresh the
 # references and redo the report from the last timed runs).
@@ -83,11 +84,14 @@ case "$P" in
   a | c) D1="2 1 0.5 0.25"; D2="4 2 1 0.5 0.25"; D0="2 1 0.5"; RD=0.0625 ;;
   b) D1="2 1"; D2="4 2 1 0.5"; D0="1 0.5"; RD=0.25 ;; # dt = 0.5: the only spectral runs within 0.1% late in coarsening
   d) D1="2 1 0.5 0.25"; D2="2 1 0.5 0.25"; D0="1 0.5 0.25"; RD=0.0625 ;;
-  e) D1="0.5 0.2 0.1 0.05"; D2="1 0.5 0.2 0.1"; D0=""; RD=0.025 ;;
+  e) D1="0.5 0.2 0.1 0.05"; D2="1 0.5 0.2 0.1"; D0=""; RD=0.025
+     # the ternary peer's stabilisation S (scheme:S:dt): SBDF2 at S = 4 is stable at dt = 1, S = 0 is not
+     DS="sbdf2:2:1 sbdf2:4:1 sbdf2:4:0.5 sbdf2:8:1 sbdf1:4:1 sbdf1:4:0.5" ;;
 esac
 SBDF1_DTS=${SBDF1_DTS:-$D1}
 SBDF2_DTS=${SBDF2_DTS:-$D2}
 SBDF2_A0_DTS=${SBDF2_A0_DTS:-$D0}
+STAB_RUNS=${STAB_RUNS:-${DS:-}}
 REF_DT=${REF_DT:-$RD}
 if [ -z "${CONFIGS:-}" ]; then
   # defaults = the exponential integrator (etd): the exponential Adams-Bashforth scheme at
@@ -199,6 +203,10 @@ for rep in $(seq 1 "$REPEATS"); do
   for dt in $SBDF1_DTS; do spectral "spectral SBDF1 dt=$dt" sbdf1 "$dt" "$rep"; done
   for dt in $SBDF2_DTS; do spectral "spectral SBDF2 dt=$dt" sbdf2 "$dt" "$rep"; done
   for dt in $SBDF2_A0_DTS; do spectral "spectral SBDF2 A=0 dt=$dt" sbdf2 "$dt" "$rep" -A 0; done
+  for run in $STAB_RUNS; do
+    IFS=: read -r sc stab dt <<<"$run"
+    spectral "spectral $(echo "$sc" | tr a-z A-Z) S=$stab dt=$dt" "$sc" "$dt" "$rep" -S "$stab"
+  done
   if [ "$rep" -le "$UPHILL_REPEATS" ]; then
     for i in "${!CFG[@]}"; do
       opts=${CFG[$i]}
