@@ -91,7 +91,7 @@ typedef struct {
   Vec              cf[2], muf[2]; /* ... c and mu, ghosted local vectors of da1 (Xl is then not used) */
   RoswStamp        xl_of;     /* ... holds c and mu(c) of this vector */
   Vec              vatol;     /* N components: each component's absolute tolerance */
-  PetscReal       *rate_work; /* N components: the rate's work, RATE_WORK_PER_CELL per ghosted cell */
+  PetscReal       *rate_work; /* the ternary's rate with lattice-fixed L: its L (and mu) per ghosted cell; else NULL */
   RoswStamp        stats_of;  /* N components: the vector stats is of */
   ComponentStats   stats;
   PetscReal        Lref[UPHILL_MAX_NC * UPHILL_MAX_NC], Lref_ihalf[UPHILL_MAX_NC * UPHILL_MAX_NC]; /* L(mean c), its R^-1/2 */
@@ -817,8 +817,10 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
       PetscCall(DMCreateLocalVector(app->da, &r->Xl));
       PetscCall(VecZeroEntries(r->Xl));
     }
-    PetscCall(VecGetLocalSize(r->fields ? r->cf[0] : r->Xl, &nl));
-    PetscCall(PetscMalloc1(r->fields ? 3 * nl : RATE_WORK_PER_CELL * (nl / (2 * r->nc)), &r->rate_work));
+    if (r->nc == 2 && app->mm.atomic) { /* 3 reals a ghosted cell from the fields, RATE_WORK_PER_CELL from Xl */
+      PetscCall(VecGetLocalSize(r->fields ? r->cf[0] : r->Xl, &nl));
+      PetscCall(PetscMalloc1(r->fields ? 3 * nl : RATE_WORK_PER_CELL * (nl / 4), &r->rate_work));
+    }
     PetscCall(VecDuplicate(r->C, &r->vatol));
   } else PetscCall(DMCreateGlobalVector(r->da1, &r->mu));
   const PetscBool pointwise = (PetscBool)(app->p.integrator == INTEGRATOR_ETD && !r->general && app->mob.model == MOBILITY_CONSTANT);
