@@ -245,12 +245,13 @@ static PetscErrorCode EtdLinearise(TS ts, Vec C, PetscReal *Lbar, PetscReal *S, 
   PetscFunctionReturn(0);
 }
 
-/* N components: the work state Xl of C -- its c, mu(c) at the owned cells, and the face ghosts
+/* N components: the work state of C -- its c, mu(c) at the owned cells, and the face ghosts
    of both -- kept until C changes; with F, also the energy of C from the same pass (the
    acceptance test of a step, whose state is the next step's first right-hand side).  Filled in
-   place: C's entries into the ghosted vector, then two face exchanges (one plane a face) where a
-   global-to-local scatter of the mixed state before each of the potential and the rate copied
-   the whole array twice (14% of problem (e)'s step). */
+   place: C's entries into the ghosted vector Xl (or, for the lattice-fixed ternary, the fields
+   cf, whose rows the potential and the rate read contiguous), then face exchanges (one plane a
+   face) where a global-to-local scatter of the mixed state before each of the potential and the
+   rate copied the whole array twice (14% of problem (e)'s step). */
 static PetscErrorCode RoswWorkState(Rosw *r, Vec C, PetscReal *F, PetscReal *Fabs)
 {
   PetscBool holds = PETSC_FALSE;

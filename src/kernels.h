@@ -6,9 +6,9 @@
 
 void           ResidualBinary(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f);
 void           ResidualGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, const PetscScalar *xdot, PetscScalar *f);
-/* work: RATE_WORK_PER_CELL reals per ghosted cell (the ternary with lattice-fixed L stores L and
-   mu there), or NULL. */
-#define RATE_WORK_PER_CELL 5
+/* work: RATE_WORK_PER_CELL reals per ghosted cell (the ternary with lattice-fixed L stores c, mu
+   and L there), or NULL. */
+#define RATE_WORK_PER_CELL 7
 void           RateGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, PetscScalar *g, PetscReal *work);
 /* The same over the ghosted local mixed state Xl (mu consistent with c, the face ghosts of both
    current) into G, nc per cell. */

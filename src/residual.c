@@ -194,23 +194,6 @@ static void RateTernaryFaces(const GridBox *b, const KernelCoef *k, const PetscR
 
 static PetscInt GhostedCells(const GridBox *b) { return b->info.gxm * b->info.gym * b->info.gzm; }
 
-/* The interleaved state: L and mu into work (RATE_WORK_PER_CELL a ghosted cell). */
-static void RateTernaryAtomic(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *restrict x, PetscScalar *restrict g, PetscReal *restrict work)
-{
-  const PetscInt  ng   = GhostedCells(b);
-  const PetscReal M[3] = {app->mm.M[0], app->mm.M[1], app->mm.M[2]};
-  PetscReal *restrict L00 = work, *restrict L01 = work + ng, *restrict L11 = work + 2 * ng, *restrict mu0 = work + 3 * ng, *restrict mu1 = work + 4 * ng;
-
-#pragma omp simd
-  for (PetscInt q = 0; q < ng; q++) {
-    PetscReal L10; /* = L01, symmetric */
-    MultiLTernary(M, x[4 * q], x[4 * q + 1], &L00[q], &L01[q], &L10, &L11[q]);
-    mu0[q] = x[4 * q + 2];
-    mu1[q] = x[4 * q + 3];
-  }
-  RateTernaryFaces(b, k, L00, L01, L11, mu0, mu1, g);
-}
-
 void RateTernaryFields(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *restrict c0, const PetscReal *restrict c1, const PetscReal *mu0, const PetscReal *mu1, PetscScalar *g, PetscReal *restrict work)
 {
   const PetscInt  ng   = GhostedCells(b);
@@ -219,10 +202,22 @@ void RateTernaryFields(const GridBox *b, const App *app, const KernelCoef *k, co
 
 #pragma omp simd
   for (PetscInt q = 0; q < ng; q++) {
-    PetscReal L10;
+    PetscReal L10; /* = L01, symmetric */
     MultiLTernary(M, c0[q], c1[q], &L00[q], &L01[q], &L10, &L11[q]);
   }
   RateTernaryFaces(b, k, L00, L01, L11, mu0, mu1, g);
+}
+
+/* The interleaved state: c and mu apart into work (the first four of RATE_WORK_PER_CELL a ghosted
+   cell), then as the fields. */
+static void RateTernaryAtomic(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *restrict x, PetscScalar *restrict g, PetscReal *restrict work)
+{
+  const PetscInt ng = GhostedCells(b);
+  PetscReal *restrict c0 = work, *restrict c1 = work + ng, *restrict mu0 = work + 2 * ng, *restrict mu1 = work + 3 * ng;
+
+#pragma omp simd
+  for (PetscInt q = 0; q < ng; q++) c0[q] = x[4 * q], c1[q] = x[4 * q + 1], mu0[q] = x[4 * q + 2], mu1[q] = x[4 * q + 3];
+  RateTernaryFields(b, app, k, c0, c1, mu0, mu1, g, work + 4 * ng);
 }
 
 void RateGeneral(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, PetscScalar *g, PetscReal *work)
