@@ -31,6 +31,16 @@ static void *xalloc(size_t ndouble)
   return p;
 }
 
+/* An x row of n values with one halo value either side into buf (n + 2): buf[0] = row[lo],
+   buf[n + 1] = row[hi] (periodic: n - 1 and 0; a mirrored no-flux wall: 0 and n - 1), so that
+   a row's stencil loop reads contiguous memory and vectorises. */
+static inline void HaloRow(const double *row, int n, int lo, int hi, double *buf)
+{
+  memcpy(buf + 1, row, n * sizeof(double));
+  buf[0]     = row[lo];
+  buf[n + 1] = row[hi];
+}
+
 /* A scalar double attribute of the root of an open file, or fallback when absent. */
 static double ReadAttr(hid_t f, const char *name, double fallback)
 {

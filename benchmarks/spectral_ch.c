@@ -398,14 +398,12 @@ static double MobilityOf(double m0, double c)
   return q > 0 ? m0 * q : 0;
 }
 
-/* The x row at u with one halo cell either side (periodic: wrapped; no-flux: the edge cell
-   itself, the mirrored ghost) into buf. */
+/* The x row at u with its halo (periodic: wrapped; no-flux: the edge cell itself, the mirrored
+   ghost) into buf. */
 static void HaloRowX(const Opts *o, const Solver *s, const double *u, double *buf)
 {
   const int n0 = s->n[0];
-  memcpy(buf + 1, u, n0 * sizeof(double));
-  buf[0]      = u[Nb(0, -1, n0, o->bc)];
-  buf[n0 + 1] = u[Nb(n0 - 1, 1, n0, o->bc)];
+  HaloRow(u, n0, Nb(0, -1, n0, o->bc), Nb(n0 - 1, 1, n0, o->bc), buf);
 }
 
 /* Degenerate mobility, fd: work = div_h((M(c) - A_M)_face grad_h mu) with mu = f'(c) - kappa Lap_h c,

@@ -162,15 +162,6 @@ static double FreeEnergy(const Opts *o, const Solver *s)
   return sum * s->dV;
 }
 
-/* Row (j, k) of field f with one periodic halo cell either side, into buf (n0 + 2). */
-static void HaloRow(const Solver *s, const double *f, double *buf)
-{
-  const int n0 = s->n[0];
-  memcpy(buf + 1, f, n0 * sizeof(double));
-  buf[0]      = f[n0 - 1];
-  buf[n0 + 1] = f[0];
-}
-
 /* G(c) = div(L(c) grad mu), mu = f'(c) - K Lap_h c, into g[0..1]: two passes over the rows (the
    flux needs every neighbour's mu and L), each row with its x halo copied and its y, z
    neighbour rows read in place, so that the cell loops vectorise (logarithms through libmvec,
@@ -189,8 +180,8 @@ static int Rate(const Opts *o, Solver *s)
     for (int j = 0; j < n1; j++) {
       const size_t p = Idx(s, 0, j, k), ym = Idx(s, 0, Wrap(j - 1, n1), k), yp = Idx(s, 0, Wrap(j + 1, n1), k), zm = Idx(s, 0, j, Wrap(k - 1, n2)), zp = Idx(s, 0, j, Wrap(k + 1, n2));
       double *restrict x0r = s->row[0], *restrict x1r = s->row[1];
-      HaloRow(s, s->c[0] + p, x0r);
-      HaloRow(s, s->c[1] + p, x1r);
+      HaloRow(s->c[0] + p, n0, n0 - 1, 0, x0r);
+      HaloRow(s->c[1] + p, n0, n0 - 1, 0, x1r);
       const double *c0 = s->c[0], *c1 = s->c[1];
       double *restrict mu0 = s->mu[0] + p, *restrict mu1 = s->mu[1] + p, *restrict L00 = s->L[0] + p, *restrict L01 = s->L[1] + p, *restrict L10 = s->L[2] + p, *restrict L11 = s->L[3] + p;
 #pragma omp simd reduction(min : inside)
@@ -218,7 +209,7 @@ static int Rate(const Opts *o, Solver *s)
     for (int j = 0; j < n1; j++) {
       const size_t p = Idx(s, 0, j, k), nb[4] = {Idx(s, 0, Wrap(j - 1, n1), k), Idx(s, 0, Wrap(j + 1, n1), k), Idx(s, 0, j, Wrap(k - 1, n2)), Idx(s, 0, j, Wrap(k + 1, n2))};
       const double *f[6] = {s->mu[0], s->mu[1], s->L[0], s->L[1], s->L[2], s->L[3]};
-      for (int r = 0; r < 6; r++) HaloRow(s, f[r] + p, s->row[r]);
+      for (int r = 0; r < 6; r++) HaloRow(f[r] + p, n0, n0 - 1, 0, s->row[r]);
       const double *restrict m0 = s->row[0], *restrict m1 = s->row[1], *restrict A00 = s->row[2], *restrict A01 = s->row[3], *restrict A10 = s->row[4], *restrict A11 = s->row[5];
       const double *mu0 = s->mu[0], *mu1 = s->mu[1], *L00 = s->L[0], *L01 = s->L[1], *L10 = s->L[2], *L11 = s->L[3];
       double *restrict g0 = s->g[0] + p, *restrict g1 = s->g[1] + p;
