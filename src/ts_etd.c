@@ -56,7 +56,7 @@ typedef struct {
   PetscBool        have_g0;         /* g0 is the transform of G(U0) */
   /* nc > 1: coefficient arrays hold the components' transforms one after another (nper apart),
      and the multipliers are nc x nc matrices per distinct eigenvalue (lidx: each coefficient's) */
-  PetscInt         nc, nper, nlam;
+  PetscInt         nc, nper, nlam, nlam_pad; /* nlam_pad: rounded up to 8 (the tables' vector loops) */
   ETDLinear        lin, phi_lin;    /* this step's linearisation, and what the matrices are of */
   PetscInt        *lidx;
   PetscReal       *ulam;            /* the distinct eigenvalues */
@@ -93,6 +93,25 @@ static __attribute__((noinline)) void PhiSeries(PetscReal z, PetscReal phi[4])
     for (int i = 15; i >= 0; i--) sum = 1 + sum * (z * inv[i + j + 1]); /* Horner: j! phi_j */
     phi[j] = sum * inv[j == 1 ? 1 : j == 2 ? 2 : 6];
   }
+}
+
+/* e^{z/2} for PhiClosed, its argument floored at z = -600: below, e^z is under round-off against
+   1 and the closed forms give the same bits, where glibc's exp (scalar, and libmvec's for each
+   lane) takes a slow path for every result that underflows -- on problem (c) (48^3, walls) the
+   phi table's exponentials took ~10% of a step. */
+static inline PetscReal ExpHalf(PetscReal z)
+{
+  return exp(0.5 * (z < -600 ? -600 : z));
+}
+
+/* a[i] = ExpHalf(a[i]) over an array, the floor and the exp in loops of their own: within one,
+   GCC computed exp(0.5 z) for every lane and selected e^{-300} after it, the slow path again. */
+static __attribute__((noinline)) void ExpHalfArray(PetscInt n, PetscReal *restrict a)
+{
+#pragma omp simd
+  for (PetscInt i = 0; i < n; i++) a[i] = 0.5 * (a[i] < -600 ? -600 : a[i]);
+#pragma omp simd
+  for (PetscInt i = 0; i < n; i++) a[i] = exp(a[i]);
 }
 
 /* phi1..3(z) and phi1(z/2) in closed form from eh = e^{z/2} (cancel for small |z|: PhiSeries). */
@@ -136,8 +155,9 @@ static void ETDPhi(TS_ETD *e, PetscReal h)
 #pragma omp simd
   for (PetscInt k = 0; k < n; k++) {
     ell[k]  = -(b * lam[k] + g * lam[k] * lam[k]);
-    half[k] = exp(0.5 * h * ell[k]); /* e^{z/2} */
+    half[k] = h * ell[k];
   }
+  ExpHalfArray(n, half);
 #pragma omp simd
   for (PetscInt k = 0; k < n; k++) PhiClosed(h * ell[k], half[k], &p1[k], &p2[k], &p3[k], &half[k]);
   for (PetscInt k = 0; k < n; k++) PhiNearZero(h * ell[k], &p1[k], &p2[k], &p3[k], &half[k]);
@@ -148,19 +168,34 @@ static void ETDPhi(TS_ETD *e, PetscReal h)
 
 /* nc = 1, the multistep scheme: phi1..3 of step h once per distinct eigenvalue (~20x fewer than
    coefficients on a cube), into the tables the coefficients index with lidx (l itself the
-   combination forms from each coefficient's eigenvalue). */
+   combination forms from each coefficient's eigenvalue).  Vectorised over the padded count
+   (ETDSetUpTables), so that every eigenvalue's exp is a vector lane's, whatever its position
+   (a scalar remainder would round differently on another decomposition). */
 static void ETDPhiTable(TS_ETD *e, PetscReal h)
 {
-  if (h == e->tab_h && e->b == e->tab_b && e->g == e->tab_g) return;
-  for (PetscInt u = 0; u < e->nlam; u++) {
-    const PetscReal lam = e->ulam[u], l = -(e->b * lam + e->g * lam * lam), z = h * l;
+  const PetscInt   n = e->nlam_pad;
+  const PetscReal  b = e->b, g = e->g;
+  const PetscReal *restrict lam = e->ulam;
+  PetscReal *restrict p1 = e->mphi1, *restrict p2 = e->mphi2, *restrict p3 = e->mphi3;
+
+  if (h == e->tab_h && b == e->tab_b && g == e->tab_g) return;
+#pragma omp simd
+  for (PetscInt u = 0; u < n; u++) p2[u] = -h * (b * lam[u] + g * lam[u] * lam[u]);
+  ExpHalfArray(n, p2);
+#pragma omp simd
+  for (PetscInt u = 0; u < n; u++) {
+    const PetscReal z = -h * (b * lam[u] + g * lam[u] * lam[u]);
     PetscReal       half;
-    PhiClosed(z, exp(0.5 * z), &e->mphi1[u], &e->mphi2[u], &e->mphi3[u], &half);
-    PhiNearZero(z, &e->mphi1[u], &e->mphi2[u], &e->mphi3[u], &half);
+    PhiClosed(z, p2[u], &p1[u], &p2[u], &p3[u], &half);
+  }
+  for (PetscInt u = 0; u < n; u++) {
+    const PetscReal z = -h * (b * lam[u] + g * lam[u] * lam[u]);
+    PetscReal       half;
+    if (PetscAbsReal(z) < 0.5) PhiNearZero(z, &p1[u], &p2[u], &p3[u], &half);
   }
   e->tab_h = h;
-  e->tab_b = e->b;
-  e->tab_g = e->g;
+  e->tab_b = b;
+  e->tab_g = g;
 }
 
 /* X = R diag(f) R^-1 for the similarity R = T (from the left) and Ui (= its inverse, from the right). */
@@ -202,7 +237,7 @@ static inline PetscReal ETDExcessAt(PetscReal x, PetscReal lambda, PetscReal h, 
 static void ETDPhiTernary(TS_ETD *e, PetscReal h, const PetscReal *R, const PetscReal *Ri, const PetscReal *RSR, const PetscReal *RKR, const PetscReal *LS, const PetscReal *LK, PetscReal lmax, PetscReal kmax)
 {
   const ETDLinear *lin = &e->lin;
-  const PetscInt   n   = e->nlam;
+  const PetscInt   n   = e->nlam_pad;
   const PetscReal  x0 = lin->excess[0], y0 = lin->excess[1], L00 = lin->Lbar[0], L01 = lin->Lbar[1], L11 = lin->Lbar[3];
   const PetscReal *restrict ulam = e->ulam;
   PetscReal *restrict w = e->phiwork, *restrict mell = e->mell;
@@ -218,10 +253,15 @@ static void ETDPhiTernary(TS_ETD *e, PetscReal h, const PetscReal *R, const Pets
     PetscReal       c, s;
     LinalgJacobiRotation(b00, b11, b01, &c, &s);
     const PetscReal z0 = h * (c * c * b00 - 2 * c * s * b01 + s * s * b11), z1 = h * (s * s * b00 + 2 * c * s * b01 + c * c * b11);
+    w[u] = c, w[n + u] = s, w[2 * n + u] = z0, w[3 * n + u] = z1, w[10 * n + u] = z0, w[11 * n + u] = z1;
+  }
+  ExpHalfArray(2 * n, w + 10 * n); /* e^{z/2} of both eigenvalues, where phi1(z/2) goes */
+#pragma omp simd
+  for (PetscInt u = 0; u < n; u++) {
+    const PetscReal z0 = w[2 * n + u], z1 = w[3 * n + u];
     PetscReal       p[8];
-    PhiClosed(z0, exp(0.5 * z0), &p[0], &p[2], &p[4], &p[6]);
-    PhiClosed(z1, exp(0.5 * z1), &p[1], &p[3], &p[5], &p[7]);
-    w[u] = c, w[n + u] = s, w[2 * n + u] = z0, w[3 * n + u] = z1;
+    PhiClosed(z0, w[10 * n + u], &p[0], &p[2], &p[4], &p[6]);
+    PhiClosed(z1, w[11 * n + u], &p[1], &p[3], &p[5], &p[7]);
     for (int q = 0; q < 8; q++) w[(4 + q) * n + u] = p[q];
   }
   for (PetscInt u = 0; u < n; u++) /* w[(4 + 2 j + m) n + u]: phi_{j+1} (j < 3) or phi1(z/2) (j = 3) of eigenvalue m */
@@ -281,7 +321,7 @@ static void ETDPhiMatrix(TS_ETD *e, PetscReal h)
         }
       for (PetscInt m = 0; m < nc; m++) {
         const PetscReal z = h * d[m];
-        PhiClosed(z, exp(0.5 * z), &f[0][m], &f[1][m], &f[2][m], &f[3][m]);
+        PhiClosed(z, ExpHalf(z), &f[0][m], &f[1][m], &f[2][m], &f[3][m]);
         PhiNearZero(z, &f[0][m], &f[1][m], &f[2][m], &f[3][m]);
       }
       ETDMatrixFunction(nc, T, f[0], Ui, e->mphi1 + u * nn);
@@ -817,7 +857,7 @@ static PetscBool ETDThirdOrderStable(const TS_ETD *e, PetscReal h)
     const PetscReal z = -h * (e->b * lam + e->g * lam * lam), w = h * Lbar * lam * (e->lin.S[0] - f0);
     PetscReal       phi[4];
     if (PetscAbsReal(z) < 0.5) PhiSeries(z, phi);
-    else PhiClosed(z, PetscExpReal(0.5 * z), &phi[1], &phi[2], &phi[3], &phi[0]);
+    else PhiClosed(z, ExpHalf(z), &phi[1], &phi[2], &phi[3], &phi[0]);
     const PetscReal c3 = phi[3] + 0.5 * phi[2]; /* constant steps: c3 D2 = h (phi3 + phi2/2) (N_n - 2 N_{n-1} + N_{n-2}) */
     const PetscReal p2 = PetscExpReal(z) + w * (phi[1] + phi[2] + c3), p1 = -w * (phi[2] + 2 * c3), p0 = w * c3;
     if (CubicMaxRoot(p2, p1, p0) > PetscMax(1, PetscExpReal(z + w)) * (1 + 1e-9)) return PETSC_FALSE;
@@ -977,7 +1017,7 @@ static PetscErrorCode ETDSetUpTables(TS_ETD *e)
   DM             da1;
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc2(n, &e->lidx, n, &e->ulam));
+  PetscCall(PetscMalloc2(n, &e->lidx, n + 8, &e->ulam));
   PetscCall(PetscMalloc1(n, &perm));
   for (PetscInt k = 0; k < n; k++) perm[k] = k;
   PetscCall(PetscSortRealWithPermutation(n, e->lambda, perm));
@@ -988,11 +1028,13 @@ static PetscErrorCode ETDSetUpTables(TS_ETD *e)
     e->lidx[perm[i]] = e->nlam - 1;
   }
   PetscCall(PetscFree(perm));
-  const PetscInt m = PetscMax(e->nlam, 1) * nn;
+  e->nlam_pad = (e->nlam + 7) / 8 * 8; /* the padding repeats the last eigenvalue */
+  for (PetscInt u = e->nlam; u < e->nlam_pad; u++) e->ulam[u] = e->ulam[e->nlam - 1];
+  const PetscInt m = PetscMax(e->nlam_pad, 8) * nn;
   PetscCall(PetscMalloc5(m, &e->mell, m, &e->mphi1, m, &e->mphi2, m, &e->mphi3, m, &e->mhalf));
   if (e->nc <= 2) PetscCall(PetscMalloc1(e->nc == 1 ? 3 * m : 4 * m, &e->abtab)); /* nc = 2: four 2 x 2 matrices */
   if (e->nc == 1) PetscFunctionReturn(0);
-  if (e->nc == 2) PetscCall(PetscMalloc1(12 * PetscMax(e->nlam, 1), &e->phiwork));
+  if (e->nc == 2) PetscCall(PetscMalloc1(12 * PetscMax(e->nlam_pad, 8), &e->phiwork));
   PetscCall(SpectralScalarDM(e->p.sp, &da1));
   for (PetscInt i = 0; i < e->nc; i++) PetscCall(DMCreateGlobalVector(da1, &e->w1[i]));
   PetscFunctionReturn(0);
