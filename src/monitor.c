@@ -414,7 +414,7 @@ PetscErrorCode MonitorSummary(Monitor mon, TS ts)
     else if (rosw) PetscCall(PetscPrintf(comm, "  integrator etd: %" PetscInt_FMT " stages%s (%.2f per step), each one residual and two transforms per component\n", nits, since, run ? (double)nits / run : 0.0));
     else PetscCall(PetscPrintf(comm, "  Newton iterations%s %" PetscInt_FMT " (%.2f per step), Krylov iterations %" PetscInt_FMT " (%.1f per Newton)\n", since, nits, run ? (double)nits / run : 0.0, lits, nits ? (double)lits / nits : 0.0));
     PetscCall(PetscPrintf(comm, "  free energy %.12e, mass drift %.3e (relative), c in [%.6f, %.6f]\n", (double)mon->obs.free_energy, (double)((mon->obs.mass - mon->mass0) / PetscAbsReal(mon->mass0)), (double)mon->obs.c_min, (double)mon->obs.c_max));
-    PetscCall(PetscPrintf(comm, "  wall time%s %.2f s (%.3g s per step)\n", since, (double)(now - mon->wall0), run ? (double)(now - mon->wall0) / run : 0.0));
+    PetscCall(PetscPrintf(comm, "  wall time%s %.3f s (%.3g s per step)\n", since, (double)(now - mon->wall0), run ? (double)(now - mon->wall0) / run : 0.0));
   }
   PetscCall(MonitorSync(mon));
   if (reason < 0) SETERRQ(comm, PETSC_ERR_NOT_CONVERGED, "time integration stopped: %s (a step was rejected too often in a row; try a finer grid, a smaller -ts_adapt_dt_min or -ts_max_reject)", TSConvergedReasons[reason]);
