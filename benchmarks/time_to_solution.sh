@@ -102,7 +102,7 @@ if [ -z "${CONFIGS:-}" ]; then
   case "$P" in
     e) CONFIGS="defaults;-fft_planning measure;-ts_rtol 1e-3;-ts_rtol 7e-4;-ts_rtol 4e-4;-ts_rtol 3e-4;-ts_rtol 1e-4;-ts_etd_multistep false;-ts_etd_multistep false -ts_rtol 3e-4" ;;
     b) CONFIGS="defaults;-ts_rtol 1e-3;-ts_rtol 2e-4;-fft_planning estimate;-fft_planning estimate -ts_rtol 1e-3;-ts_etd_multistep false;-ts_etd_multistep false -ts_rtol 3e-4" ;;
-    *) if [ "$N" -le 48 ]; then CONFIGS="defaults;-ts_rtol 2e-3;-ts_rtol 1e-3;-ts_rtol 7e-4;-ts_rtol 1e-4;-fft_planning measure -ts_rtol 1e-3;-fft_planning measure;-ts_etd_ab3 false -ts_rtol 1e-3;-ts_etd_ab3 false -ts_rtol 2e-4;-ts_etd_multistep false;-ts_etd_multistep false -ts_rtol 3e-4;-integrator rosw"
+    *) if [ "$N" -le 48 ]; then CONFIGS="defaults;-ts_rtol 4e-3;-fft_planning measure -ts_rtol 4e-3;-ts_rtol 2e-3;-ts_rtol 1e-3;-ts_rtol 7e-4;-ts_rtol 1e-4;-fft_planning measure -ts_rtol 1e-3;-fft_planning measure;-ts_etd_ab3 false -ts_rtol 1e-3;-ts_etd_ab3 false -ts_rtol 2e-4;-ts_etd_multistep false;-ts_etd_multistep false -ts_rtol 3e-4;-integrator rosw"
        else CONFIGS="defaults;-ts_rtol 1e-3;-ts_rtol 7e-4;-ts_rtol 1e-4;-fft_planning estimate;-fft_planning estimate -ts_rtol 1e-3;-ts_etd_multistep false;-ts_etd_multistep false -ts_rtol 3e-4"; fi ;;
   esac
 fi
