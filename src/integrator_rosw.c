@@ -401,7 +401,7 @@ static inline __attribute__((always_inline)) void EtdLineariseCells(const MultiM
 static void EtdLineariseTernary(const MultiModel *mm, const PetscScalar *c, PetscInt n, const PetscReal *R, const PetscReal *Li, const PetscReal *Hbar, PetscReal m[3])
 {
   const PetscReal *om = mm->omega, rt = mm->rt, M[3] = {mm->M[0], mm->M[1], mm->M[2]};
-  const PetscReal  k00 = om[0] - om[2] - om[6], k01 = om[1] - om[2] - om[7], k10 = om[3] - om[5] - om[6], k11 = om[4] - om[5] - om[8];
+  const PetscReal  k00 = om[0] - om[2] - om[6], k01 = om[1] - om[2] - om[7], k10 = om[3] - om[5] - om[6], k11 = om[4] - om[5] - om[7];
   PetscReal        m0 = m[0], m1 = m[1];
 
 #pragma omp simd reduction(max : m0, m1)
