@@ -424,6 +424,12 @@ static void EtdLineariseTernary(const MultiModel *mm, const PetscScalar *c, Pets
   m[1] = m1;
 }
 
+void LinearisationBounds(const MultiModel *mm, const PetscScalar *c, PetscInt n, const PetscReal *Lref_ihalf, const PetscReal *Li, const PetscReal *Hbar, PetscReal m[3], PetscBool generic)
+{
+  if (!generic && mm->nc == 2 && mm->atomic && mm->type == FE_REGULAR_SOLUTION) EtdLineariseTernary(mm, c, n, Lref_ihalf, Li, Hbar, m);
+  else UPHILL_NCOMP_DISPATCH(EtdLineariseCells, mm, mm, c, n, Lref_ihalf, Li, Hbar, m);
+}
+
 /* N components, the matrix analogue of the binary linearisation: K = kappa; Lbar = L
    (constant) or theta L(cbar), theta the largest eigenvalue of Lref^-1/2 L(c) Lref^-1/2 over
    the field (Lbar bounds every cell's L(c) as Mbar = max M(c) does for two components); and
@@ -457,8 +463,7 @@ static PetscErrorCode EtdLineariseMulti(TS ts, Vec C, PetscReal *Lbar, PetscReal
   LinalgMul(nc, r->Lref_ihalf, r->Lref_ihalf, Li);
   PetscCall(VecGetLocalSize(C, &n));
   PetscCall(VecGetArrayRead(C, &c));
-  if (nc == 2 && mm->atomic && mm->type == FE_REGULAR_SOLUTION) EtdLineariseTernary(mm, c, n, r->Lref_ihalf, Li, Hbar, m);
-  else UPHILL_NCOMP_DISPATCH(EtdLineariseCells, mm, mm, c, n, r->Lref_ihalf, Li, Hbar, m);
+  LinearisationBounds(mm, c, n, r->Lref_ihalf, Li, Hbar, m, PETSC_FALSE);
   PetscCall(VecRestoreArrayRead(C, &c));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, m, 3, MPIU_REAL, MPIU_MAX, PetscObjectComm((PetscObject)C)));
   if (!mm->atomic) m[1] = 1; /* Lbar = L */

@@ -20,6 +20,11 @@ PetscErrorCode ComputeRateGeneral(const App *app, Vec Xl, PetscReal *work, Vec G
    interleaved state's PotentialGeneral / PotentialEnergyGeneral and RateGeneral. */
 void           PotentialTernaryFields(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *c0, const PetscReal *c1, PetscReal *mu0, PetscReal *mu1, const PetscReal ih2[3], PetscReal sums[2]);
 void           RateTernaryFields(const GridBox *b, const App *app, const KernelCoef *k, const PetscReal *c0, const PetscReal *c1, const PetscReal *mu0, const PetscReal *mu1, PetscScalar *g, PetscReal *work);
+/* The etd linearisation's bounds over n/nc cells of c (nc entries a cell), maxima into m: m[0]
+   sigma, the largest eigenvalue of the symmetric part of Lref^-1 L(c) H(c) - Hbar, m[1] theta,
+   the largest of Lref^-1/2 L(c) Lref^-1/2, m[2] (nc = 1) -min Lref^-1 L H; Li = Lref^-1.  The
+   ternary regular solution with lattice-fixed L runs a vectorised loop unless generic. */
+void           LinearisationBounds(const MultiModel *mm, const PetscScalar *c, PetscInt n, const PetscReal *Lref_ihalf, const PetscReal *Li, const PetscReal *Hbar, PetscReal m[3], PetscBool generic);
 void           PotentialBinary(const GridBox *b, const App *app, const KernelCoef *k, const PetscScalar *x, PetscScalar *xg);
 /* The binary equation reduced to c (mu eliminated) on scalar fields, for the rosw integrator:
    mu at the owned cells from the ghosted c, and the c rows from the ghosted c and mu. */
