@@ -95,13 +95,24 @@ static __attribute__((noinline)) void PhiSeries(PetscReal z, PetscReal phi[4])
   }
 }
 
-/* e^{z/2} for PhiClosed, its argument floored at z = -600: below, e^z is under round-off against
-   1 and the closed forms give the same bits, where glibc's exp (scalar, and libmvec's for each
-   lane) takes a slow path for every result that underflows -- on problem (c) (48^3, walls) the
-   phi table's exponentials took ~10% of a step. */
+/* The scalar linear part's eigenvalue at the Laplacian's eigenvalue lam: l = -(b lam + g lam^2). */
+static inline PetscReal ScalarRate(PetscReal b, PetscReal g, PetscReal lam)
+{
+  return -(b * lam + g * lam * lam);
+}
+
+/* z/2 floored at z = -600, the argument of e^{z/2} for PhiClosed: below, e^z is under round-off
+   against 1 and the closed forms give the same bits, where glibc's exp (scalar, and libmvec's for
+   each lane) takes a slow path for every result that underflows -- on problem (c) (48^3, walls)
+   the phi table's exponentials took ~10% of a step. */
+static inline PetscReal HalfFloored(PetscReal z)
+{
+  return 0.5 * (z < -600 ? -600 : z);
+}
+
 static inline PetscReal ExpHalf(PetscReal z)
 {
-  return exp(0.5 * (z < -600 ? -600 : z));
+  return exp(HalfFloored(z));
 }
 
 /* a[i] = ExpHalf(a[i]) over an array, the floor and the exp in loops of their own: within one,
@@ -109,7 +120,7 @@ static inline PetscReal ExpHalf(PetscReal z)
 static __attribute__((noinline)) void ExpHalfArray(PetscInt n, PetscReal *restrict a)
 {
 #pragma omp simd
-  for (PetscInt i = 0; i < n; i++) a[i] = 0.5 * (a[i] < -600 ? -600 : a[i]);
+  for (PetscInt i = 0; i < n; i++) a[i] = HalfFloored(a[i]);
 #pragma omp simd
   for (PetscInt i = 0; i < n; i++) a[i] = exp(a[i]);
 }
@@ -154,7 +165,7 @@ static void ETDPhi(TS_ETD *e, PetscReal h)
   if (h == e->phi_h && b == e->phi_b && g == e->phi_g) return;
 #pragma omp simd
   for (PetscInt k = 0; k < n; k++) {
-    ell[k]  = -(b * lam[k] + g * lam[k] * lam[k]);
+    ell[k]  = ScalarRate(b, g, lam[k]);
     half[k] = h * ell[k];
   }
   ExpHalfArray(n, half);
@@ -180,16 +191,15 @@ static void ETDPhiTable(TS_ETD *e, PetscReal h)
 
   if (h == e->tab_h && b == e->tab_b && g == e->tab_g) return;
 #pragma omp simd
-  for (PetscInt u = 0; u < n; u++) p2[u] = -h * (b * lam[u] + g * lam[u] * lam[u]);
+  for (PetscInt u = 0; u < n; u++) p2[u] = h * ScalarRate(b, g, lam[u]);
   ExpHalfArray(n, p2);
 #pragma omp simd
   for (PetscInt u = 0; u < n; u++) {
-    const PetscReal z = -h * (b * lam[u] + g * lam[u] * lam[u]);
-    PetscReal       half;
-    PhiClosed(z, p2[u], &p1[u], &p2[u], &p3[u], &half);
+    PetscReal half;
+    PhiClosed(h * ScalarRate(b, g, lam[u]), p2[u], &p1[u], &p2[u], &p3[u], &half);
   }
   for (PetscInt u = 0; u < n; u++) {
-    const PetscReal z = -h * (b * lam[u] + g * lam[u] * lam[u]);
+    const PetscReal z = h * ScalarRate(b, g, lam[u]);
     PetscReal       half;
     if (PetscAbsReal(z) < 0.5) PhiNearZero(z, &p1[u], &p2[u], &p3[u], &half);
   }
@@ -759,7 +769,7 @@ static inline __attribute__((always_inline)) PetscReal ABSweep(PetscInt n, Petsc
 #pragma omp simd reduction(+ : ss)
   for (PetscInt k = 0; k < n; k++) {
     const PetscInt  j  = 3 * lidx[k]; /* indexed, not a pointer: GCC gathers t[j + m] */
-    const PetscReal la = lam[k], l = -(b * la + g * la * la);
+    const PetscReal la = lam[k], l = ScalarRate(b, g, la);
     const PetscReal c1 = t[j], c2 = t[j + 1], c3 = t[j + 2], c0 = 1 + c1 * l, c4 = a1 * la + a0, c5 = b1 * la + bl * l;
     PetscReal       sk = 0;
     for (PetscInt q = 0; q < per; q++) {
@@ -856,7 +866,7 @@ static PetscBool ETDThirdOrderStable(const TS_ETD *e, PetscReal h)
   const PetscReal f0   = PetscMin(PetscMax(e->smin, 0), e->lin.S[0]);
   for (PetscInt j = 0; j < 24; j++) {
     const PetscReal lam = e->lambda_max * PetscPowReal(10.0, -4.0 + 4.0 * j / 23.0);
-    const PetscReal z = -h * (e->b * lam + e->g * lam * lam), w = h * Lbar * lam * (e->lin.S[0] - f0);
+    const PetscReal z = h * ScalarRate(e->b, e->g, lam), w = h * Lbar * lam * (e->lin.S[0] - f0);
     PetscReal       phi[4];
     if (PetscAbsReal(z) < 0.5) PhiSeries(z, phi);
     else PhiClosed(z, ExpHalf(z), &phi[1], &phi[2], &phi[3], &phi[0]);
