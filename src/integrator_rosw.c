@@ -838,7 +838,7 @@ PetscErrorCode SolverCreateRosw(App *app, Vec X, PetscReal dt0, TS *ts)
     }
     if (r->nc == 2 && app->mm.atomic) { /* 3 reals a ghosted cell from the fields, RATE_WORK_PER_CELL from Xl */
       PetscCall(VecGetLocalSize(r->fields ? r->cf[0] : r->Xl, &nl));
-      PetscCall(PetscMalloc1(r->fields ? 3 * nl : RATE_WORK_PER_CELL * (nl / 4), &r->rate_work));
+      PetscCall(PetscCalloc1(r->fields ? 3 * nl : RATE_WORK_PER_CELL * (nl / 4), &r->rate_work));
     }
     PetscCall(VecDuplicate(r->C, &r->vatol));
   } else PetscCall(DMCreateGlobalVector(r->da1, &r->mu));
