@@ -19,6 +19,13 @@
 #include <math.h>
 #include <string.h>
 
+double *FFTAllocZeroed(size_t n)
+{
+  double *p = fftw_alloc_real(n);
+  if (p) memset(p, 0, n * sizeof(double));
+  return p;
+}
+
 struct _p_CosineFFT {
   int       n[3], nh;     /* 3-D shape (a 2-D field: n[0] = 1), slowest first; nh = n[2]/2 + 1 */
   PetscReal scale;        /* forward: 2 (3-D) or 1 (2-D) */
@@ -52,11 +59,9 @@ PetscErrorCode CosineFFTCreate(PetscInt ndim, const PetscInt n[], unsigned flags
   }
   np   = (size_t)c->n[0] * c->n[1] * c->n[2];
   nc   = (size_t)c->n[0] * c->n[1] * c->nh;
-  c->v = fftw_alloc_real(np);
-  c->V = fftw_alloc_real(2 * nc);
+  c->v = FFTAllocZeroed(np);
+  c->V = FFTAllocZeroed(2 * nc);
   PetscCheck(c->v && c->V, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot allocate FFT buffers");
-  memset(c->v, 0, np * sizeof(double)); /* committed at set-up (spectral.c, AllocReal) */
-  memset(c->V, 0, 2 * nc * sizeof(double));
   c->r2c = fftw_plan_dft_r2c_3d(c->n[0], c->n[1], c->n[2], c->v, (fftw_complex *)c->V, flags);
   c->c2r = fftw_plan_dft_c2r_3d(c->n[0], c->n[1], c->n[2], (fftw_complex *)c->V, c->v, flags);
   PetscCheck(c->r2c && c->c2r, PETSC_COMM_SELF, PETSC_ERR_LIB, "FFTW could not plan the transforms");

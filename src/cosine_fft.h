@@ -12,4 +12,7 @@ PetscErrorCode CosineFFTCreate(PetscInt ndim, const PetscInt n[], unsigned flags
 void           CosineFFTForward(CosineFFT c, const double *x, double *y);                      /* y = REDFT10(x) */
 void           CosineFFTInverse(CosineFFT c, const double *y, double *x);                      /* x = REDFT01(y); y kept */
 PetscErrorCode CosineFFTDestroy(CosineFFT *c);
+/* n FFTW-aligned reals, zeroed (NULL if out of memory): the transforms' buffers, their pages
+   committed at set-up rather than in a run's first steps (spectral.c's buffers too). */
+double        *FFTAllocZeroed(size_t n);
 #endif

@@ -85,15 +85,6 @@ static PetscErrorCode SpectralEigenvalues(Spectral s, const App *app)
    (and as it, malloc'ed: it outlives PetscFinalize). */
 static char *planned_wisdom;
 
-/* FFTW-aligned reals, zeroed: the pages are committed here, at set-up, not in the first steps
-   (where a node short of memory would fail a run already under way). */
-static double *AllocReal(size_t n)
-{
-  double *p = fftw_alloc_real(n);
-  if (p) memset(p, 0, n * sizeof(double));
-  return p;
-}
-
 /* Sizes and FFTW buffers of this rank's part: a line, the whole grid (one rank: unpadded, as the
    vectors themselves, so that the transforms can read and write their arrays directly --
    SpectralDirect), or a slab of FFTW-MPI.  A quasi-1D grid is one line: FFTW-MPI would put it all
@@ -114,8 +105,8 @@ static PetscErrorCode SpectralLayout(Spectral s, MPI_Comm comm)
     s->local_0_start = 0;
     s->nspec         = s->local_n0 * (s->r2c ? n / 2 + 1 : n);
     if (!s->local_n0) PetscFunctionReturn(0);
-    s->rin = AllocReal(2 * (n / 2 + 1));
-    s->out = AllocReal(2 * (n / 2 + 1));
+    s->rin = FFTAllocZeroed(2 * (n / 2 + 1));
+    s->out = FFTAllocZeroed(2 * (n / 2 + 1));
   } else if (s->serial) {
     ptrdiff_t size = 1, csize = 1;
     for (PetscInt d = 0; d < s->ndim; d++) {
@@ -126,16 +117,16 @@ static PetscErrorCode SpectralLayout(Spectral s, MPI_Comm comm)
     s->local_0_start = 0;
     s->nspec         = csize;
     s->nreal         = (PetscInt)size;
-    s->out = AllocReal(s->r2c ? 2 * csize : size);
+    s->out = FFTAllocZeroed(s->r2c ? 2 * csize : size);
     PetscCheck(s->out, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot allocate FFT buffers");
     if (!s->r2c) PetscFunctionReturn(0); /* the cosine path keeps its real-space buffer */
-    s->rin = AllocReal(size);
+    s->rin = FFTAllocZeroed(size);
   } else {
     ptrdiff_t nd[3], alloc;
     for (PetscInt d = 0; d < s->ndim; d++) nd[d] = (s->r2c && d == s->ndim - 1) ? s->n[d] / 2 + 1 : s->n[d];
     alloc    = fftw_mpi_local_size(s->ndim, nd, comm, &s->local_n0, &s->local_0_start);
-    s->rin   = AllocReal(s->r2c ? 2 * alloc : alloc);
-    s->out   = AllocReal(s->r2c ? 2 * alloc : alloc);
+    s->rin   = FFTAllocZeroed(s->r2c ? 2 * alloc : alloc);
+    s->out   = FFTAllocZeroed(s->r2c ? 2 * alloc : alloc);
     s->nspec = s->local_n0 * (s->ndim == 3 ? nd[1] : 1) * nd[s->ndim - 1];
   }
   PetscCheck(s->rin && s->out, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot allocate FFT buffers");
