@@ -532,7 +532,8 @@ static PetscErrorCode RoswChoose(TSAdapt adapt, TS ts, PetscReal h, PetscInt *ne
   PetscCall(RoswFromTS(ts, &r));
   PetscCall(RoswStateAcceptable(r, ts->vec_sol, &ok, &F, &Fabs));
   if (!ok) {
-    PetscCall(PetscInfo(ts, "step of %g rejected: c outside the domain or the free energy rises\n", (double)h));
+    if (PetscIsInfOrNanReal(F)) PetscCall(PetscInfo(ts, "step of %g rejected: c outside the energy's domain (F not finite)\n", (double)h));
+    else PetscCall(PetscInfo(ts, "step of %g rejected: the free energy rises, %.12g after %.12g\n", (double)h, (double)F, (double)r->energy));
     *accept  = PETSC_FALSE;
     *next_h  = 0.5 * h;
     *next_sc = 0;
